@@ -1,0 +1,3 @@
+from docctl.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,76 @@
+"""The command line: argument parsing only. Each command lives in docctl/commands/<name>.py."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from docctl import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+SEVERITIES = ("major", "minor", "ofi")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"docctl: error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="docctl", description="Document control for quality management systems kept in git.")
+    parser.add_argument("--version", action="version", version=f"docctl {__version__}")
+    parser.add_argument("--root", metavar="PATH", help="the docctl repository (default: the nearest folder with docctl.toml)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    p = sub.add_parser("init", help="create docctl.toml, document templates and .pre-commit-config.yaml")
+    p.add_argument("path", nargs="?", default=".", help="folder to initialise (default: here)")
+    p.add_argument("--name", help="your name, for the first [people] entry (default: git user.name)")
+    p.add_argument("--email", help="your email, for the first [people] entry (default: git user.email)")
+
+    p = sub.add_parser("new", help="create a document with the next free id of its type")
+    p.add_argument("type", metavar="TYPE")
+    p.add_argument("title", metavar="TITLE")
+    p.add_argument("--format", choices=("md", "docx"), default="md")
+    p.add_argument("--dir", metavar="FOLDER", help="folder for the new file, relative to the root")
+    p.add_argument("--owner", metavar="EMAIL", help="process owner (default: you)")
+    _lifecycle_options(p)
+
+    p = sub.add_parser("check", help="run every check and report findings")
+    p.add_argument("files", nargs="*", metavar="FILES", help="only these files (and the rules that involve them)")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--fail-on", choices=SEVERITIES, help="lowest severity that fails (default: fail_on in docctl.toml)")
+    p.add_argument("--hook", action="store_true", help="pre-commit mode: staged content, one line per finding, no summary")
+
+    p = sub.add_parser("show", help="metadata, approvals (signature manifest), fingerprint and status of a document")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--rev", metavar="REV", help="a revision from history instead of the working copy")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    return parser
+
+
+def _lifecycle_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--by", metavar="EMAIL", help="act as this person (must match your git identity)")
+    p.add_argument("--no-commit", action="store_true", help="stage the change instead of committing it")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from docctl.errors import DocctlError
+
+    try:
+        module = importlib.import_module(f"docctl.commands.{args.command}")
+        return int(module.run(args))
+    except DocctlError as error:
+        print(f"docctl: error: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("docctl: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return EXIT_OK

@@ -1,0 +1,1 @@
+"""One module per command: ``run(args) -> int``. Rendering of results for the terminal lives here."""

@@ -1,0 +1,70 @@
+"""docctl show ID: metadata, signature manifest, fingerprint and status."""
+
+from __future__ import annotations
+
+import argparse
+
+from docctl.commands.common import out, out_json, repository
+from docctl.errors import UsageError
+from docctl.model import Document
+from docctl.repository import Repository
+from docctl.rules import approvals as approval_rules
+from docctl.rules.lifecycle import review_due
+
+
+def run(args: argparse.Namespace) -> int:
+    repo = repository(args)
+    if args.rev:
+        raise UsageError("show --rev needs the revision history, which this version does not read yet")
+    document = repo.document(args.id)
+    ctx = repo.context()
+    valid = {id(a) for a in approval_rules.valid_approvals(document, ctx)}
+    if args.format == "json":
+        data = document.to_dict()
+        due = review_due(document, ctx)
+        data["review_due"] = due.isoformat() if due else None
+        data["approvals"] = [dict(a.to_dict(), valid=id(a) in valid) for a in document.approvals]
+        data["missing_roles"] = approval_rules.missing_roles(document, ctx)
+        out_json(data)
+        return 0
+    _text(repo, document, valid)
+    return 0
+
+
+def _text(repo: Repository, document: Document, valid: set[int]) -> None:
+    ctx = repo.context()
+    due = review_due(document, ctx)
+    rows = [
+        ("Document", f"{document.id}  {document.title}"),
+        ("Type", document.type),
+        ("Revision", document.revision),
+        ("Status", document.status.value if document.status else None),
+        ("Effective", document.effective.isoformat() if document.effective else None),
+        ("Review due", due.isoformat() if due else None),
+        ("Owner", document.owner),
+        ("Author", document.author),
+        ("Clauses", ", ".join(document.clauses) or None),
+        ("References", ", ".join(document.references) or None),
+        ("Supersedes", document.supersedes),
+        ("Change", document.change),
+        ("Change request", document.change_request),
+        ("Path", document.path),
+        ("Fingerprint", document.fingerprint),
+    ]
+    for label, value in rows:
+        if value:
+            out(f"{label + ':':<16}{value}")
+    out()
+    if not document.approvals:
+        out("Signatures:     none")
+    else:
+        out("Signatures:")
+        for approval in document.approvals:
+            when = approval.date.isoformat() if approval.date else "?"
+            state = "valid" if id(approval) in valid else "NOT VALID"
+            out(f"  {approval.name} <{approval.by}>")
+            out(f"    {approval.role}, {approval.meaning.value}, {when}")
+            out(f"    content {approval.fingerprint}  [{state}]")
+    missing = approval_rules.missing_roles(document, ctx)
+    if missing:
+        out(f"Still required: {', '.join(missing)}")

@@ -1,0 +1,339 @@
+"""docctl.toml -> Config (frozen), with every default and errors that name the file and line."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from docctl.errors import ConfigError
+from docctl.model import Severity
+
+CONFIG_NAME = "docctl.toml"
+REVISION_SCHEMES = ("letters", "numbers", "major.minor")
+
+DEFAULT_STANDARDS = ("iso9001:2015",)
+DEFAULT_CONTROLLED = ("**/*.md", "**/*.docx")
+DEFAULT_EXCLUDE = ("**/README.md",)
+DEFAULT_APPROVERS = ("Quality Manager",)
+DEFAULT_REVIEW_MONTHS = 24
+
+#: Types used when docctl.toml defines no [types] table.
+DEFAULT_TYPES: Mapping[str, tuple[str, tuple[str, ...], int]] = {
+    "QM": ("Quality Manual", ("Quality Manager",), 12),
+    "POL": ("Policy", ("Quality Manager",), 12),
+    "SOP": ("Standard Operating Procedure", ("Process Owner", "Quality Manager"), 24),
+    "WI": ("Work Instruction", ("Process Owner",), 24),
+    "FRM": ("Form", ("Quality Manager",), 36),
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DocType:
+    code: str
+    title: str
+    id_pattern: str
+    approvers: tuple[str, ...]
+    review_months: int
+    allow_self_approval: bool
+    template: str | None
+
+    @property
+    def id_regex(self) -> re.Pattern[str]:
+        return id_pattern_regex(self.id_pattern)
+
+    def format_id(self, n: int) -> str:
+        return self.id_pattern.format(n=n)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Person:
+    email: str
+    name: str
+    roles: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Signing:
+    required: bool = False
+    allowed_signers: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Config:
+    root: Path
+    path: Path
+    standards: tuple[str, ...] = DEFAULT_STANDARDS
+    controlled: tuple[str, ...] = DEFAULT_CONTROLLED
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    catalogues: tuple[str, ...] = ()
+    revision_scheme: str = "letters"
+    fail_on: Severity = Severity.MAJOR
+    review_warning_days: int = 30
+    types: Mapping[str, DocType] = field(default_factory=lambda: MappingProxyType({}))
+    people: Mapping[str, Person] = field(default_factory=lambda: MappingProxyType({}))
+    signing: Signing = Signing()
+    severity: Mapping[str, Severity] = field(default_factory=lambda: MappingProxyType({}))
+    ignore: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def type_of_id(self, doc_id: str) -> DocType | None:
+        """The type whose id pattern matches ``doc_id``."""
+        for doc_type in self.types.values():
+            if doc_type.id_regex.fullmatch(doc_id):
+                return doc_type
+        return None
+
+
+def id_pattern_regex(pattern: str) -> re.Pattern[str]:
+    """``SOP-{n:03}`` -> ``SOP-\\d{3,}``; ``{n}`` -> ``\\d+``."""
+    parts: list[str] = []
+    pos = 0
+    for match in re.finditer(r"\{n(?::0?(\d+)d?)?\}", pattern):
+        parts.append(re.escape(pattern[pos : match.start()]))
+        width = match.group(1)
+        parts.append(rf"(?P<n>\d{{{width},}})" if width else r"(?P<n>\d+)")
+        pos = match.end()
+    parts.append(re.escape(pattern[pos:]))
+    return re.compile("".join(parts))
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder at or above ``start`` holding docctl.toml."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    raise ConfigError(f"no {CONFIG_NAME} found in {start} or any parent folder (run 'docctl init')")
+
+
+def load_config(root: Path) -> Config:
+    path = root / CONFIG_NAME
+    try:
+        raw_bytes = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(f"no {CONFIG_NAME} in {root} (run 'docctl init')") from None
+    except OSError as error:
+        raise ConfigError(f"cannot read {CONFIG_NAME}: {error.strerror}", path=str(path)) from None
+    try:
+        text = raw_bytes.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError("not UTF-8 text", path=str(path)) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        match = re.search(r"\(at line (\d+), column \d+\)", message)
+        line = int(match.group(1)) if match else None
+        message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", message)
+        raise ConfigError(f"invalid TOML: {message}", path=str(path), line=line) from None
+    return _Parser(root, path, text).parse(data)
+
+
+class _Parser:
+    def __init__(self, root: Path, path: Path, text: str) -> None:
+        self.root = root
+        self.path = path
+        self.locator = _Locator(text)
+
+    def fail(self, where: tuple[str, ...], message: str) -> ConfigError:
+        return ConfigError(message, path=str(self.path), line=self.locator.line(where))
+
+    def parse(self, data: dict[str, Any]) -> Config:
+        known = {"docctl", "types", "people", "signing", "severity", "ignore"}
+        self.unknown(data, known, ())
+        main = self.table(data, ("docctl",))
+        self.unknown(
+            main,
+            {"standards", "controlled", "exclude", "catalogues", "revision_scheme", "fail_on", "review_warning_days"},
+            ("docctl",),
+        )
+        scheme = self.string(main, ("docctl", "revision_scheme"), "letters")
+        if scheme not in REVISION_SCHEMES:
+            raise self.fail(("docctl", "revision_scheme"), f"revision_scheme must be one of {', '.join(REVISION_SCHEMES)}, not '{scheme}'")
+        types_table = self.table(data, ("types",))
+        types = {code: self.doc_type(code, types_table[code]) for code in types_table} if types_table else _default_types()
+        return Config(
+            root=self.root,
+            path=self.path,
+            standards=self.strings(main, ("docctl", "standards"), DEFAULT_STANDARDS),
+            controlled=self.strings(main, ("docctl", "controlled"), DEFAULT_CONTROLLED),
+            exclude=self.strings(main, ("docctl", "exclude"), DEFAULT_EXCLUDE),
+            catalogues=self.strings(main, ("docctl", "catalogues"), ()),
+            revision_scheme=scheme,
+            fail_on=self.severity_value(main, ("docctl", "fail_on"), Severity.MAJOR),
+            review_warning_days=self.integer(main, ("docctl", "review_warning_days"), 30),
+            types=MappingProxyType(types),
+            people=MappingProxyType(self.people(self.table(data, ("people",)))),
+            signing=self.signing(self.table(data, ("signing",))),
+            severity=MappingProxyType(self.severities(self.table(data, ("severity",)))),
+            ignore=self.ignores(self.table(data, ("ignore",))),
+        )
+
+    # typed getters -------------------------------------------------------------------------
+    def unknown(self, table: dict[str, Any], known: set[str], where: tuple[str, ...]) -> None:
+        for key in table:
+            if key not in known:
+                dotted = ".".join((*where, key))
+                raise self.fail((*where, key), f"unknown key '{dotted}'")
+
+    def table(self, data: dict[str, Any], where: tuple[str, ...]) -> dict[str, Any]:
+        value = data.get(where[-1], {})
+        if not isinstance(value, dict):
+            raise self.fail(where, f"'{'.'.join(where)}' must be a table")
+        return value
+
+    def string(self, table: dict[str, Any], where: tuple[str, ...], default: str) -> str:
+        value = table.get(where[-1], default)
+        if not isinstance(value, str):
+            raise self.fail(where, f"'{'.'.join(where)}' must be a string")
+        return value
+
+    def strings(self, table: dict[str, Any], where: tuple[str, ...], default: tuple[str, ...]) -> tuple[str, ...]:
+        value = table.get(where[-1], list(default))
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.fail(where, f"'{'.'.join(where)}' must be a list of strings")
+        return tuple(value)
+
+    def integer(self, table: dict[str, Any], where: tuple[str, ...], default: int) -> int:
+        value = table.get(where[-1], default)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise self.fail(where, f"'{'.'.join(where)}' must be a whole number of at least 0")
+        return value
+
+    def boolean(self, table: dict[str, Any], where: tuple[str, ...], default: bool) -> bool:
+        value = table.get(where[-1], default)
+        if not isinstance(value, bool):
+            raise self.fail(where, f"'{'.'.join(where)}' must be true or false")
+        return value
+
+    def severity_value(self, table: dict[str, Any], where: tuple[str, ...], default: Severity) -> Severity:
+        value = table.get(where[-1], default.value)
+        try:
+            return Severity(value)
+        except ValueError:
+            raise self.fail(where, f"'{'.'.join(where)}' must be one of major, minor, ofi") from None
+
+    # tables ----------------------------------------------------------------------------------
+    def doc_type(self, code: str, table: Any) -> DocType:
+        where = ("types", code)
+        if not isinstance(table, dict):
+            raise self.fail(where, f"'types.{code}' must be a table")
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", code):
+            raise self.fail(where, f"type code '{code}' must start with a letter and hold only letters, digits, '-' and '_'")
+        self.unknown(table, {"title", "id_pattern", "approvers", "review_months", "allow_self_approval", "template"}, where)
+        pattern = self.string(table, (*where, "id_pattern"), f"{code}-{{n:03}}")
+        if not re.search(r"\{n(:0?\d+d?)?\}", pattern):
+            raise self.fail((*where, "id_pattern"), f"'types.{code}.id_pattern' must contain {{n}} or {{n:03}}")
+        template = table.get("template")
+        if template is not None and not isinstance(template, str):
+            raise self.fail((*where, "template"), f"'types.{code}.template' must be a string")
+        approvers = self.strings(table, (*where, "approvers"), DEFAULT_APPROVERS)
+        return DocType(
+            code=code,
+            title=self.string(table, (*where, "title"), code),
+            id_pattern=pattern,
+            approvers=approvers,
+            review_months=self.integer(table, (*where, "review_months"), DEFAULT_REVIEW_MONTHS),
+            allow_self_approval=self.boolean(table, (*where, "allow_self_approval"), False),
+            template=template,
+        )
+
+    def people(self, table: dict[str, Any]) -> dict[str, Person]:
+        people: dict[str, Person] = {}
+        for email, entry in table.items():
+            where = ("people", email)
+            if not isinstance(entry, dict):
+                raise self.fail(where, f"'people.\"{email}\"' must be a table")
+            if "@" not in email:
+                raise self.fail(where, f"people key '{email}' must be an email address")
+            self.unknown(entry, {"name", "roles"}, where)
+            name = self.string(entry, (*where, "name"), "")
+            if not name:
+                raise self.fail(where, f"'people.\"{email}\".name' is required")
+            people[email.lower()] = Person(email=email.lower(), name=name, roles=self.strings(entry, (*where, "roles"), ()))
+        return people
+
+    def signing(self, table: dict[str, Any]) -> Signing:
+        self.unknown(table, {"required", "allowed_signers"}, ("signing",))
+        signers = table.get("allowed_signers")
+        if signers is not None and not isinstance(signers, str):
+            raise self.fail(("signing", "allowed_signers"), "'signing.allowed_signers' must be a string")
+        return Signing(required=self.boolean(table, ("signing", "required"), False), allowed_signers=signers)
+
+    def severities(self, table: dict[str, Any]) -> dict[str, Severity]:
+        from docctl.rules.codes import RULES
+
+        result: dict[str, Severity] = {}
+        for code in table:
+            if code not in RULES:
+                raise self.fail(("severity", code), f"unknown finding code '{code}' in [severity]")
+            result[code] = self.severity_value(table, ("severity", code), Severity.MAJOR)
+        return result
+
+    def ignores(self, table: dict[str, Any]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        from docctl.rules.codes import RULES
+
+        result = []
+        for glob in table:
+            where = ("ignore", glob)
+            value = self.strings(table, where, ())
+            for code in value:
+                if code not in RULES:
+                    raise self.fail(where, f"unknown finding code '{code}' in [ignore]")
+            result.append((glob, tuple(value)))
+        return tuple(result)
+
+
+def _default_types() -> dict[str, DocType]:
+    return {
+        code: DocType(
+            code=code,
+            title=title,
+            id_pattern=f"{code}-{{n:03}}",
+            approvers=approvers,
+            review_months=months,
+            allow_self_approval=False,
+            template=None,
+        )
+        for code, (title, approvers, months) in DEFAULT_TYPES.items()
+    }
+
+
+class _Locator:
+    """Finds the line of a table or key in TOML text (tomllib keeps no positions)."""
+
+    _header = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(#.*)?$")
+    _key = re.compile(r"""^\s*("(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_.-]+)\s*=""")
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+
+    @staticmethod
+    def _split(dotted: str) -> tuple[str, ...]:
+        parts = re.findall(r""""((?:[^"\\]|\\.)*)"|'([^']*)'|([^.\s]+)""", dotted)
+        return tuple(a or b or c for a, b, c in parts)
+
+    def line(self, where: tuple[str, ...]) -> int | None:
+        table: tuple[str, ...] = ()
+        best: int | None = None
+        for number, text in enumerate(self.lines, start=1):
+            header = self._header.match(text)
+            if header:
+                table = self._split(header.group(1))
+                if table == where[: len(table)] and table and best is None and table == where:
+                    best = number
+                continue
+            key = self._key.match(text)
+            if key:
+                full = table + self._split(key.group(1))
+                if full == where:
+                    return number
+                if best is None and len(full) < len(where) and full == where[: len(full)]:
+                    best = number
+        return best

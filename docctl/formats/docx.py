@@ -1,0 +1,797 @@
+"""Read and write ``.docx`` files: fingerprint body text (SPEC §3.3), core properties, new documents.
+
+Bad input (SPEC §11) is refused with a one-line :class:`DocumentReadError` before any XML is parsed:
+the file size, the OLE header of encrypted or legacy files, the zip directory (declared sizes and
+compression ratios) and the presence of ``word/document.xml`` are checked first; members are then
+inflated with a cap, and XML with a DTD or entities is refused before lxml sees it.
+
+The body text is "the document as if all tracked changes were accepted" and is built to be stable
+across re-saves by Word and LibreOffice: only text is taken (never run splits, bookmarks, field codes,
+list numbers or page breaks), headers and footers are taken once each, and footnotes follow the
+order of their references.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import zipfile
+import zlib
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import docx
+from lxml import etree
+
+from docctl.errors import DocumentReadError, UsageError
+
+__all__ = ["DocxContent", "new_docx", "read_docx", "set_core_properties"]
+
+# Limits of SPEC §11; module constants so that tests can lower them.
+MIB = 1024 * 1024
+MAX_INPUT_BYTES = 50 * MIB
+MAX_UNCOMPRESSED_BYTES = 200 * MIB
+MAX_COMPRESSION_RATIO = 200
+RATIO_CHECK_MIN_BYTES = 1 * MIB
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+_ZIP_MAGIC = b"PK"
+_DOCUMENT = "word/document.xml"
+_CORE = "docProps/core.xml"
+_PACKAGE_RELS = "_rels/.rels"
+_CONTENT_TYPES = "[Content_Types].xml"
+_FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_FIXED_CORE_TIME = "2000-01-01T00:00:00Z"
+_DTD_MARKERS = tuple(
+    marker.encode(codec)
+    for marker in ("<!DOCTYPE", "<!ENTITY")
+    for codec in ("utf-8", "utf-16-le", "utf-16-be")
+)
+
+_Element = Any  # lxml ships no type information
+
+# --- namespaces ----------------------------------------------------------------------------------
+
+_PREFIX_OF_NAMESPACE = {
+    "http://schemas.openxmlformats.org/wordprocessingml/2006/main": "w",
+    "http://purl.oclc.org/ooxml/wordprocessingml/main": "w",
+    "http://schemas.openxmlformats.org/markup-compatibility/2006": "mc",
+    "http://schemas.openxmlformats.org/officeDocument/2006/math": "m",
+    "http://purl.oclc.org/ooxml/officeDocument/math": "m",
+}
+_R_NAMESPACES = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "http://purl.oclc.org/ooxml/officeDocument/relationships",
+)
+_W_NAMESPACES = (
+    "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    "http://purl.oclc.org/ooxml/wordprocessingml/main",
+)
+_CP = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+_DC = "http://purl.org/dc/elements/1.1/"
+_DCTERMS = "http://purl.org/dc/terms/"
+_XSI = "http://www.w3.org/2001/XMLSchema-instance"
+_PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_CT = "http://schemas.openxmlformats.org/package/2006/content-types"
+_CORE_REL_TYPE = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
+_CORE_CONTENT_TYPE = "application/vnd.openxmlformats-package.core-properties+xml"
+
+# property key -> (namespace, local name) in docProps/core.xml
+_CORE_FIELDS: Mapping[str, tuple[str, str]] = {
+    "identifier": (_DC, "identifier"),
+    "version": (_CP, "version"),
+    "title": (_DC, "title"),
+    "content_status": (_CP, "contentStatus"),
+    "subject": (_DC, "subject"),
+    "creator": (_DC, "creator"),
+    "description": (_DC, "description"),
+    "language": (_DC, "language"),
+    "keywords": (_CP, "keywords"),
+    "category": (_CP, "category"),
+    "last_modified_by": (_CP, "lastModifiedBy"),
+    "revision": (_CP, "revision"),
+    "created": (_DCTERMS, "created"),
+    "modified": (_DCTERMS, "modified"),
+}
+_READ_KEYS = ("identifier", "version", "title", "content_status")
+
+# --- messages ------------------------------------------------------------------------------------
+
+NOT_A_ZIP = "not a .docx file (not a zip archive)"
+OLE_FILE = "encrypted or legacy .doc file; save it as .docx"
+TRUNCATED = "corrupt .docx file (truncated or damaged zip archive)"
+NO_DOCUMENT = "not a .docx file (no word/document.xml)"
+DTD_REFUSED = "XML with a DTD or entities is not accepted"
+TOO_DEEP = "corrupt .docx file (XML nested too deeply)"
+
+
+def _size_text(size: int) -> str:
+    return f"{size // MIB} MiB" if size % MIB == 0 else f"{size} bytes"
+
+
+# --- public values -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DocxContent:
+    """What docctl needs from a ``.docx``: the fingerprint body, core properties, first heading."""
+
+    body: str
+    properties: Mapping[str, str]
+    first_heading: str | None
+
+
+# --- the archive ---------------------------------------------------------------------------------
+
+
+class _Archive:
+    """A zip whose directory passed the limits; members are inflated with a cap."""
+
+    __slots__ = ("_by_name", "_zip")
+
+    def __init__(self, archive: zipfile.ZipFile) -> None:
+        self._zip = archive
+        self._by_name = {info.filename.lower(): info for info in reversed(archive.infolist())}
+
+    @property
+    def infos(self) -> list[zipfile.ZipInfo]:
+        return self._zip.infolist()
+
+    def find(self, name: str) -> zipfile.ZipInfo | None:
+        return self._by_name.get(name.lstrip("/").lower())
+
+    def read(self, info: zipfile.ZipInfo) -> bytes:
+        if info.flag_bits & 0x1:
+            raise DocumentReadError(f"corrupt .docx file (encrypted zip member {info.filename})")
+        try:
+            with self._zip.open(info) as member:
+                data = member.read(info.file_size + 1)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError,
+                RuntimeError, ValueError):
+            raise DocumentReadError(f"corrupt .docx file (cannot inflate {info.filename})") from None
+        if len(data) > info.file_size:
+            raise DocumentReadError(f"possible zip bomb: {info.filename} is larger than declared")
+        return data
+
+    def xml(self, name: str) -> _Element | None:
+        info = self.find(name)
+        return None if info is None else _parse_xml(self.read(info), info.filename)
+
+
+def _open_archive(data: bytes) -> _Archive:
+    if len(data) > MAX_INPUT_BYTES:
+        raise DocumentReadError(f"file is larger than {_size_text(MAX_INPUT_BYTES)}")
+    if data.startswith(_OLE_MAGIC):
+        raise DocumentReadError(OLE_FILE)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError):
+        raise DocumentReadError(TRUNCATED if data.startswith(_ZIP_MAGIC) else NOT_A_ZIP) from None
+    _check_directory(archive.infolist())
+    return _Archive(archive)
+
+
+def _check_directory(infos: Sequence[zipfile.ZipInfo]) -> None:
+    if sum(info.file_size for info in infos) > MAX_UNCOMPRESSED_BYTES:
+        limit = _size_text(MAX_UNCOMPRESSED_BYTES)
+        raise DocumentReadError(f"possible zip bomb: more than {limit} uncompressed")
+    for info in infos:
+        ratio_too_high = info.file_size > MAX_COMPRESSION_RATIO * info.compress_size
+        if info.file_size > RATIO_CHECK_MIN_BYTES and ratio_too_high:
+            raise DocumentReadError(
+                f"possible zip bomb: {info.filename} has a compression ratio over "
+                f"{MAX_COMPRESSION_RATIO}"
+            )
+
+
+def _parse_xml(data: bytes, name: str) -> _Element:
+    if any(marker in data for marker in _DTD_MARKERS):
+        raise DocumentReadError(f"{DTD_REFUSED} ({name})")
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as error:
+        raise DocumentReadError(f"malformed XML in {name} (line {error.lineno})") from None
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:
+        raise DocumentReadError(f"{DTD_REFUSED} ({name})")
+    return root
+
+
+def _relationships(archive: _Archive, part: str) -> dict[str, tuple[str, str]]:
+    """Relationship id -> (type, member name) of the internal relationships of ``part``."""
+    folder, base = posixpath.split(part)
+    root = archive.xml(posixpath.join(folder, "_rels", f"{base}.rels"))
+    if root is None:
+        return {}
+    found: dict[str, tuple[str, str]] = {}
+    for rel in root:
+        if _local(rel) != "Relationship" or rel.get("TargetMode") == "External":
+            continue
+        target = str(rel.get("Target", ""))
+        found[str(rel.get("Id", ""))] = (str(rel.get("Type", "")), _resolve(folder, target))
+    return found
+
+
+def _resolve(folder: str, target: str) -> str:
+    path = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
+    return posixpath.normpath(path)
+
+
+def _target_of_type(rels: Mapping[str, tuple[str, str]], suffix: str) -> str | None:
+    return next((target for kind, target in rels.values() if kind.endswith(suffix)), None)
+
+
+# --- element names -------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=512)
+def _name_of_tag(tag: str) -> str:
+    namespace, _, local = tag[1:].rpartition("}") if tag.startswith("{") else ("", "", tag)
+    return f"{_PREFIX_OF_NAMESPACE.get(namespace, '?')}:{local}"
+
+
+def _name(element: _Element) -> str:
+    """``"w:t"``, ``"mc:Choice"``, ``"?:local"`` for other namespaces, ``""`` for comments/PIs."""
+    tag = element.tag
+    return _name_of_tag(tag) if isinstance(tag, str) else ""
+
+
+def _local(element: _Element) -> str:
+    tag = element.tag
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
+def _w_attr(element: _Element, local: str) -> str | None:
+    for namespace in _W_NAMESPACES:
+        value = element.get(f"{{{namespace}}}{local}")
+        if value is not None:
+            return str(value)
+    return None
+
+
+def _r_id(element: _Element) -> str | None:
+    for namespace in _R_NAMESPACES:
+        value = element.get(f"{{{namespace}}}id")
+        if value is not None:
+            return str(value)
+    return None
+
+
+def _is_on(element: _Element | None) -> bool:
+    """A WordprocessingML on/off property: present and not ``false``/``0``/``off``."""
+    return element is not None and _w_attr(element, "val") not in ("false", "0", "off")
+
+
+def _child(element: _Element, name: str) -> _Element | None:
+    return next((child for child in element if _name(child) == name), None)
+
+
+def _chosen_branch(alternate: _Element) -> _Element | None:
+    """The first ``mc:Choice`` of ``mc:AlternateContent`` (else its ``mc:Fallback``), never both."""
+    choice = _child(alternate, "mc:Choice")
+    return _child(alternate, "mc:Fallback") if choice is None else choice
+
+
+# --- text ----------------------------------------------------------------------------------------
+
+_TRANSPARENT_BLOCKS = frozenset(
+    {"w:customXml", "w:ins", "w:moveTo", "w:smartTag", "w:sdtContent", "w:sdt"}
+)
+_SKIPPED_INLINE = frozenset(
+    {"w:pPr", "w:rPr", "w:sdtPr", "w:sdtEndPr", "w:del", "w:moveFrom", "w:rt", "w:rubyPr"}
+)
+_DELETED_MARKS = frozenset({"w:del", "w:moveFrom"})
+_HEADING_NAMES = frozenset({"title", "heading1"})
+_NOTE_KINDS_SKIPPED = frozenset({"separator", "continuationSeparator", "continuationNotice"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Paragraph:
+    text: str
+    boxes: list[str]  # lines of text boxes anchored in the paragraph
+    mark_deleted: bool  # the paragraph mark is a tracked deletion: merge with the next paragraph
+    is_heading: bool
+
+
+class _TextWalker:
+    """Walks one part's XML and returns its lines; keeps field state and note references."""
+
+    __slots__ = ("_fields", "_heading_styles", "first_heading", "note_refs")
+
+    def __init__(self, heading_styles: frozenset[str]) -> None:
+        self._fields: list[bool] = []  # one entry per open field: True while in its instructions
+        self._heading_styles = heading_styles
+        self.first_heading: str | None = None
+        self.note_refs: list[tuple[str, str]] = []  # ("footnote" | "endnote", id) in text order
+
+    def story(self, container: _Element) -> list[str]:
+        self._fields = []
+        return _trim_blank_lines(self.blocks(container))
+
+    def blocks(self, container: _Element) -> list[str]:
+        lines: list[str] = []
+        carried: list[str] = []  # text and boxes of paragraphs whose mark was deleted
+        carried_boxes: list[str] = []
+        for element in _block_elements(container):
+            if _name(element) == "w:tbl":
+                lines.extend(_flush(carried, carried_boxes))
+                lines.extend(self.table(element))
+                continue
+            paragraph = self.paragraph(element)
+            carried.append(paragraph.text)
+            carried_boxes.extend(paragraph.boxes)
+            if not paragraph.mark_deleted:
+                self._note_heading("".join(carried), paragraph.is_heading)
+                lines.extend(_flush(carried, carried_boxes))
+        lines.extend(_flush(carried, carried_boxes))
+        return lines
+
+    def _note_heading(self, text: str, is_heading: bool) -> None:
+        if is_heading and self.first_heading is None and text.strip():
+            self.first_heading = text.strip()
+
+    def table(self, table: _Element) -> list[str]:
+        return [
+            "\t".join(self.cell(cell) for cell in _cells(row)) for row in _rows(table)
+        ]
+
+    def cell(self, cell: _Element) -> str:
+        """A cell's lines (paragraphs, nested table rows) on one line, blank ones dropped."""
+        return " ".join(line for line in self.blocks(cell) if line.strip())
+
+    def paragraph(self, paragraph: _Element) -> _Paragraph:
+        pieces: list[str] = []
+        boxes: list[str] = []
+        self._inline(paragraph, pieces, boxes)
+        properties = _child(paragraph, "w:pPr")
+        return _Paragraph(
+            text="".join(pieces),
+            boxes=boxes,
+            mark_deleted=_mark_deleted(properties),
+            is_heading=self._styled_heading(properties),
+        )
+
+    def _styled_heading(self, properties: _Element | None) -> bool:
+        style = None if properties is None else _child(properties, "w:pStyle")
+        style_id = None if style is None else _w_attr(style, "val")
+        return style_id is not None and (
+            style_id in self._heading_styles or _style_key(style_id) in _HEADING_NAMES
+        )
+
+    def _inline(self, parent: _Element, pieces: list[str], boxes: list[str]) -> None:
+        for element in parent:
+            name = _name(element)
+            if name == "w:r":
+                self._run(element, pieces, boxes)
+            elif name in _SKIPPED_INLINE or not name:
+                continue
+            elif name == "m:t":
+                pieces.append(element.text or "")
+            elif name == "mc:AlternateContent":
+                branch = _chosen_branch(element)
+                if branch is not None:
+                    self._inline(branch, pieces, boxes)
+            else:  # hyperlink, fldSimple, ins, moveTo, sdt, smartTag, math, ...
+                self._inline(element, pieces, boxes)
+
+    def _run(self, run: _Element, pieces: list[str], boxes: list[str]) -> None:
+        for element in run:
+            name = _name(element)
+            if name == "w:fldChar":
+                self._field_char(_w_attr(element, "fldCharType"))
+            elif any(self._fields):
+                continue  # inside field instructions: no text at all
+            elif name in ("w:drawing", "w:pict", "w:object"):
+                for box in _text_boxes(element):
+                    boxes.extend(self.blocks(box))
+            elif name == "mc:AlternateContent":
+                branch = _chosen_branch(element)
+                if branch is not None:
+                    self._run(branch, pieces, boxes)
+            elif name == "w:ruby":
+                base = _child(element, "w:rubyBase")
+                if base is not None:
+                    self._inline(base, pieces, boxes)
+            elif name in ("w:footnoteReference", "w:endnoteReference"):
+                self._note_ref(name[2:-9], element)
+            else:
+                pieces.append(_run_text(name, element))
+
+    def _field_char(self, kind: str | None) -> None:
+        if kind == "begin":
+            self._fields.append(True)
+        elif kind == "separate" and self._fields:
+            self._fields[-1] = False
+        elif kind == "end" and self._fields:
+            self._fields.pop()
+
+    def _note_ref(self, kind: str, element: _Element) -> None:
+        note_id = _w_attr(element, "id")
+        if note_id is not None and (kind, note_id) not in self.note_refs:
+            self.note_refs.append((kind, note_id))
+
+
+def _run_text(name: str, element: _Element) -> str:
+    if name == "w:t":
+        return str(element.text or "")
+    if name in ("w:tab", "w:ptab"):
+        return "\t"
+    if name == "w:cr":
+        return "\n"
+    if name == "w:br":  # page and column breaks are layout, not text (LibreOffice moves them)
+        return "" if _w_attr(element, "type") in ("page", "column") else "\n"
+    if name == "w:noBreakHyphen":
+        return "-"
+    return ""  # softHyphen, sym, delText, instrText, lastRenderedPageBreak, rPr, ...
+
+
+def _flush(carried: list[str], carried_boxes: list[str]) -> list[str]:
+    lines = ["".join(carried), *carried_boxes] if carried else list(carried_boxes)
+    carried.clear()
+    carried_boxes.clear()
+    return lines
+
+
+def _mark_deleted(properties: _Element | None) -> bool:
+    """Whether the paragraph mark is deleted (or moved away) as a tracked change.
+
+    Accepting that change joins the paragraph with the next one, which :meth:`_TextWalker.blocks`
+    does for paragraphs that follow each other; before a table the paragraph stays a line.
+    """
+    marks = None if properties is None else _child(properties, "w:rPr")
+    return marks is not None and any(_name(mark) in _DELETED_MARKS for mark in marks)
+
+
+def _block_elements(container: _Element) -> Iterator[_Element]:
+    """The paragraphs and tables of a container, through content controls and wrappers."""
+    for element in container:
+        name = _name(element)
+        if name in ("w:p", "w:tbl"):
+            yield element
+        elif name in _TRANSPARENT_BLOCKS:
+            yield from _block_elements(element)
+        elif name == "mc:AlternateContent":
+            branch = _chosen_branch(element)
+            if branch is not None:
+                yield from _block_elements(branch)
+
+
+def _rows(table: _Element) -> Iterator[_Element]:
+    for row in _wrapped(table, "w:tr"):
+        properties = _child(row, "w:trPr")
+        if properties is None or _child(properties, "w:del") is None:
+            yield row
+
+
+def _cells(row: _Element) -> Iterator[_Element]:
+    for cell in _wrapped(row, "w:tc"):
+        properties = _child(cell, "w:tcPr")
+        if properties is None or _child(properties, "w:cellDel") is None:
+            yield cell
+
+
+def _wrapped(parent: _Element, name: str) -> Iterator[_Element]:
+    """Children named ``name``, also inside content controls and custom XML wrappers."""
+    for element in parent:
+        child_name = _name(element)
+        if child_name == name:
+            yield element
+        elif child_name in _TRANSPARENT_BLOCKS:
+            yield from _wrapped(element, name)
+
+
+def _text_boxes(element: _Element) -> Iterator[_Element]:
+    """Outermost ``w:txbxContent`` below a drawing, taking one branch of alternate content."""
+    for child in element:
+        name = _name(child)
+        if name == "w:txbxContent":
+            yield child
+        elif name == "mc:AlternateContent":
+            branch = _chosen_branch(child)
+            if branch is not None:
+                yield from _text_boxes(branch)
+        elif name:
+            yield from _text_boxes(child)
+
+
+def _trim_blank_lines(lines: list[str]) -> list[str]:
+    filled = [index for index, line in enumerate(lines) if line.strip()]
+    return lines[filled[0] : filled[-1] + 1] if filled else []
+
+
+def _style_key(style: str) -> str:
+    return "".join(style.split()).lower()
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+
+def read_docx(data: bytes) -> DocxContent:
+    """The body text (SPEC §3.3 step 2, not normalised), core properties and first heading."""
+    archive = _open_archive(data)
+    if archive.find(_DOCUMENT) is None:
+        raise DocumentReadError(NO_DOCUMENT)
+    try:
+        return _read_content(archive)
+    except RecursionError:
+        raise DocumentReadError(TOO_DEEP) from None
+
+
+def _read_content(archive: _Archive) -> DocxContent:
+    document = archive.xml(_DOCUMENT)
+    rels = _relationships(archive, _DOCUMENT)
+    walker = _TextWalker(_heading_style_ids(archive, rels))
+    body = _child(document, "w:body")
+    lines = [] if body is None else walker.story(body)
+    for part in _header_footer_parts(archive, document, rels):
+        lines.extend(part)
+    lines.extend(_note_lines(archive, rels, walker))
+    return DocxContent(
+        body="\n".join(lines),
+        properties=_core_properties(archive),
+        first_heading=walker.first_heading,
+    )
+
+
+def _heading_style_ids(archive: _Archive, rels: Mapping[str, tuple[str, str]]) -> frozenset[str]:
+    """Style ids of paragraph styles whose id or name is Title or Heading 1 (any case, spacing)."""
+    styles = archive.xml(_target_of_type(rels, "/styles") or "word/styles.xml")
+    if styles is None:
+        return frozenset()
+    found = set()
+    for style in styles:
+        name = _child(style, "w:name")
+        names = (_w_attr(style, "styleId") or "", "" if name is None else _w_attr(name, "val"))
+        if any(_style_key(text or "") in _HEADING_NAMES for text in names):
+            found.add(names[0])
+    return frozenset(found)
+
+
+_HEADER_FOOTER_ORDER = {"default": 0, "first": 1, "even": 2}
+
+
+def _header_footer_parts(
+    archive: _Archive, document: _Element, rels: Mapping[str, tuple[str, str]]
+) -> list[list[str]]:
+    """Lines of each header, then each footer: sections in order, each part and text once.
+
+    Within a section the order is default, first, even (Word and LibreOffice write the references
+    in different orders). A first-page header counts only with ``w:titlePg`` and even-page ones
+    only with ``w:evenAndOddHeaders``, as Word shows them; empty parts are skipped.
+    """
+    even_pages = _even_and_odd_headers(archive, rels)
+    references = [ref for sect in _section_properties(document) for ref in _hf_refs(sect, even_pages)]
+    parts: list[list[str]] = []
+    for kind in ("header", "footer"):
+        seen_parts: set[str] = set()
+        seen_texts: list[list[str]] = []
+        for ref_kind, rel_id in references:
+            target = rels.get(rel_id, ("", ""))[1]
+            if ref_kind != kind or not target or target in seen_parts:
+                continue
+            seen_parts.add(target)
+            lines = _story_lines(archive, target)
+            if lines and lines not in seen_texts:
+                seen_texts.append(lines)
+        parts.extend(seen_texts)
+    return parts
+
+
+def _section_properties(document: _Element) -> Iterator[_Element]:
+    for element in document.iter():
+        parent = element.getparent()
+        if _name(element) == "w:sectPr" and (parent is None or _name(parent) != "w:sectPrChange"):
+            yield element
+
+
+def _hf_refs(section: _Element, even_pages: bool) -> list[tuple[str, str]]:
+    shown = {"default"} | ({"first"} if _is_on(_child(section, "w:titlePg")) else set())
+    shown |= {"even"} if even_pages else set()
+    refs: list[tuple[int, str, str]] = []
+    for element in section:
+        name = _name(element)
+        kind = _w_attr(element, "type") or "default"
+        rel_id = _r_id(element)
+        if name in ("w:headerReference", "w:footerReference") and kind in shown and rel_id:
+            refs.append((_HEADER_FOOTER_ORDER[kind], name[2:-9], rel_id))
+    return [(kind, rel_id) for _, kind, rel_id in sorted(refs, key=lambda ref: ref[0])]
+
+
+def _even_and_odd_headers(archive: _Archive, rels: Mapping[str, tuple[str, str]]) -> bool:
+    settings = archive.xml(_target_of_type(rels, "/settings") or "word/settings.xml")
+    return settings is not None and _is_on(_child(settings, "w:evenAndOddHeaders"))
+
+
+def _story_lines(archive: _Archive, part: str) -> list[str]:
+    root = archive.xml(part)
+    return [] if root is None else _TextWalker(frozenset()).story(root)
+
+
+def _note_lines(
+    archive: _Archive, rels: Mapping[str, tuple[str, str]], walker: _TextWalker
+) -> list[str]:
+    """Footnotes, then endnotes, in the order of their references in the body."""
+    lines: list[str] = []
+    for kind in ("footnote", "endnote"):
+        notes = _notes_by_id(archive, _target_of_type(rels, f"/{kind}s"))
+        for ref_kind, note_id in walker.note_refs:
+            note = notes.get(note_id) if ref_kind == kind else None
+            if note is not None:
+                lines.extend(_TextWalker(frozenset()).story(note))
+    return lines
+
+
+def _notes_by_id(archive: _Archive, part: str | None) -> dict[str, _Element]:
+    root = None if part is None else archive.xml(part)
+    if root is None:
+        return {}
+    return {
+        _w_attr(note, "id") or "": note
+        for note in root
+        if _name(note) in ("w:footnote", "w:endnote")
+        and _w_attr(note, "type") not in _NOTE_KINDS_SKIPPED
+    }
+
+
+def _core_properties(archive: _Archive) -> dict[str, str]:
+    """identifier, version, title and content_status; ``""`` when absent or unreadable."""
+    found = dict.fromkeys(_READ_KEYS, "")
+    root = _core_root(archive)
+    if root is None:
+        return found
+    wanted = {_CORE_FIELDS[key][1]: key for key in _READ_KEYS}
+    for element in root:
+        key = wanted.pop(_local(element), None)
+        if key is not None:
+            found[key] = "".join(element.itertext())
+    return found
+
+
+def _core_root(archive: _Archive) -> _Element | None:
+    """The parsed core properties part, or None when missing or malformed (a DTD is refused)."""
+    try:
+        return archive.xml(_core_part_name(archive))
+    except DocumentReadError as error:
+        if error.message.startswith(DTD_REFUSED):
+            raise
+        return None
+
+
+def _core_part_name(archive: _Archive) -> str:
+    try:
+        rels = _relationships(archive, "")
+    except DocumentReadError as error:
+        if error.message.startswith(DTD_REFUSED):
+            raise
+        rels = {}
+    return _target_of_type(rels, "/metadata/core-properties") or _CORE
+
+
+# --- writing -------------------------------------------------------------------------------------
+
+
+def set_core_properties(data: bytes, properties: Mapping[str, str]) -> bytes:
+    """A copy of ``data`` whose docProps/core.xml holds ``properties``; other members unchanged.
+
+    Keys are ``identifier``, ``version``, ``title``, ``content_status`` and the other Dublin Core
+    and OPC core properties (``creator``, ``created``, ``modified``, ...). A missing core part is
+    created with its package relationship and content-type override.
+    """
+    return _with_core_properties(_open_archive(data), properties, date_time=None)
+
+
+def new_docx(*, title: str, headings: Sequence[str], properties: Mapping[str, str]) -> bytes:
+    """A new document: a Title paragraph, then each heading (Heading 1) and an empty paragraph.
+
+    The bytes depend only on the arguments: zip times are fixed, and the created and modified
+    dates are 2000-01-01 unless ``properties`` holds them. The core title defaults to ``title``.
+    """
+    document = docx.Document()
+    _drop_template_extras(document)
+    document.add_paragraph(title, style="Title")
+    for heading in headings:
+        document.add_heading(heading, level=1)
+        document.add_paragraph("")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    core = {"title": title, "created": _FIXED_CORE_TIME, "modified": _FIXED_CORE_TIME}
+    archive = _open_archive(buffer.getvalue())
+    return _with_core_properties(archive, {**core, **properties}, date_time=_FIXED_ZIP_TIME)
+
+
+def _drop_template_extras(document: Any) -> None:
+    """Drop the template's stylesWithEffects (Word 2010 only) and its thumbnail of another text."""
+    for owner, suffix in ((document.part, "/stylesWithEffects"), (document.part.package, "/thumbnail")):
+        for rel_id in [rid for rid, rel in owner.rels.items() if rel.reltype.endswith(suffix)]:
+            del owner.rels[rel_id]
+
+
+def _with_core_properties(
+    archive: _Archive, properties: Mapping[str, str], *, date_time: tuple[int, ...] | None
+) -> bytes:
+    unknown = sorted(set(properties) - set(_CORE_FIELDS))
+    if unknown:
+        raise UsageError(f"unknown core property: {unknown[0]}")
+    part = _core_part_name(archive)
+    existing = archive.find(part)
+    replaced = {part if existing is None else existing.filename: _core_xml(_core_root(archive), properties)}
+    if existing is None:
+        replaced[_member_name(archive, _PACKAGE_RELS)] = _add_core_relationship(archive, part)
+        replaced[_member_name(archive, _CONTENT_TYPES)] = _add_core_override(archive, part)
+    return _rebuild(archive, replaced, date_time=date_time)
+
+
+def _member_name(archive: _Archive, name: str) -> str:
+    info = archive.find(name)
+    return name if info is None else info.filename
+
+
+def _core_xml(root: _Element | None, properties: Mapping[str, str]) -> bytes:
+    if root is None:
+        nsmap = {"cp": _CP, "dc": _DC, "dcterms": _DCTERMS, "xsi": _XSI}
+        root = etree.Element(f"{{{_CP}}}coreProperties", nsmap=nsmap)
+    for key, value in properties.items():
+        namespace, local = _CORE_FIELDS[key]
+        matches = [element for element in root if _local(element) == local]
+        element = matches[0] if matches else etree.SubElement(root, f"{{{namespace}}}{local}")
+        for extra in matches[1:]:
+            root.remove(extra)
+        for child in list(element):
+            element.remove(child)
+        element.text = value
+        if namespace == _DCTERMS:
+            element.set(f"{{{_XSI}}}type", "dcterms:W3CDTF")
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
+
+
+def _add_core_relationship(archive: _Archive, part: str) -> bytes:
+    root = _xml_or_new(archive, _PACKAGE_RELS, f"{{{_PKG_RELS}}}Relationships", _PKG_RELS)
+    ids = {element.get("Id") for element in root}
+    rel_id = next(f"rIdCore{number}" for number in range(len(ids) + 1) if f"rIdCore{number}" not in ids)
+    relationship = etree.SubElement(root, f"{{{_PKG_RELS}}}Relationship")
+    relationship.attrib.update({"Id": rel_id, "Type": _CORE_REL_TYPE, "Target": part})
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
+
+
+def _add_core_override(archive: _Archive, part: str) -> bytes:
+    root = _xml_or_new(archive, _CONTENT_TYPES, f"{{{_CT}}}Types", _CT)
+    override = etree.SubElement(root, f"{{{_CT}}}Override")
+    override.attrib.update({"PartName": f"/{part}", "ContentType": _CORE_CONTENT_TYPE})
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
+
+
+def _xml_or_new(archive: _Archive, name: str, tag: str, namespace: str) -> _Element:
+    root = archive.xml(name)
+    return etree.Element(tag, nsmap={None: namespace}) if root is None else root
+
+
+def _rebuild(
+    archive: _Archive, replaced: Mapping[str, bytes], *, date_time: tuple[int, ...] | None
+) -> bytes:
+    """The archive with ``replaced`` members (new ones appended); member order and bytes kept."""
+    buffer = io.BytesIO()
+    pending = dict(replaced)
+    with zipfile.ZipFile(buffer, "w") as target:
+        for info in archive.infos:
+            data = pending.pop(info.filename, None)
+            target.writestr(_copied_info(info, date_time), archive.read(info) if data is None else data)
+        for name, data in pending.items():
+            info = zipfile.ZipInfo(name, _FIXED_ZIP_TIME if date_time is None else date_time)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, data)
+    return buffer.getvalue()
+
+
+def _copied_info(info: zipfile.ZipInfo, date_time: tuple[int, ...] | None) -> zipfile.ZipInfo:
+    copy = zipfile.ZipInfo(info.filename, info.date_time if date_time is None else date_time)
+    stored = info.compress_type == zipfile.ZIP_STORED
+    copy.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+    copy.external_attr = info.external_attr
+    copy.create_system = info.create_system
+    copy.comment = info.comment
+    return copy

@@ -1,0 +1,207 @@
+"""The one module that composes configuration, files, formats, metadata, rules and git."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+from docctl import paths
+from docctl.config import Config, find_root, load_config
+from docctl.errors import UnknownDocumentError, UsageError
+from docctl.model import Document, Finding, Report
+from docctl.rules.codes import finding
+from docctl.scaffold import NewDocument
+from docctl.rules.context import RuleContext
+from docctl.rules.registry import check_collection, check_document
+from docctl.sources import SIDECAR_SUFFIX, Loaded, file_format, load
+
+Clock = Callable[[], dt.datetime]
+
+
+def system_clock() -> dt.datetime:
+    """Now, aware. ``DOCCTL_NOW`` (ISO date-time) fixes the clock for demos and tests."""
+    fixed = os.environ.get("DOCCTL_NOW")
+    if fixed:
+        value = dt.datetime.fromisoformat(fixed)
+        return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+    return dt.datetime.now(dt.timezone.utc).astimezone()
+
+
+def open_repository(path: str | os.PathLike[str] = ".", *, clock: Clock | None = None) -> Repository:
+    """Open the docctl repository at or above ``path``. ConfigError when there is none."""
+    root = find_root(Path(path))
+    return Repository(load_config(root), clock=clock)
+
+
+class Repository:
+    """A docctl repository: a folder with docctl.toml, normally inside a git work tree."""
+
+    def __init__(self, config: Config, *, clock: Clock | None = None) -> None:
+        self.config = config
+        self.root = config.root
+        self._clock = clock or system_clock
+        self._cache: dict[str, tuple[tuple[object, ...], Loaded]] = {}
+
+    def __repr__(self) -> str:
+        return f"Repository({str(self.root)!r})"
+
+    # reading ----------------------------------------------------------------------------------
+    def now(self) -> dt.datetime:
+        now = self._clock()
+        if now.tzinfo is None:
+            raise UsageError("the clock must return an aware datetime (with a time zone)")
+        return now
+
+    def controlled_paths(self) -> list[str]:
+        """Relative POSIX paths of every controlled file in the working tree, sorted."""
+        cfg = self.config
+        return sorted(p for p in paths.walk(self.root) if file_format(p) and paths.is_controlled(p, cfg.controlled, cfg.exclude))
+
+    def load(self, path: str) -> Loaded:
+        """Read one controlled file of the working tree (cached by size and modification time)."""
+        full = self.root / path
+        sidecar = full.with_name(full.name + SIDECAR_SUFFIX) if file_format(path) == "docx" else None
+        stamp = (_stamp(full), _stamp(sidecar) if sidecar else None)
+        cached = self._cache.get(path)
+        if cached is not None and cached[0] == stamp and stamp[0] is not None:
+            return cached[1]
+        loaded = self._read(path, full, sidecar)
+        self._cache[path] = (stamp, loaded)
+        return loaded
+
+    def _read(self, path: str, full: Path, sidecar: Path | None) -> Loaded:
+        problem = self._outside(full) or (self._outside(sidecar) if sidecar else None)
+        if problem:
+            return Loaded(path, None, (finding("DC107", problem, path=path),))
+        try:
+            data = full.read_bytes()
+        except OSError as error:
+            return Loaded(path, None, (finding("DC107", f"cannot read the file: {error.strerror}", path=path),))
+        side: bytes | None = None
+        if sidecar is not None and sidecar.is_file():
+            try:
+                side = sidecar.read_bytes()
+            except OSError as error:
+                return Loaded(path, None, (finding("DC107", f"cannot read the sidecar: {error.strerror}", path=path + SIDECAR_SUFFIX),))
+        return load(path, data, self.config, sidecar=side)
+
+    def _outside(self, path: Path) -> str | None:
+        if not path.is_symlink():
+            return None
+        target = path.resolve()
+        try:
+            target.relative_to(self.root.resolve())
+        except ValueError:
+            return f"symbolic link to {os.readlink(path)}, outside the repository; controlled files must live in it"
+        return None
+
+    def loaded(self) -> list[Loaded]:
+        return [self.load(p) for p in self.controlled_paths()]
+
+    def documents(self) -> list[Document]:
+        """Every readable controlled document, sorted by id (then path)."""
+        docs = [item.document for item in self.loaded() if item.document is not None]
+        return sorted(docs, key=lambda d: (d.id is None, d.id or "", d.path))
+
+    def document(self, doc_id: str) -> Document:
+        for document in self.documents():
+            if document.id == doc_id:
+                return document
+        raise UnknownDocumentError(f"no document with id '{doc_id}'")
+
+    def retired_ids(self) -> set[str]:
+        """Ids that history shows for documents no longer in the working tree (never reused)."""
+        return set()
+
+    # lifecycle --------------------------------------------------------------------------------
+    def new(self, type_code: str, title: str, *, format: str = "md", folder: str | None = None,
+            owner: str | None = None, by: str | None = None, commit: bool = True) -> NewDocument:
+        """Create a document with the next free id of its type (and commit it, unless ``commit=False``)."""
+        from docctl import lifecycle
+
+        return lifecycle.new(self, type_code, title, format=format, folder=folder, owner=owner, by=by, commit=commit)
+
+    # checking ---------------------------------------------------------------------------------
+    def context(self) -> RuleContext:
+        return RuleContext(config=self.config, now=self.now())
+
+    def check(self, files: Sequence[str | os.PathLike[str]] | None = None) -> Report:
+        """Run every rule. With ``files``, report only on those files (and the documents they belong to)."""
+        ctx = self.context()
+        loaded = self.loaded()
+        selected = self._select(loaded, files)
+        findings: list[Finding] = []
+        documents = [item.document for item in loaded if item.document is not None]
+        for item in loaded:
+            if item.path not in selected:
+                continue
+            findings.extend(item.findings)
+            if item.document is not None:
+                findings.extend(check_document(item.document, ctx))
+        findings.extend(f for f in check_collection(documents, ctx) if _finding_file(f) in selected)
+        findings = self._apply_policy(findings)
+        from docctl.git import Git
+
+        git = Git.find(self.root)
+        return Report(
+            findings=tuple(sorted(findings, key=Finding.sort_key)),
+            checked=len(selected),
+            root=str(self.root),
+            commit=git.head() if git else None,
+        )
+
+    def _select(self, loaded: list[Loaded], files: Sequence[str | os.PathLike[str]] | None) -> set[str]:
+        everything = {item.path for item in loaded}
+        if files is None:
+            return everything
+        wanted = set()
+        for name in files:
+            rel = self.relative(name)
+            if rel.endswith(".docx" + SIDECAR_SUFFIX):
+                rel = rel[: -len(SIDECAR_SUFFIX)]
+            wanted.add(rel)
+        return everything & wanted
+
+    def relative(self, name: str | os.PathLike[str]) -> str:
+        """A path given by a user (absolute, or relative to the current folder) relative to the root."""
+        path = Path(name)
+        full = path if path.is_absolute() else Path.cwd() / path
+        try:
+            return Path(os.path.normpath(full)).relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            try:
+                return Path(os.path.normpath(full)).relative_to(self.root).as_posix()
+            except ValueError:
+                raise UsageError(f"{name} is outside the repository {self.root}") from None
+
+    def _apply_policy(self, findings: Iterable[Finding]) -> list[Finding]:
+        """Severity overrides and per-path ignores from docctl.toml."""
+        from dataclasses import replace
+
+        result = []
+        for item in findings:
+            target = _finding_file(item)
+            if target and any(item.code in codes and paths.matches(target, [glob]) for glob, codes in self.config.ignore):
+                continue
+            severity = self.config.severity.get(item.code)
+            result.append(replace(item, severity=severity) if severity else item)
+        return result
+
+
+def _finding_file(item: Finding) -> str | None:
+    path = item.path
+    if path and path.endswith(".docx" + SIDECAR_SUFFIX):
+        return path[: -len(SIDECAR_SUFFIX)]
+    return path
+
+
+def _stamp(path: Path | None) -> tuple[int, int] | None:
+    if path is None:
+        return None
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_size, stat.st_mtime_ns)

@@ -1,0 +1,130 @@
+"""Approval rules that need no history: DC201, DC202, DC203, DC204, DC207."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from docctl.model import Approval, Document, Finding, Meaning, Status
+from docctl.rules.codes import finding
+from docctl.rules.context import RuleContext
+
+#: Statuses that claim the current content was approved.
+APPROVED_STATES = frozenset({Status.APPROVED, Status.EFFECTIVE})
+
+
+def holds_role(approval: Approval, ctx: RuleContext) -> bool:
+    person = ctx.config.people.get(approval.by)
+    return person is not None and approval.role in person.roles
+
+
+def valid_approvals(document: Document, ctx: RuleContext) -> list[Approval]:
+    """Approvals that sign as ``approved`` for the current content by a person holding the role."""
+    return [
+        a
+        for a in document.approvals
+        if a.meaning is Meaning.APPROVED and a.fingerprint == document.fingerprint and holds_role(a, ctx)
+    ]
+
+
+def missing_roles(document: Document, ctx: RuleContext, *, ignore_fingerprint: bool = False) -> list[str]:
+    doc_type = ctx.config.types.get(document.type or "")
+    if doc_type is None:
+        return []
+    signed = {
+        a.role
+        for a in document.approvals
+        if a.meaning is Meaning.APPROVED
+        and holds_role(a, ctx)
+        and (ignore_fingerprint or a.fingerprint == document.fingerprint)
+        and not _forbidden_self_approval(a, document, ctx)
+    }
+    return [role for role in doc_type.approvers if role not in signed]
+
+
+def missing_approval(document: Document, ctx: RuleContext) -> Iterator[Finding]:
+    """DC201: approved or effective needs an approval for every required role.
+
+    A content change after approval is DC202, not DC201: the approvals are there, the content moved.
+    """
+    if document.status not in APPROVED_STATES:
+        return
+    missing = missing_roles(document, ctx, ignore_fingerprint=True)
+    if missing:
+        yield finding(
+            "DC201",
+            f"{document.status} without a valid approval by {', '.join(missing)}",
+            path=document.metadata_path,
+            line=document.line_of("approvals") or document.line_of("status"),
+            document=document.id,
+        )
+
+
+def changed_after_approval(document: Document, ctx: RuleContext) -> Iterator[Finding]:
+    """DC202: an approval's fingerprint differs from the current content."""
+    del ctx
+    if document.status not in APPROVED_STATES:
+        return
+    stale = [a for a in document.approvals if a.fingerprint != document.fingerprint]
+    if not stale:
+        return
+    first = stale[0]
+    when = first.date.date().isoformat() if first.date else "an unknown date"
+    yield finding(
+        "DC202",
+        f"content changed after approval by {first.name} ({first.role}) on {when}",
+        path=document.path,
+        line=None,
+        document=document.id,
+    )
+
+
+def self_approval(document: Document, ctx: RuleContext) -> Iterator[Finding]:
+    """DC203: the author approved their own revision where the type forbids it."""
+    for approval in document.approvals:
+        if _forbidden_self_approval(approval, document, ctx):
+            yield finding(
+                "DC203",
+                f"{approval.name} approved as {approval.role} the revision they authored; type {document.type} forbids self-approval",
+                path=document.metadata_path,
+                line=approval.line,
+                document=document.id,
+            )
+
+
+def _forbidden_self_approval(approval: Approval, document: Document, ctx: RuleContext) -> bool:
+    doc_type = ctx.config.types.get(document.type or "")
+    return (
+        doc_type is not None
+        and not doc_type.allow_self_approval
+        and document.author is not None
+        and approval.meaning is not Meaning.AUTHORED
+        and approval.by == document.author.lower()
+    )
+
+
+def unauthorized_approver(document: Document, ctx: RuleContext) -> Iterator[Finding]:
+    """DC204: the approver must hold the role in [people]."""
+    for approval in document.approvals:
+        person = ctx.config.people.get(approval.by)
+        if person is None:
+            message = f"{approval.by} is not in [people] of docctl.toml, so cannot sign as {approval.role}"
+        elif approval.role not in person.roles:
+            held = ", ".join(person.roles) or "no role"
+            message = f"{person.name} does not hold the role {approval.role} (holds {held})"
+        else:
+            continue
+        yield finding("DC204", message, path=document.metadata_path, line=approval.line, document=document.id)
+
+
+def approval_date(document: Document, ctx: RuleContext) -> Iterator[Finding]:
+    """DC207: approval dated in the future, or after the effective date."""
+    for approval in document.approvals:
+        if approval.date is None:
+            continue
+        if approval.date > ctx.now:
+            message = f"approval by {approval.name} is dated in the future ({approval.date.isoformat()})"
+        elif document.effective is not None and approval.date.date() > document.effective:
+            message = f"approval by {approval.name} on {approval.date.date().isoformat()} is after the effective date {document.effective.isoformat()}"
+        else:
+            continue
+        yield finding("DC207", message, path=document.metadata_path, line=approval.line, document=document.id)

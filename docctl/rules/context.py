@@ -1,0 +1,18 @@
+"""What every rule may look at besides the documents: configuration and the clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from docctl.config import Config
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RuleContext:
+    config: Config
+    now: dt.datetime  # aware; the clock is injected so tests can fix it
+
+    @property
+    def today(self) -> dt.date:
+        return self.now.date()

@@ -1,0 +1,35 @@
+"""The rule sets that check, the pre-commit hook and the watcher all run: one rule, three triggers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+
+from docctl.model import Document, Finding
+from docctl.rules import approvals, identity, lifecycle
+from docctl.rules.context import RuleContext
+
+DocumentRule = Callable[[Document, RuleContext], Iterable[Finding]]
+
+#: Rules that look at one document at a time.
+DOCUMENT_RULES: tuple[DocumentRule, ...] = (
+    identity.id_pattern,
+    identity.identity_mismatch,
+    approvals.missing_approval,
+    approvals.changed_after_approval,
+    approvals.self_approval,
+    approvals.unauthorized_approver,
+    approvals.approval_date,
+    lifecycle.effective_date,
+    lifecycle.periodic_review,
+)
+
+
+def check_document(document: Document, ctx: RuleContext) -> Iterator[Finding]:
+    for rule in DOCUMENT_RULES:
+        yield from rule(document, ctx)
+
+
+def check_collection(documents: list[Document], ctx: RuleContext) -> Iterator[Finding]:
+    """Rules that need every document at once."""
+    del ctx
+    yield from identity.duplicate_ids(documents)
