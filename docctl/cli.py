@@ -11,6 +11,7 @@ from docctl import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 SEVERITIES = ("major", "minor", "ofi")
+LIFECYCLE = ("submit", "approve", "release", "revise", "review", "obsolete")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -50,7 +51,51 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", metavar="ID")
     p.add_argument("--rev", metavar="REV", help="a revision from history instead of the working copy")
     p.add_argument("--format", choices=("text", "json"), default="text")
+    p = sub.add_parser("submit", help="draft -> review")
+    p.add_argument("id", metavar="ID")
+    _lifecycle_options(p)
+
+    p = sub.add_parser("approve", help="sign the current content in a role (the last required approval makes it approved)")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--role", required=True, metavar="ROLE")
+    p.add_argument("--meaning", choices=("approved", "reviewed", "authored"), default="approved")
+    _lifecycle_options(p)
+
+    p = sub.add_parser("release", help="approved -> effective (tags ID/REV)")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--effective", metavar="DATE", type=_date, help="effective date YYYY-MM-DD (default: today; a future date schedules it)")
+    p.add_argument("--no-tag", action="store_true", help="do not tag the release commit")
+    _lifecycle_options(p)
+
+    p = sub.add_parser("revise", help="start the next revision: back to draft, approvals cleared")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--change", required=True, metavar="TEXT", help="what changes and why")
+    p.add_argument("--change-request", metavar="ID")
+    p.add_argument("--major", action="store_true", help="major.minor scheme: next major revision")
+    _lifecycle_options(p)
+
+    p = sub.add_parser("review", help="record a periodic review: keep, revise or obsolete")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--outcome", required=True, choices=("keep", "revise", "obsolete"))
+    p.add_argument("--change", metavar="TEXT", help="with --outcome revise")
+    p.add_argument("--change-request", metavar="ID")
+    p.add_argument("--reason", metavar="TEXT", help="with --outcome obsolete")
+    _lifecycle_options(p)
+
+    p = sub.add_parser("obsolete", help="withdraw a document (final; the file stays)")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--reason", required=True, metavar="TEXT")
+    _lifecycle_options(p)
     return parser
+
+
+def _date(text: str) -> object:
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date YYYY-MM-DD") from None
 
 
 def _lifecycle_options(p: argparse.ArgumentParser) -> None:
@@ -64,7 +109,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from docctl.errors import DocctlError
 
     try:
-        module = importlib.import_module(f"docctl.commands.{args.command}")
+        name = "lifecycle" if args.command in LIFECYCLE else args.command
+        module = importlib.import_module(f"docctl.commands.{name}")
         return int(module.run(args))
     except DocctlError as error:
         print(f"docctl: error: {error}", file=sys.stderr)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -81,12 +82,23 @@ class Git:
         return result.stdout.decode().strip() or None if result.returncode == 0 else None
 
     def identity(self) -> Identity:
-        """The committer identity git would use (user.name / user.email)."""
-        name = run(["config", "user.name"], self.cwd, check=False).stdout.decode().strip()
-        email = run(["config", "user.email"], self.cwd, check=False).stdout.decode().strip()
-        if not email:
+        """The author identity git would use (GIT_AUTHOR_* variables, then user.name / user.email)."""
+        result = run(["var", "GIT_AUTHOR_IDENT"], self.cwd, check=False)
+        text = result.stdout.decode("utf-8", "replace").strip()
+        match = re.match(r"^(?P<name>.*?) <(?P<email>[^>]*)>", text)
+        if result.returncode != 0 or match is None or not match.group("email"):
             raise GitError("git user.email is not set (git config user.email you@example.com)")
-        return Identity(name or email, email.lower())
+        email = match.group("email").lower()
+        return Identity(match.group("name") or email, email)
+
+    def tag_exists(self, name: str) -> bool:
+        return run(["rev-parse", "-q", "--verify", f"refs/tags/{name}"], self.cwd, check=False).returncode == 0
+
+    def tag(self, name: str, commit: str, message: str, *, env: Mapping[str, str] | None = None) -> None:
+        run(["tag", "-a", "-m", message, "--", name, commit], self.cwd, env=env)
+
+    def unstage(self, paths: Sequence[str]) -> None:
+        run(["reset", "-q", "--", *paths], self.cwd, check=False)
 
 
 def trailers_message(subject: str, trailers: Sequence[tuple[str, str]], body: str = "") -> str:

@@ -168,8 +168,8 @@ class Finding:
             "message": self.message,
         }
 
-    def sort_key(self) -> tuple[str, int, str, str]:
-        return (self.path or "", self.line or 0, self.code, self.message)
+    def sort_key(self) -> tuple[str, int, str]:
+        return (self.path or "", self.line or 0, self.code)
 
     def __str__(self) -> str:
         where = self.path or "."

@@ -6,6 +6,7 @@ import datetime as dt
 import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from docctl import paths
 from docctl.config import Config, find_root, load_config
@@ -13,6 +14,9 @@ from docctl.errors import UnknownDocumentError, UsageError
 from docctl.model import Document, Finding, Report
 from docctl.rules.codes import finding
 from docctl.scaffold import NewDocument
+
+if TYPE_CHECKING:
+    from docctl.lifecycle import StepResult
 from docctl.rules.context import RuleContext
 from docctl.rules.registry import check_collection, check_document
 from docctl.sources import SIDECAR_SUFFIX, Loaded, file_format, load
@@ -122,6 +126,47 @@ class Repository:
         from docctl import lifecycle
 
         return lifecycle.new(self, type_code, title, format=format, folder=folder, owner=owner, by=by, commit=commit)
+
+    def submit(self, doc_id: str, *, by: str | None = None, commit: bool = True) -> StepResult:
+        """draft -> review."""
+        from docctl import lifecycle
+
+        return lifecycle.submit(self, doc_id, by=by, commit=commit)
+
+    def approve(self, doc_id: str, *, role: str, meaning: str = "approved", by: str | None = None, commit: bool = True) -> StepResult:
+        """Sign the current content as ``role``; the last required approval makes it approved."""
+        from docctl import lifecycle
+
+        return lifecycle.approve(self, doc_id, role=role, meaning=meaning, by=by, commit=commit)
+
+    def release(self, doc_id: str, *, effective: dt.date | str | None = None, by: str | None = None,
+                commit: bool = True, tag: bool = True) -> StepResult:
+        """approved -> effective (a future ``effective`` date schedules the release)."""
+        from docctl import lifecycle
+
+        day = dt.date.fromisoformat(effective) if isinstance(effective, str) else effective
+        return lifecycle.release(self, doc_id, effective=day, by=by, commit=commit, tag=tag)
+
+    def revise(self, doc_id: str, *, change: str, change_request: str | None = None, major: bool = False,
+               by: str | None = None, commit: bool = True) -> StepResult:
+        """Start the next revision (back to draft, approvals cleared)."""
+        from docctl import lifecycle
+
+        return lifecycle.revise(self, doc_id, change=change, change_request=change_request, major=major, by=by, commit=commit)
+
+    def review(self, doc_id: str, *, outcome: str, change: str | None = None, change_request: str | None = None,
+               reason: str | None = None, by: str | None = None, commit: bool = True) -> StepResult:
+        """Record a periodic review: keep, revise or obsolete."""
+        from docctl import lifecycle
+
+        return lifecycle.review(self, doc_id, outcome=outcome, change=change, change_request=change_request,
+                                reason=reason, by=by, commit=commit)
+
+    def obsolete(self, doc_id: str, *, reason: str, by: str | None = None, commit: bool = True) -> StepResult:
+        """Withdraw a document (final)."""
+        from docctl import lifecycle
+
+        return lifecycle.obsolete(self, doc_id, reason=reason, by=by, commit=commit)
 
     # checking ---------------------------------------------------------------------------------
     def context(self) -> RuleContext:

@@ -18,7 +18,7 @@ import posixpath
 import zipfile
 import zlib
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -296,6 +296,31 @@ class _Paragraph:
     boxes: list[str]  # lines of text boxes anchored in the paragraph
     mark_deleted: bool  # the paragraph mark is a tracked deletion: merge with the next paragraph
     is_heading: bool
+    ends_section: bool  # holds a w:sectPr (python-docx adds an empty one, LibreOffice drops it)
+
+
+@dataclass(slots=True)
+class _Field:
+    """An open complex field (``w:fldChar`` begin ... end) while a part is walked."""
+
+    code: list[str] = field(default_factory=list)
+    in_code: bool = True  # between begin and separate
+    volatile: bool = False  # a result that changes with layout, clock or user: not text
+
+
+# Results that Word and LibreOffice recompute on every save or print (pages, dates, file, user).
+_VOLATILE_FIELDS = frozenset(
+    {
+        "PAGE", "NUMPAGES", "SECTIONPAGES", "SECTION", "PAGEREF", "DATE", "TIME", "PRINTDATE",
+        "SAVEDATE", "CREATEDATE", "EDITTIME", "FILENAME", "FILESIZE", "NUMWORDS", "NUMCHARS",
+        "REVNUM", "LASTSAVEDBY", "USERNAME", "USERINITIALS", "USERADDRESS",
+    }
+)
+
+
+def _field_name(code: str) -> str:
+    words = code.split()
+    return words[0].upper() if words else ""
 
 
 class _TextWalker:
@@ -304,7 +329,7 @@ class _TextWalker:
     __slots__ = ("_fields", "_heading_styles", "first_heading", "note_refs")
 
     def __init__(self, heading_styles: frozenset[str]) -> None:
-        self._fields: list[bool] = []  # one entry per open field: True while in its instructions
+        self._fields: list[_Field] = []  # open complex fields, innermost last
         self._heading_styles = heading_styles
         self.first_heading: str | None = None
         self.note_refs: list[tuple[str, str]] = []  # ("footnote" | "endnote", id) in text order
@@ -323,6 +348,8 @@ class _TextWalker:
                 lines.extend(self.table(element))
                 continue
             paragraph = self.paragraph(element)
+            if paragraph.ends_section and not (carried or paragraph.boxes or paragraph.text.strip()):
+                continue
             carried.append(paragraph.text)
             carried_boxes.extend(paragraph.boxes)
             if not paragraph.mark_deleted:
@@ -354,6 +381,7 @@ class _TextWalker:
             boxes=boxes,
             mark_deleted=_mark_deleted(properties),
             is_heading=self._styled_heading(properties),
+            ends_section=properties is not None and _child(properties, "w:sectPr") is not None,
         )
 
     def _styled_heading(self, properties: _Element | None) -> bool:
@@ -376,6 +404,8 @@ class _TextWalker:
                 branch = _chosen_branch(element)
                 if branch is not None:
                     self._inline(branch, pieces, boxes)
+            elif name == "w:fldSimple" and _field_name(_w_attr(element, "instr") or "") in _VOLATILE_FIELDS:
+                continue
             else:  # hyperlink, fldSimple, ins, moveTo, sdt, smartTag, math, ...
                 self._inline(element, pieces, boxes)
 
@@ -384,8 +414,10 @@ class _TextWalker:
             name = _name(element)
             if name == "w:fldChar":
                 self._field_char(_w_attr(element, "fldCharType"))
-            elif any(self._fields):
-                continue  # inside field instructions: no text at all
+            elif name == "w:instrText":
+                self._field_code(str(element.text or ""))
+            elif any(open_field.in_code or open_field.volatile for open_field in self._fields):
+                continue  # field instructions, or the result of a volatile field
             elif name in ("w:drawing", "w:pict", "w:object"):
                 for box in _text_boxes(element):
                     boxes.extend(self.blocks(box))
@@ -404,11 +436,17 @@ class _TextWalker:
 
     def _field_char(self, kind: str | None) -> None:
         if kind == "begin":
-            self._fields.append(True)
+            self._fields.append(_Field())
         elif kind == "separate" and self._fields:
-            self._fields[-1] = False
+            current = self._fields[-1]
+            current.in_code = False
+            current.volatile = _field_name("".join(current.code)) in _VOLATILE_FIELDS
         elif kind == "end" and self._fields:
             self._fields.pop()
+
+    def _field_code(self, text: str) -> None:
+        if self._fields and self._fields[-1].in_code:
+            self._fields[-1].code.append(text)
 
     def _note_ref(self, kind: str, element: _Element) -> None:
         note_id = _w_attr(element, "id")
