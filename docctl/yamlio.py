@@ -48,8 +48,29 @@ def load_yaml(text: str, *, first_line: int = 1) -> LoadedYaml:
     lines: dict[str, int] = {}
     if node is None:
         return LoadedYaml(None, lines)
-    data = _convert(node, "", lines, first_line, set())
+    try:
+        data = _convert(node, "", lines, first_line, set())
+    except _AliasFound:
+        alias = _alias_line(text)
+        if alias is None:
+            raise DocumentReadError("YAML anchors (&name) are not accepted in metadata", line=first_line) from None
+        raise DocumentReadError("YAML aliases (*name) are not accepted in metadata", line=first_line + alias) from None
     return LoadedYaml(data, lines)
+
+
+class _AliasFound(Exception):
+    pass
+
+
+def _alias_line(text: str) -> int | None:
+    """0-based line of the first alias (the composed tree only shows the anchored node)."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.events import AliasEvent
+
+    for event in YAML(typ="rt", pure=True).parse(text):
+        if isinstance(event, AliasEvent):
+            return int(event.start_mark.line)
+    return None
 
 
 def _one_line(text: str) -> str:
@@ -60,8 +81,8 @@ def _convert(node: Any, where: str, lines: dict[str, int], offset: int, seen: se
     from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
     line = offset + node.start_mark.line
-    if id(node) in seen:
-        raise DocumentReadError("YAML aliases (*name) are not accepted in metadata", line=line)
+    if id(node) in seen or getattr(node, "anchor", None):
+        raise _AliasFound
     seen.add(id(node))
     if isinstance(node, ScalarNode):
         value = str(node.value)

@@ -296,7 +296,9 @@ class _Paragraph:
     boxes: list[str]  # lines of text boxes anchored in the paragraph
     mark_deleted: bool  # the paragraph mark is a tracked deletion: merge with the next paragraph
     is_heading: bool
-    ends_section: bool  # holds a w:sectPr (python-docx adds an empty one, LibreOffice drops it)
+    # Blank and only a section break (python-docx writes one, LibreOffice drops it) or only field
+    # material (Word ends a table of contents in a paragraph of its own, LibreOffice does not).
+    droppable: bool
 
 
 @dataclass(slots=True)
@@ -305,15 +307,18 @@ class _Field:
 
     code: list[str] = field(default_factory=list)
     in_code: bool = True  # between begin and separate
-    volatile: bool = False  # a result that changes with layout, clock or user: not text
+    generated: bool = False  # its result is generated: not text
 
 
-# Results that Word and LibreOffice recompute on every save or print (pages, dates, file, user).
-_VOLATILE_FIELDS = frozenset(
+# Fields whose results are generated: recomputed on save or print from layout, clock, user or file
+# (PAGE, DATE, ...), or tables built from the text that is read anyway (TOC, INDEX, ...). Word and
+# LibreOffice also structure them differently (LibreOffice puts a whole TOC entry in its PAGEREF).
+_GENERATED_FIELDS = frozenset(
     {
         "PAGE", "NUMPAGES", "SECTIONPAGES", "SECTION", "PAGEREF", "DATE", "TIME", "PRINTDATE",
         "SAVEDATE", "CREATEDATE", "EDITTIME", "FILENAME", "FILESIZE", "NUMWORDS", "NUMCHARS",
-        "REVNUM", "LASTSAVEDBY", "USERNAME", "USERINITIALS", "USERADDRESS",
+        "REVNUM", "LASTSAVEDBY", "USERNAME", "USERINITIALS", "USERADDRESS", "TOC", "TOA", "INDEX",
+        "BIBLIOGRAPHY",
     }
 )
 
@@ -326,10 +331,11 @@ def _field_name(code: str) -> str:
 class _TextWalker:
     """Walks one part's XML and returns its lines; keeps field state and note references."""
 
-    __slots__ = ("_fields", "_heading_styles", "first_heading", "note_refs")
+    __slots__ = ("_fields", "_heading_styles", "_saw_field", "first_heading", "note_refs")
 
     def __init__(self, heading_styles: frozenset[str]) -> None:
         self._fields: list[_Field] = []  # open complex fields, innermost last
+        self._saw_field = False  # the current paragraph holds field material
         self._heading_styles = heading_styles
         self.first_heading: str | None = None
         self.note_refs: list[tuple[str, str]] = []  # ("footnote" | "endnote", id) in text order
@@ -348,7 +354,7 @@ class _TextWalker:
                 lines.extend(self.table(element))
                 continue
             paragraph = self.paragraph(element)
-            if paragraph.ends_section and not (carried or paragraph.boxes or paragraph.text.strip()):
+            if paragraph.droppable and not carried:
                 continue
             carried.append(paragraph.text)
             carried_boxes.extend(paragraph.boxes)
@@ -374,14 +380,17 @@ class _TextWalker:
     def paragraph(self, paragraph: _Element) -> _Paragraph:
         pieces: list[str] = []
         boxes: list[str] = []
+        self._saw_field = bool(self._fields)
         self._inline(paragraph, pieces, boxes)
         properties = _child(paragraph, "w:pPr")
+        text = "".join(pieces)
+        breaks_section = properties is not None and _child(properties, "w:sectPr") is not None
         return _Paragraph(
-            text="".join(pieces),
+            text=text,
             boxes=boxes,
             mark_deleted=_mark_deleted(properties),
             is_heading=self._styled_heading(properties),
-            ends_section=properties is not None and _child(properties, "w:sectPr") is not None,
+            droppable=(breaks_section or self._saw_field) and not (text.strip() or boxes),
         )
 
     def _styled_heading(self, properties: _Element | None) -> bool:
@@ -404,19 +413,21 @@ class _TextWalker:
                 branch = _chosen_branch(element)
                 if branch is not None:
                     self._inline(branch, pieces, boxes)
-            elif name == "w:fldSimple" and _field_name(_w_attr(element, "instr") or "") in _VOLATILE_FIELDS:
-                continue
+            elif name == "w:fldSimple" and _field_name(_w_attr(element, "instr") or "") in _GENERATED_FIELDS:
+                self._saw_field = True
             else:  # hyperlink, fldSimple, ins, moveTo, sdt, smartTag, math, ...
                 self._inline(element, pieces, boxes)
 
     def _run(self, run: _Element, pieces: list[str], boxes: list[str]) -> None:
         for element in run:
             name = _name(element)
+            if name in ("w:fldChar", "w:instrText"):
+                self._saw_field = True
             if name == "w:fldChar":
                 self._field_char(_w_attr(element, "fldCharType"))
             elif name == "w:instrText":
                 self._field_code(str(element.text or ""))
-            elif any(open_field.in_code or open_field.volatile for open_field in self._fields):
+            elif any(open_field.in_code or open_field.generated for open_field in self._fields):
                 continue  # field instructions, or the result of a volatile field
             elif name in ("w:drawing", "w:pict", "w:object"):
                 for box in _text_boxes(element):
@@ -440,7 +451,7 @@ class _TextWalker:
         elif kind == "separate" and self._fields:
             current = self._fields[-1]
             current.in_code = False
-            current.volatile = _field_name("".join(current.code)) in _VOLATILE_FIELDS
+            current.generated = _field_name("".join(current.code)) in _GENERATED_FIELDS
         elif kind == "end" and self._fields:
             self._fields.pop()
 
