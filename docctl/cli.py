@@ -51,6 +51,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", metavar="ID")
     p.add_argument("--rev", metavar="REV", help="a revision from history instead of the working copy")
     p.add_argument("--format", choices=("text", "json"), default="text")
+    p = sub.add_parser("history", help="revision history from git: revisions, status steps, approvers, changes")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--format", choices=("text", "json", "md"), default="text")
+
+    p = sub.add_parser("diff", help="text diff between two revisions of a document (Markdown and .docx)")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("rev_a", metavar="REV_A")
+    p.add_argument("rev_b", metavar="REV_B", nargs="?", help="default: the working copy")
+
     p = sub.add_parser("submit", help="draft -> review")
     p.add_argument("id", metavar="ID")
     _lifecycle_options(p)
@@ -86,6 +95,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", metavar="ID")
     p.add_argument("--reason", required=True, metavar="TEXT")
     _lifecycle_options(p)
+
+    p = sub.add_parser("watch", help="watch the working copy and report findings as files change")
+    p.add_argument("--jsonl", metavar="FILE", help="append one JSON object per event to FILE ('-': stdout)")
+    p.add_argument("--exec", metavar="CMD", help="run CMD (no shell) per event, the event's JSON on its stdin")
+    p.add_argument("--polling", action="store_true", help="poll instead of inotify (network drives, containers)")
+    p.add_argument("--initial", action="store_true", help="report the findings present at start, too")
+    p.add_argument("--reconcile", metavar="SECONDS", type=float, default=60.0,
+                   help="full re-scan interval, for events lost by the system (default: 60)")
     return parser
 
 

@@ -118,6 +118,11 @@ def load_config(root: Path) -> Config:
         raise ConfigError(f"no {CONFIG_NAME} in {root} (run 'docctl init')") from None
     except OSError as error:
         raise ConfigError(f"cannot read {CONFIG_NAME}: {error.strerror}", path=str(path)) from None
+    return parse_config(raw_bytes, root, path)
+
+
+def parse_config(raw_bytes: bytes, root: Path, path: Path) -> Config:
+    """A Config from the bytes of a docctl.toml (``path`` is named in error messages)."""
     try:
         text = raw_bytes.decode("utf-8")
     except UnicodeDecodeError:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,3 +122,192 @@ def commit(git: Git, message: str, *, paths: Sequence[str], env: Mapping[str, st
     head = git.head()
     assert head is not None
     return head
+
+
+# history -------------------------------------------------------------------------------------
+
+#: git configuration that must not change what docctl reads, whatever the user has set.
+_LOG_CONFIG = (
+    "-c", "log.showSignature=false", "-c", "log.follow=false", "-c", "color.ui=never",
+    "-c", "diff.renames=true", "-c", "core.quotePath=false", "-c", "log.mailmap=false",
+)
+_MARK = "\x1edocctl\x1f"
+RENAME_LIMIT = 20000
+
+
+@dataclass(frozen=True, slots=True)
+class FileChange:
+    status: str  # A, M, D, R, C, T
+    path: str  # the new path (the old one for D)
+    blob: str | None  # the new blob id (None for D)
+    old_path: str | None = None  # for R and C
+
+
+@dataclass(frozen=True, slots=True)
+class LogEntry:
+    commit: str
+    parents: tuple[str, ...]
+    author_name: str
+    author_email: str
+    author_date: str  # ISO 8601 with zone
+    committer_date: str
+    subject: str
+    trailers: tuple[tuple[str, str], ...]
+    changes: tuple[FileChange, ...]
+
+
+def log(git: Git, revision_range: Sequence[str], *, first_parent: bool = True) -> list[LogEntry]:
+    """One pass of ``git log --raw`` over ``revision_range``, oldest first, paths relative to the docctl root.
+
+    Merges are shown as their diff against the first parent. Renames are detected (exact ones
+    always, inexact ones up to RENAME_LIMIT files), whatever the user's configuration says.
+    """
+    fmt = _MARK + "%H%x00%P%x00%an%x00%ae%x00%aI%x00%cI%x00%s%x00%(trailers:only,unfold)%x00"
+    args = [
+        *_LOG_CONFIG, "log", "--reverse", "-z", "--raw", "--no-abbrev", "--no-color", "--no-ext-diff",
+        "--relative", "-M", f"-l{RENAME_LIMIT}", f"--format={fmt}",
+    ]
+    if first_parent:
+        args += ["--first-parent", "--diff-merges=first-parent"]
+    else:
+        args += ["--diff-merges=first-parent"]
+    args += [*revision_range, "--"]
+    data = run(args, git.cwd).stdout.decode("utf-8", "surrogateescape")
+    return list(parse_log(data))
+
+
+def parse_log(data: str) -> Iterator[LogEntry]:
+    tokens = data.split("\x00")
+    index = 0
+    count = len(tokens)
+    while index < count:
+        token = tokens[index]
+        start = token.find(_MARK)
+        if start < 0:
+            index += 1
+            continue
+        fields = [token[start + len(_MARK) :], *tokens[index + 1 : index + 8]]
+        index += 8
+        commit, parents, name, email, adate, cdate, subject, trailers = fields
+        changes: list[FileChange] = []
+        while index < count:
+            raw = tokens[index].lstrip("\n")
+            if raw.startswith(":"):
+                parts = raw[1:].split(" ")
+                status = parts[4][:1]
+                new_blob = parts[3]
+                if status in ("R", "C"):
+                    old, new = tokens[index + 1], tokens[index + 2]
+                    changes.append(FileChange(status, new, new_blob, old))
+                    index += 3
+                else:
+                    path = tokens[index + 1]
+                    changes.append(FileChange(status, path, None if status == "D" else new_blob))
+                    index += 2
+            elif raw == "":
+                index += 1
+            else:
+                break
+        yield LogEntry(
+            commit=commit,
+            parents=tuple(parents.split()),
+            author_name=name,
+            author_email=email.lower(),
+            author_date=adate,
+            committer_date=cdate,
+            subject=subject,
+            trailers=_trailers(trailers),
+            changes=tuple(changes),
+        )
+
+
+def _trailers(text: str) -> tuple[tuple[str, str], ...]:
+    result = []
+    for line in text.splitlines():
+        key, sep, value = line.partition(":")
+        if sep and key.strip():
+            result.append((key.strip(), value.strip()))
+    return tuple(result)
+
+
+def read_blobs(git: Git, blob_ids: Sequence[str], *, chunk: int = 2000) -> dict[str, bytes]:
+    """Contents of many blobs with ``git cat-file --batch``: one process per ``chunk`` ids, never one per file."""
+    result: dict[str, bytes] = {}
+    unique = list(dict.fromkeys(blob_ids))
+    for start in range(0, len(unique), chunk):
+        part = unique[start : start + chunk]
+        out = run(["cat-file", "--batch"], git.cwd, stdin=("\n".join(part) + "\n").encode()).stdout
+        pos = 0
+        for blob in part:
+            end = out.index(b"\n", pos)
+            header = out[pos:end].split(b" ")
+            pos = end + 1
+            if len(header) < 3 or header[1] == b"missing":
+                continue
+            size = int(header[2])
+            result[blob] = out[pos : pos + size]
+            pos += size + 1
+    return result
+
+
+def ls_tree(git: Git, commit: str) -> dict[str, str]:
+    """path (relative to the docctl root) -> blob id, for every file of ``commit`` below the root."""
+    out = run(["ls-tree", "-r", "-z", commit, "--", "."], git.cwd).stdout
+    result: dict[str, str] = {}
+    for record in out.decode("utf-8", "surrogateescape").split("\x00"):
+        if not record:
+            continue
+        meta, _, path = record.partition("\t")
+        mode, kind, blob = meta.split(" ")
+        if kind == "blob" and mode != "120000":
+            result[path] = blob
+    return result
+
+
+def is_ancestor(git: Git, older: str, newer: str) -> bool:
+    return run(["merge-base", "--is-ancestor", older, newer], git.cwd, check=False).returncode == 0
+
+
+def resolve(git: Git, revision: str) -> str | None:
+    """The commit id of ``revision`` (a sha, tag or branch), or None."""
+    if revision.startswith("-"):
+        return None
+    result = run(["rev-parse", "--verify", "-q", "--end-of-options", f"{revision}^{{commit}}"], git.cwd, check=False)
+    return result.stdout.decode().strip() or None if result.returncode == 0 else None
+
+
+def commit_before(git: Git, moment: str) -> str | None:
+    """The last first-parent commit of HEAD committed at or before ``moment`` (ISO date-time)."""
+    result = run(["rev-list", "-1", "--first-parent", f"--before={moment}", "HEAD", "--"], git.cwd, check=False)
+    return result.stdout.decode().strip() or None if result.returncode == 0 else None
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    status: str  # git's %G?: G good, B bad, U good but unknown validity, X/Y expired, R revoked, E cannot check, N none
+    signer: str  # %GS: the principal (SSH: the email of allowed_signers) or the key's user id (GPG)
+    key: str  # %GF: the key fingerprint
+
+    @property
+    def email(self) -> str:
+        match = re.search(r"<([^>]+)>", self.signer)
+        return (match.group(1) if match else self.signer).strip().lower()
+
+
+def signatures(git: Git, commits: Sequence[str], *, allowed_signers: Path | None) -> dict[str, Signature]:
+    """Signature status of each commit, in one git call (GPG and SSH signing)."""
+    if not commits:
+        return {}
+    config: list[str] = ["-c", "log.showSignature=false"]
+    if allowed_signers is not None:
+        config += ["-c", f"gpg.ssh.allowedSignersFile={allowed_signers}"]
+    out = run(
+        [*config, "log", "--no-walk=unsorted", "-z", "--format=%H%x1f%G?%x1f%GS%x1f%GF", *sorted(set(commits)), "--"],
+        git.cwd,
+    ).stdout.decode("utf-8", "replace")
+    result: dict[str, Signature] = {}
+    for record in out.split("\x00"):
+        parts = record.strip("\n").split("\x1f")
+        if len(parts) == 4:
+            result[parts[0]] = Signature(parts[1], parts[2], parts[3])
+    return result

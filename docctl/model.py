@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from types import MappingProxyType
 
 
 class Severity(str, Enum):
@@ -48,10 +47,6 @@ class Meaning(str, Enum):
 
     def __str__(self) -> str:
         return self.value
-
-
-def _empty() -> Mapping[str, int]:
-    return MappingProxyType({})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -106,8 +101,8 @@ class Document:
     fingerprint: str = ""
     body: str = ""
     body_line: int = 1  # line of the file where the body starts (1 for .docx)
-    lines: Mapping[str, int] = field(default_factory=_empty)  # field -> line of its key
-    properties: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # .docx core properties
+    lines: Mapping[str, int] = field(default_factory=dict)  # field -> line of its key (read-only)
+    properties: Mapping[str, str] = field(default_factory=dict)  # read-only  # .docx core properties
     heading: str | None = None  # the title heading of the body (Markdown) or Title paragraph (.docx)
     heading_line: int | None = None
 

@@ -11,12 +11,16 @@ from typing import TYPE_CHECKING
 from docctl import paths
 from docctl.config import Config, find_root, load_config
 from docctl.errors import UnknownDocumentError, UsageError
+from docctl.git import Git
 from docctl.model import Document, Finding, Report
 from docctl.rules.codes import finding
 from docctl.scaffold import NewDocument
 
 if TYPE_CHECKING:
+    from docctl.history import ApprovalKey, Commit, History, Revision
     from docctl.lifecycle import StepResult
+
+_UNSET = object()
 from docctl.rules.context import RuleContext
 from docctl.rules.registry import check_collection, check_document
 from docctl.sources import SIDECAR_SUFFIX, Loaded, file_format, load
@@ -47,6 +51,9 @@ class Repository:
         self.root = config.root
         self._clock = clock or system_clock
         self._cache: dict[str, tuple[tuple[object, ...], Loaded]] = {}
+        self._git: object = _UNSET
+        self._head: str | None = None  # set for read-only views of a commit
+        self._history: History | None = None
 
     def __repr__(self) -> str:
         return f"Repository({str(self.root)!r})"
@@ -116,8 +123,77 @@ class Repository:
         raise UnknownDocumentError(f"no document with id '{doc_id}'")
 
     def retired_ids(self) -> set[str]:
-        """Ids that history shows for documents no longer in the working tree (never reused)."""
-        return set()
+        """Every id history has seen (ids are never reused, even of deleted documents)."""
+        history = self.history_index()
+        return set(history.ids()) if history is not None else set()
+
+    # history ----------------------------------------------------------------------------------
+    def git(self) -> Git | None:
+        """The git work tree of this repository, or None."""
+        if self._git is _UNSET:
+            self._git = Git.find(self.root)
+        return self._git  # type: ignore[return-value]
+
+    def history_index(self) -> History | None:
+        """Every document's history at HEAD (None outside git or before the first commit)."""
+        git = self.git()
+        if git is None:
+            return None
+        head = self._head if self._head is not None else git.head()
+        if head is None:
+            return None
+        if self._history is None or self._history.tip != head:
+            from docctl.history import load_history
+
+            self._history = load_history(git, self.config, head=head)
+        return self._history
+
+    def history(self, doc_id: str) -> list[Revision]:
+        """The revisions of a document from git, oldest first (UnknownDocumentError if history has none)."""
+        history = self.history_index()
+        revisions = list(history.revisions(doc_id)) if history is not None else []
+        if not revisions:
+            raise UnknownDocumentError(f"git history has no document with id '{doc_id}'")
+        return revisions
+
+    def at(self, when: str | dt.date | dt.datetime) -> Repository:
+        """A read-only repository as it stood at a commit (id, tag, branch) or at the end of a date."""
+        from docctl import git as gitmod
+        from docctl.config import CONFIG_NAME, parse_config
+
+        git = self.git()
+        if git is None or git.head() is None:
+            raise UsageError("as-of views need git history: this repository has none")
+        commit: str | None = None
+        moment: dt.datetime | None = None
+        if isinstance(when, dt.datetime):
+            moment = when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
+        elif isinstance(when, dt.date):
+            moment = dt.datetime.combine(when, dt.time(23, 59, 59), dt.timezone.utc)
+        else:
+            try:
+                moment = dt.datetime.combine(dt.date.fromisoformat(when), dt.time(23, 59, 59), dt.timezone.utc)
+            except ValueError:
+                commit = gitmod.resolve(git, when)
+                if commit is None:
+                    raise UsageError(f"'{when}' is neither a date YYYY-MM-DD nor a commit of this repository") from None
+        if commit is None:
+            assert moment is not None
+            commit = gitmod.commit_before(git, moment.isoformat())
+            if commit is None:
+                raise UsageError(f"the repository has no commit on or before {moment.date().isoformat()}")
+        files = gitmod.ls_tree(git, commit)
+        config = self.config
+        if CONFIG_NAME in files:
+            data = gitmod.read_blobs(git, [files[CONFIG_NAME]]).get(files[CONFIG_NAME], b"")
+            config = parse_config(data, self.root, self.root / CONFIG_NAME)
+        if moment is None:
+            from docctl.history import commit_of
+
+            [entry] = gitmod.log(git, ["-1", commit]) or [None]
+            moment = commit_of(entry).committed if entry else self.now()
+        fixed = moment
+        return CommitView(config, git=git, commit=commit, files=files, clock=lambda: fixed)
 
     # lifecycle --------------------------------------------------------------------------------
     def new(self, type_code: str, title: str, *, format: str = "md", folder: str | None = None,
@@ -186,16 +262,59 @@ class Repository:
             if item.document is not None:
                 findings.extend(check_document(item.document, ctx))
         findings.extend(f for f in check_collection(documents, ctx) if _finding_file(f) in selected)
+        findings.extend(f for f in self._history_findings(loaded, ctx) if _finding_file(f) in selected or f.code == "DC306" and files is None)
         findings = self._apply_policy(findings)
-        from docctl.git import Git
-
-        git = Git.find(self.root)
+        history = self.history_index()
         return Report(
             findings=tuple(sorted(findings, key=Finding.sort_key)),
             checked=len(selected),
             root=str(self.root),
-            commit=git.head() if git else None,
+            commit=history.tip if history is not None else None,
         )
+
+    def _history_findings(self, loaded: list[Loaded], ctx: RuleContext) -> list[Finding]:
+        """The rules that need git: history (DC105, DC301-DC304, DC306) and attestation (DC205, DC206)."""
+        from docctl.history import attesting_commits, working_events
+        from docctl.rules import history as history_rules
+
+        history = self.history_index()
+        git = self.git()
+        if history is None or git is None:
+            return []
+        working_docs: dict[str, Document] = {}
+        for item in loaded:
+            if item.document is not None and item.document.id:
+                working_docs.setdefault(item.document.id, item.document)
+        pending = working_events(history, loaded, ctx.now, ("working copy", ""))
+        findings: list[Finding] = []
+        attestations: list[tuple[Document, dict[ApprovalKey, Commit]]] = []
+        for doc_id in sorted(set(history.ids()) | set(pending)):
+            events = list(history.events(doc_id))
+            if doc_id in pending:
+                events.append(pending[doc_id])
+            working = working_docs.get(doc_id)
+            findings.extend(history_rules.check_history(doc_id, events, working, ctx))
+            if working is not None and working.approvals:
+                attesting = attesting_commits(git, self.config, doc_id, history.events(doc_id))
+                findings.extend(history_rules.unattested(working, attesting))
+                attestations.append((working, attesting))
+        if self.config.signing.required and attestations:
+            findings.extend(self._signature_findings(git, attestations))
+        return findings
+
+    def _signature_findings(self, git: Git, attestations: list[tuple[Document, dict[ApprovalKey, Commit]]]) -> list[Finding]:
+        from docctl.git import signatures
+        from docctl.rules import history as history_rules
+
+        signers = self.config.signing.allowed_signers
+        allowed = (self.root / signers) if signers else None
+        commits = [c.id for _, attesting in attestations for c in attesting.values() if c.id]
+        found = signatures(git, commits, allowed_signers=allowed)
+        signed = {commit: (sig.status, sig.email) for commit, sig in found.items()}
+        result: list[Finding] = []
+        for working, attesting in attestations:
+            result.extend(history_rules.unsigned(working, attesting, signed))
+        return result
 
     def _select(self, loaded: list[Loaded], files: Sequence[str | os.PathLike[str]] | None) -> set[str]:
         everything = {item.path for item in loaded}
@@ -250,3 +369,53 @@ def _stamp(path: Path | None) -> tuple[int, int] | None:
     except OSError:
         return None
     return (stat.st_size, stat.st_mtime_ns)
+
+
+class CommitView(Repository):
+    """A read-only repository as it stood at one commit (``Repository.at``)."""
+
+    def __init__(self, config: Config, *, git: Git, commit: str, files: dict[str, str], clock: Clock) -> None:
+        super().__init__(config, clock=clock)
+        self._git = git
+        self._head = commit
+        self.commit = commit
+        self._files = files
+        self._contents: dict[str, bytes] | None = None
+
+    def __repr__(self) -> str:
+        return f"Repository({str(self.root)!r}, at={self.commit[:12]!r})"
+
+    def controlled_paths(self) -> list[str]:
+        cfg = self.config
+        return sorted(p for p in self._files if file_format(p) and paths.is_controlled(p, cfg.controlled, cfg.exclude))
+
+    def _blob_contents(self) -> dict[str, bytes]:
+        if self._contents is None:
+            from docctl.git import read_blobs
+
+            wanted = self.controlled_paths()
+            blobs = [self._files[p] for p in wanted]
+            blobs += [self._files[p + SIDECAR_SUFFIX] for p in wanted if p + SIDECAR_SUFFIX in self._files]
+            self._contents = read_blobs(self._git, blobs)  # type: ignore[arg-type]
+        return self._contents
+
+    def load(self, path: str) -> Loaded:
+        cached = self._cache.get(path)
+        if cached is not None:
+            return cached[1]
+        contents = self._blob_contents()
+        data = contents.get(self._files.get(path, ""), b"")
+        sidecar_blob = self._files.get(path + SIDECAR_SUFFIX)
+        sidecar = contents.get(sidecar_blob) if sidecar_blob else None
+        loaded = load(path, data, self.config, sidecar=sidecar)
+        self._cache[path] = ((), loaded)
+        return loaded
+
+    def _readonly(self) -> None:
+        raise UsageError(f"the repository as of commit {self.commit[:12]} is read-only")
+
+    def new(self, *args: object, **kwargs: object) -> NewDocument:  # type: ignore[override]
+        self._readonly()
+        raise AssertionError  # pragma: no cover
+
+    submit = approve = release = revise = review = obsolete = new  # type: ignore[assignment]

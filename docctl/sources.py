@@ -7,7 +7,6 @@ working tree, the index, a commit) is the caller's business.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from types import MappingProxyType
 
 from docctl.config import Config
 from docctl.errors import DocumentReadError
@@ -164,8 +163,8 @@ def _build(
         fingerprint=_fingerprint_of(raw, body),
         body=body,
         body_line=body_line,
-        lines=MappingProxyType(dict(lines)),
-        properties=MappingProxyType(properties),
+        lines=dict(lines),
+        properties=dict(properties),
         heading=heading,
         heading_line=heading_line,
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 
 from docctl.commands.common import out, out_json, repository
-from docctl.errors import UsageError
 from docctl.model import Document
 from docctl.repository import Repository
 from docctl.rules import approvals as approval_rules
@@ -15,8 +14,11 @@ from docctl.rules.lifecycle import review_due
 def run(args: argparse.Namespace) -> int:
     repo = repository(args)
     if args.rev:
-        raise UsageError("show --rev needs the revision history, which this version does not read yet")
-    document = repo.document(args.id)
+        from docctl.commands.diff import revision_document
+
+        document = revision_document(repo, args.id, args.rev)
+    else:
+        document = repo.document(args.id)
     ctx = repo.context()
     valid = {id(a) for a in approval_rules.valid_approvals(document, ctx)}
     if args.format == "json":

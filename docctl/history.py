@@ -1,0 +1,560 @@
+"""Revision history from one pass over git: documents followed by id, not by path.
+
+``git log --first-parent --raw`` is read once (merges as their diff against the first parent,
+renames detected); the blobs of changed controlled files are read in batches with
+``git cat-file --batch`` and turned into :class:`Snapshot` values, cached by blob id. Each
+document's events (a commit that changed it, or deleted it) give its revisions, status steps and
+the commit that first added each approval.
+
+The state is cached under ``.git/docctl/`` keyed by the tip commit and extended incrementally;
+it is rebuilt when the cached tip is no longer on the first-parent chain of HEAD.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import pickle
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docctl import git as gitmod
+from docctl import paths
+from docctl.config import Config
+from docctl.model import Document
+from docctl.sources import SIDECAR_SUFFIX, Loaded, file_format, load
+
+CACHE_VERSION = 3
+FINAL_STATES = frozenset({"superseded", "obsolete"})
+
+ApprovalKey = tuple[str, str, str, str, str, str]  # name, by, role, meaning, date, fingerprint
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """What history needs of one version of a document."""
+
+    id: str | None
+    title: str | None
+    type: str | None
+    revision: str | None
+    status: str | None
+    effective: str | None
+    review_due: str | None
+    change: str | None
+    change_request: str | None
+    supersedes: str | None
+    owner: str | None
+    author: str | None
+    fingerprint: str
+    approvals: tuple[ApprovalKey, ...]
+
+    @classmethod
+    def of(cls, document: Document) -> Snapshot:
+        return cls(
+            id=document.id,
+            title=document.title,
+            type=document.type,
+            revision=document.revision,
+            status=document.status.value if document.status else None,
+            effective=document.effective.isoformat() if document.effective else None,
+            review_due=document.review_due.isoformat() if document.review_due else None,
+            change=document.change,
+            change_request=document.change_request,
+            supersedes=document.supersedes,
+            owner=document.owner,
+            author=document.author,
+            fingerprint=document.fingerprint,
+            approvals=tuple(approval_key(a) for a in document.approvals),
+        )
+
+
+def approval_key(approval: object) -> ApprovalKey:
+    from docctl.model import Approval
+
+    assert isinstance(approval, Approval)
+    date = approval.date.isoformat() if approval.date else ""
+    return (approval.name, approval.by, approval.role, approval.meaning.value, date, approval.fingerprint)
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    """The commit of an event; ``id`` is None for the uncommitted working copy."""
+
+    id: str | None
+    author_name: str
+    author_email: str
+    date: dt.datetime  # author date
+    committed: dt.datetime  # committer date: when it landed on the branch
+    subject: str = ""
+    trailers: tuple[tuple[str, str], ...] = ()
+    merge: bool = False
+
+    def trailer(self, key: str) -> str | None:
+        for name, value in self.trailers:
+            if name.lower() == key.lower():
+                return value
+        return None
+
+    @property
+    def short(self) -> str:
+        return self.id[:12] if self.id else "working copy"
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    commit: Commit
+    path: str
+    snapshot: Snapshot | None  # None: the document's file was deleted
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """A status the revision reached, and who took it there."""
+
+    status: str
+    commit: Commit
+
+
+@dataclass(frozen=True, slots=True)
+class AttestedApproval:
+    """An approval and the commit that first added it (on the first-parent chain)."""
+
+    key: ApprovalKey
+    commit: Commit
+
+    @property
+    def by(self) -> str:
+        return self.key[1]
+
+    @property
+    def role(self) -> str:
+        return self.key[2]
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """One revision of a document as history shows it, oldest step first."""
+
+    id: str
+    revision: str
+    title: str | None
+    type: str | None
+    path: str
+    steps: tuple[Step, ...]
+    approvals: tuple[AttestedApproval, ...]
+    change: str | None
+    change_request: str | None
+    effective: dt.date | None
+    fingerprint: str
+    events: tuple[Event, ...]
+    deleted: Commit | None = None
+
+    @property
+    def status(self) -> str:
+        return self.steps[-1].status if self.steps else "draft"
+
+    @property
+    def released(self) -> Step | None:
+        return next((s for s in self.steps if s.status == "effective"), None)
+
+    @property
+    def ended(self) -> Step | None:
+        return next((s for s in self.steps if s.status in FINAL_STATES), None)
+
+    @property
+    def first_commit(self) -> Commit:
+        return self.events[0].commit
+
+    @property
+    def last_commit(self) -> Commit:
+        return self.events[-1].commit
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "revision": self.revision,
+            "title": self.title,
+            "type": self.type,
+            "path": self.path,
+            "status": self.status,
+            "effective": self.effective.isoformat() if self.effective else None,
+            "change": self.change,
+            "change_request": self.change_request,
+            "fingerprint": self.fingerprint,
+            "steps": [
+                {"status": s.status, "commit": s.commit.id, "date": s.commit.date.isoformat(), "by": s.commit.author_email, "name": s.commit.author_name}
+                for s in self.steps
+            ],
+            "approvals": [
+                {
+                    "name": a.key[0], "by": a.key[1], "role": a.key[2], "meaning": a.key[3], "date": a.key[4],
+                    "fingerprint": a.key[5], "commit": a.commit.id, "commit_author": a.commit.author_email,
+                }
+                for a in self.approvals
+            ],
+            "deleted": self.deleted.id if self.deleted else None,
+        }
+
+
+@dataclass(slots=True)
+class HistoryState:
+    """What the cache keeps: the walk's position and every document's events."""
+
+    key: str
+    tip: str | None = None
+    files: dict[str, str] = field(default_factory=dict)  # controlled path or sidecar -> blob
+    path_ids: dict[str, str] = field(default_factory=dict)  # document path -> id
+    events: dict[str, list[Event]] = field(default_factory=lambda: defaultdict(list))
+    snapshots: dict[str, Snapshot | None] = field(default_factory=dict)  # blob key -> snapshot
+
+
+class History:
+    """The documents' histories at one tip."""
+
+    def __init__(self, state: HistoryState) -> None:
+        self.state = state
+        self._revisions: dict[str, tuple[Revision, ...]] = {}
+
+    @property
+    def tip(self) -> str | None:
+        return self.state.tip
+
+    def ids(self) -> list[str]:
+        return sorted(self.state.events)
+
+    def events(self, doc_id: str) -> tuple[Event, ...]:
+        return tuple(self.state.events.get(doc_id, ()))
+
+    def revisions(self, doc_id: str) -> tuple[Revision, ...]:
+        cached = self._revisions.get(doc_id)
+        if cached is None:
+            cached = tuple(revisions_of(doc_id, self.events(doc_id)))
+            self._revisions[doc_id] = cached
+        return cached
+
+    def current_path(self, doc_id: str) -> str | None:
+        found = [p for p, i in self.state.path_ids.items() if i == doc_id]
+        return sorted(found)[0] if found else None
+
+
+# building -------------------------------------------------------------------------------------
+
+
+def config_key(config: Config, prefix: str) -> str:
+    """Everything that changes how a blob is read: a new key rebuilds the cache."""
+    from docctl import __version__
+
+    types = sorted((t.code, t.id_pattern) for t in config.types.values())
+    text = repr((CACHE_VERSION, __version__, prefix, config.controlled, config.exclude, config.revision_scheme, types))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def cache_path(git: gitmod.Git) -> Path:
+    suffix = hashlib.sha256(git.prefix.encode()).hexdigest()[:8] if git.prefix else "root"
+    return git.git_dir / "docctl" / f"history-{suffix}.pickle"
+
+
+def load_history(git: gitmod.Git, config: Config, *, head: str | None = None, use_cache: bool = True) -> History:
+    """The history at ``head`` (default HEAD): from the cache, extended incrementally, or built cold."""
+    head = head or git.head()
+    if head is not None and head != git.head():
+        use_cache = False  # a view of the past: never replace the cache of HEAD with it
+    key = config_key(config, git.prefix)
+    state = _read_cache(git, key) if use_cache else None
+    if head is None:
+        return History(HistoryState(key=key))
+    if state is not None and state.tip == head:
+        return History(state)
+    entries: list[gitmod.LogEntry] | None = None
+    if state is not None and state.tip is not None and gitmod.is_ancestor(git, state.tip, head):
+        entries = gitmod.log(git, [f"{state.tip}..{head}"])
+        if entries and entries[0].parents[:1] != (state.tip,):
+            entries = None  # the old tip is not on the first-parent chain: walk again
+    if entries is None:
+        state = HistoryState(key=key, snapshots=state.snapshots if state is not None else {})
+        entries = gitmod.log(git, [head])
+    assert state is not None
+    Walker(git, config, state).apply(entries)
+    state.tip = head
+    if use_cache and head == git.head():
+        _write_cache(git, state)
+    return History(state)
+
+
+def _read_cache(git: gitmod.Git, key: str) -> HistoryState | None:
+    path = cache_path(git)
+    try:
+        with path.open("rb") as handle:
+            state = pickle.load(handle)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError, TypeError, ImportError):
+        return None
+    if not isinstance(state, HistoryState) or state.key != key:
+        return None
+    return state
+
+
+def _write_cache(git: gitmod.Git, state: HistoryState) -> None:
+    """Atomic (temp file and rename): two docctl processes never see half a cache."""
+    from docctl.atomic import write_atomic
+
+    try:
+        write_atomic(cache_path(git), pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
+    except OSError:
+        pass  # a read-only repository: work without a cache
+
+
+def _time(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text)
+
+
+def commit_of(entry: gitmod.LogEntry) -> Commit:
+    return Commit(
+        id=entry.commit,
+        author_name=entry.author_name,
+        author_email=entry.author_email,
+        date=_time(entry.author_date),
+        committed=_time(entry.committer_date),
+        subject=entry.subject,
+        trailers=entry.trailers,
+        merge=len(entry.parents) > 1,
+    )
+
+
+class Walker:
+    """Applies log entries, oldest first, to a HistoryState."""
+
+    def __init__(self, git: gitmod.Git, config: Config, state: HistoryState) -> None:
+        self.git = git
+        self.config = config
+        self.state = state
+
+    def is_document(self, path: str) -> bool:
+        return file_format(path) is not None and paths.is_controlled(path, self.config.controlled, self.config.exclude)
+
+    def is_sidecar(self, path: str) -> bool:
+        return path.endswith(".docx" + SIDECAR_SUFFIX) and self.is_document(path[: -len(SIDECAR_SUFFIX)])
+
+    def apply(self, entries: Sequence[gitmod.LogEntry]) -> None:
+        plan = self._plan(entries)
+        self._read_snapshots({key for _, changed in plan for _, key in changed.values() if key is not None})
+        for entry, changed in plan:
+            self._apply_one(entry, changed)
+
+    def _plan(self, entries: Sequence[gitmod.LogEntry]) -> list[tuple[gitmod.LogEntry, dict[str, tuple[str | None, str | None]]]]:
+        """For each commit: document path -> (blob key or None when gone). Simulates the tree."""
+        files = dict(self.state.files)
+        plan = []
+        for entry in entries:
+            touched: set[str] = set()
+            for change in entry.changes:
+                for path in (change.old_path, change.path) if change.old_path else (change.path,):
+                    if not (self.is_document(path) or self.is_sidecar(path)):
+                        continue
+                    touched.add(path[: -len(SIDECAR_SUFFIX)] if self.is_sidecar(path) else path)
+                if change.old_path is not None and change.status == "R":
+                    files.pop(change.old_path, None)
+                if change.status == "D" or change.blob is None:
+                    files.pop(change.path, None)
+                elif self.is_document(change.path) or self.is_sidecar(change.path):
+                    files[change.path] = change.blob
+            changed: dict[str, tuple[str | None, str | None]] = {}
+            for path in touched:
+                blob = files.get(path)
+                changed[path] = (blob, _blob_key(path, blob, files.get(path + SIDECAR_SUFFIX)) if blob else None)
+            plan.append((entry, changed))
+        self.state.files = files
+        return plan
+
+    def _read_snapshots(self, keys: set[str]) -> None:
+        missing = sorted(k for k in keys if k not in self.state.snapshots)
+        for start in range(0, len(missing), 1000):
+            part = missing[start : start + 1000]
+            blobs = [b for key in part for b in key.split(":", 1)[1].split("+")]
+            contents = gitmod.read_blobs(self.git, blobs)
+            for key in part:
+                self.state.snapshots[key] = snapshot_from_blobs(key, contents, self.config)
+
+    def _apply_one(self, entry: gitmod.LogEntry, changed: dict[str, tuple[str | None, str | None]]) -> None:
+        state = self.state
+        commit = commit_of(entry)
+        touched_ids: dict[str, str] = {}  # id -> path of its newest version in this commit
+        gone: dict[str, str] = {}  # id -> path that no longer holds it
+        for path, (_, key) in sorted(changed.items()):
+            old_id = state.path_ids.get(path)
+            snapshot = state.snapshots.get(key) if key else None
+            new_id = snapshot.id if snapshot is not None else None
+            if new_id:
+                state.path_ids[path] = new_id
+                touched_ids[new_id] = path
+            else:
+                state.path_ids.pop(path, None)
+            if old_id and old_id != new_id:
+                gone[old_id] = path
+        for doc_id, path in touched_ids.items():
+            key = changed[path][1]
+            snapshot = state.snapshots.get(key) if key else None
+            events = state.events[doc_id]
+            if events and events[-1].snapshot == snapshot and events[-1].path == path:
+                continue
+            events.append(Event(commit, path, snapshot))
+        for doc_id, path in gone.items():
+            if doc_id in touched_ids or doc_id in state.path_ids.values():
+                continue
+            state.events[doc_id].append(Event(commit, path, None))
+
+
+def _blob_key(path: str, blob: str, sidecar: str | None) -> str:
+    kind = file_format(path) or "md"
+    return f"{kind}:{blob}+{sidecar}" if kind == "docx" and sidecar else f"{kind}:{blob}"
+
+
+def snapshot_from_blobs(key: str, contents: dict[str, bytes], config: Config) -> Snapshot | None:
+    kind, _, rest = key.partition(":")
+    blob, _, sidecar = rest.partition("+")
+    data = contents.get(blob)
+    if data is None:
+        return None
+    name = "x.docx" if kind == "docx" else "x.md"
+    loaded = load(name, data, config, sidecar=contents.get(sidecar) if sidecar else None)
+    return Snapshot.of(loaded.document) if loaded.document is not None and loaded.document.id else None
+
+
+def working_events(history: History, loaded: Iterable[Loaded], when: dt.datetime, who: tuple[str, str]) -> dict[str, Event]:
+    """Events for what the working copy changed since HEAD: a changed document, or a deleted one."""
+    commit = Commit(id=None, author_name=who[0], author_email=who[1], date=when, committed=when)
+    now: dict[str, tuple[str, Snapshot]] = {}
+    for item in loaded:
+        if item.document is not None and item.document.id and item.document.id not in now:
+            now[item.document.id] = (item.path, Snapshot.of(item.document))
+    result: dict[str, Event] = {}
+    for doc_id in history.ids():
+        events = history.events(doc_id)
+        last = events[-1] if events else None
+        if doc_id in now:
+            path, snapshot = now[doc_id]
+            if last is None or last.snapshot != snapshot:
+                result[doc_id] = Event(commit, path, snapshot)
+        elif last is not None and last.snapshot is not None:
+            result[doc_id] = Event(commit, last.path, None)
+    for doc_id, (path, snapshot) in now.items():
+        if doc_id not in result and not history.events(doc_id):
+            result[doc_id] = Event(commit, path, snapshot)
+    return result
+
+
+# revisions ------------------------------------------------------------------------------------
+
+
+def revisions_of(doc_id: str, events: Sequence[Event]) -> Iterator[Revision]:
+    """Group a document's events into revisions; a deletion closes the revision it hit."""
+    group: list[Event] = []
+    for event in events:
+        snapshot = event.snapshot
+        if snapshot is not None and group:
+            last = next((e.snapshot for e in reversed(group) if e.snapshot is not None), None)
+            if last is not None and (last.revision != snapshot.revision or group[-1].snapshot is None and _new_lineage(last, snapshot)):
+                yield _revision(doc_id, group)
+                group = []
+        group.append(event)
+    if group and any(e.snapshot is not None for e in group):
+        yield _revision(doc_id, group)
+
+
+def _new_lineage(before: Snapshot, after: Snapshot) -> bool:
+    return (before.title, before.type) != (after.title, after.type)
+
+
+def _revision(doc_id: str, group: Sequence[Event]) -> Revision:
+    steps: list[Step] = []
+    approvals: dict[ApprovalKey, AttestedApproval] = {}
+    last: Snapshot | None = None
+    deleted: Commit | None = None
+    path = group[0].path
+    for event in group:
+        snapshot = event.snapshot
+        if snapshot is None:
+            deleted = event.commit
+            continue
+        deleted = None
+        path = event.path
+        if snapshot.status and (not steps or steps[-1].status != snapshot.status):
+            steps.append(Step(snapshot.status, event.commit))
+        for key in snapshot.approvals:
+            if key not in approvals:
+                approvals[key] = AttestedApproval(key, event.commit)
+        last = snapshot
+    assert last is not None, "a revision has at least one snapshot"
+    present = [approvals[k] for k in last.approvals]
+    effective = dt.date.fromisoformat(last.effective) if last.effective else None
+    return Revision(
+        id=doc_id,
+        revision=last.revision or "?",
+        title=last.title,
+        type=last.type,
+        path=path,
+        steps=tuple(steps),
+        approvals=tuple(present),
+        change=last.change,
+        change_request=last.change_request,
+        effective=effective,
+        fingerprint=last.fingerprint,
+        events=tuple(group),
+        deleted=deleted,
+    )
+
+
+def attesting_commits(git: gitmod.Git | None, config: Config, doc_id: str, events: Sequence[Event]) -> dict[ApprovalKey, Commit]:
+    """For every approval in a document's history, the commit that first added it.
+
+    On the first-parent chain an approval merged from a branch first shows up at the merge commit;
+    there the branch is read to find the commit that really added it (its author attests it).
+    """
+    first: dict[ApprovalKey, Commit] = {}
+    for event in events:
+        if event.snapshot is None or event.commit.id is None:
+            continue
+        for key in event.snapshot.approvals:
+            first.setdefault(key, event.commit)
+    by_merge: dict[str, list[ApprovalKey]] = defaultdict(list)
+    for key, commit in first.items():
+        if commit.merge and commit.id is not None:
+            by_merge[commit.id].append(key)
+    if git is not None:
+        for merge, keys in by_merge.items():
+            first.update(attest_merged(git, config, merge, doc_id, keys))
+    return first
+
+
+def attest_merged(git: gitmod.Git, config: Config, merge: str, doc_id: str, keys: Sequence[ApprovalKey]) -> dict[ApprovalKey, Commit]:
+    """The commits of a merged branch that first added each approval (the merge itself hides them)."""
+    entries = gitmod.log(git, [f"{merge}^1..{merge}^2"], first_parent=False) if keys else []
+    state = HistoryState(key="merge")
+    walker = Walker(git, config, state)
+    walker.state.files = dict(gitmod.ls_tree(git, f"{merge}^1")) if entries else {}
+    walker.state.files = {p: b for p, b in walker.state.files.items() if walker.is_document(p) or walker.is_sidecar(p)}
+    found: dict[ApprovalKey, Commit] = {}
+    wanted = set(keys)
+    plan = walker._plan(entries)
+    walker._read_snapshots({key for _, changed in plan for _, key in changed.values() if key is not None})
+    for entry, changed in plan:
+        for _, key in changed.values():
+            snapshot = state.snapshots.get(key) if key else None
+            if snapshot is None or snapshot.id != doc_id:
+                continue
+            for approval in snapshot.approvals:
+                if approval in wanted and approval not in found:
+                    found[approval] = commit_of(entry)
+    return found
+
+
+def document_at(history: History, doc_id: str, moment: dt.datetime) -> Event | None:
+    """The last event of a document committed at or before ``moment``."""
+    chosen = None
+    for event in history.events(doc_id):
+        if event.commit.committed <= moment:
+            chosen = event
+    return chosen
+

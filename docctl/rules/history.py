@@ -1,0 +1,235 @@
+"""Rules judged over the revision history: DC105, DC205, DC301, DC302, DC303, DC304, DC306.
+
+Pure: they look at a document's events (from :mod:`docctl.history`) plus, where the working copy
+differs from HEAD, one more event for it. They judge the current revision and how it was reached;
+earlier, closed revisions are shown by ``docctl history`` but no longer reported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+
+from docctl import revisions as schemes
+from docctl.history import FINAL_STATES, ApprovalKey, Commit, Event, Revision, approval_key, revisions_of
+from docctl.model import Document, Finding
+from docctl.rules.codes import finding
+from docctl.rules.context import RuleContext
+
+#: status -> statuses it may move to within one revision.
+ALLOWED: dict[str, frozenset[str]] = {
+    "draft": frozenset({"review", "obsolete"}),
+    "review": frozenset({"draft", "approved", "obsolete"}),
+    "approved": frozenset({"draft", "review", "effective", "obsolete"}),
+    "effective": frozenset({"superseded", "obsolete"}),
+    "superseded": frozenset(),
+    "obsolete": frozenset(),
+}
+#: statuses a new revision may start in, by the status the previous revision ended in.
+NEW_REVISION_FROM = frozenset({"effective", "approved", "review", "draft"})
+
+_BOILERPLATE = re.compile(
+    r"^(update[sd]?|updating|fix(e[sd])?|fixing|change[sd]?|minor( (update|change|edit)s?)?|edit(s|ed)?|"
+    r"typo(s)?|wip|misc|various|tbd|n/?a|none|new revision|revision|rev|see above|-+|\.+)\W*$",
+    re.IGNORECASE,
+)
+
+
+def is_boilerplate(text: str | None) -> bool:
+    return text is None or not text.strip() or bool(_BOILERPLATE.match(text.strip()))
+
+
+def check_history(
+    doc_id: str,
+    events: Sequence[Event],
+    working: Document | None,
+    ctx: RuleContext,
+) -> Iterator[Finding]:
+    """Every history rule for one document. ``events`` end with the working copy's, if it differs."""
+    revisions = list(revisions_of(doc_id, events))
+    if not revisions:
+        return
+    current = revisions[-1]
+    path = working.metadata_path if working is not None else current.path
+    yield from _deleted(current, working)
+    if working is None:
+        return
+    yield from _transitions(revisions, working, path)
+    yield from _not_bumped(current, working)
+    yield from _sequence(revisions, working, ctx, path)
+    yield from _change_description(revisions, working, ctx, path)
+    yield from _reused(revisions, working, path)
+
+
+def _deleted(current: Revision, working: Document | None) -> Iterator[Finding]:
+    """DC306: the file of an effective document was deleted instead of being made obsolete."""
+    last = current.events[-1]
+    if working is not None or last.snapshot is not None or current.status != "effective":
+        return
+    when = "in the working copy" if last.commit.id is None else f"in commit {last.commit.short} by {last.commit.author_name}"
+    yield finding(
+        "DC306",
+        f"{current.id} (effective revision {current.revision}) was deleted {when}; restore it and make it obsolete instead",
+        path=current.path,
+        document=current.id,
+    )
+
+
+def _transitions(revisions: Sequence[Revision], working: Document, path: str) -> Iterator[Finding]:
+    """DC304: status steps the lifecycle forbids, in the current revision and on entering it."""
+    current = revisions[-1]
+    steps = list(current.steps)
+    if len(revisions) > 1 and steps:
+        before = revisions[-2]
+        if before.status in FINAL_STATES or before.deleted is not None:
+            pass  # a new lineage after retirement is DC105's business
+        elif steps[0].status not in ("draft",) and before.status in NEW_REVISION_FROM:
+            yield _illegal(working, path, f"revision {before.revision} ({before.status})", f"revision {current.revision} ({steps[0].status})", steps[0])
+    for previous, step in zip(steps, steps[1:], strict=False):
+        if step.status not in ALLOWED.get(previous.status, frozenset()):
+            yield _illegal(working, path, previous.status, step.status, step)
+
+
+def _illegal(working: Document, path: str, before: str, after: str, step: object) -> Finding:
+    from docctl.history import Step
+
+    assert isinstance(step, Step)
+    where = "in the working copy" if step.commit.id is None else f"in commit {step.commit.short} by {step.commit.author_name}"
+    return finding(
+        "DC304",
+        f"illegal status step {before} -> {after} {where}",
+        path=path,
+        line=working.line_of("status"),
+        document=working.id,
+    )
+
+
+def _not_bumped(current: Revision, working: Document) -> Iterator[Finding]:
+    """DC301: a released revision's content changed in a later commit without a new revision."""
+    released = False
+    fingerprint: str | None = None
+    for event in current.events:
+        snapshot = event.snapshot
+        if snapshot is None:
+            continue
+        if released and fingerprint is not None and snapshot.fingerprint != fingerprint and event.commit.id is not None:
+            yield finding(
+                "DC301",
+                f"revision {current.revision} was released, then its content changed in commit {event.commit.short} "
+                f"by {event.commit.author_name} without a new revision",
+                path=working.path,
+                document=working.id,
+            )
+            return
+        if snapshot.status == "effective":
+            released = True
+        fingerprint = snapshot.fingerprint
+
+
+def _sequence(revisions: Sequence[Revision], working: Document, ctx: RuleContext, path: str) -> Iterator[Finding]:
+    """DC302: the current revision follows the previous one (not skipped, reused or backwards)."""
+    if len(revisions) < 2:
+        return
+    scheme = ctx.config.revision_scheme
+    before, current = revisions[-2], revisions[-1]
+    if before.deleted is not None or before.status in FINAL_STATES:
+        return
+    if not (schemes.is_valid(scheme, before.revision) and schemes.is_valid(scheme, current.revision)):
+        return
+    seen = {r.revision for r in revisions[:-1]}
+    if current.revision in seen:
+        problem = f"revision {current.revision} was used before"
+    elif schemes.key(scheme, current.revision) < schemes.key(scheme, before.revision):
+        problem = f"revision {current.revision} goes backwards from {before.revision}"
+    elif not schemes.is_successor(scheme, before.revision, current.revision):
+        problem = f"revision {current.revision} skips from {before.revision} (expected {schemes.next_revision(scheme, before.revision)})"
+    else:
+        return
+    yield finding("DC302", problem, path=path, line=working.line_of("revision"), document=working.id)
+
+
+def _change_description(revisions: Sequence[Revision], working: Document, ctx: RuleContext, path: str) -> Iterator[Finding]:
+    """DC303: a revision after the first says what changed and why."""
+    first = schemes.FIRST[ctx.config.revision_scheme]
+    later = len(revisions) > 1 or (working.revision is not None and working.revision != first)
+    if not later or not is_boilerplate(working.change):
+        return
+    if working.change is None:
+        message = f"revision {working.revision} has no 'change' saying what changed and why"
+    else:
+        message = f"revision {working.revision} has a boilerplate change description '{working.change}'; say what changed and why"
+    yield finding("DC303", message, path=path, line=working.line_of("change") or working.line_of("revision"), document=working.id)
+
+
+def _reused(revisions: Sequence[Revision], working: Document, path: str) -> Iterator[Finding]:
+    """DC105: the id belonged to another document that was retired (obsolete, superseded or deleted)."""
+    current = revisions[-1]
+    for earlier in revisions[:-1]:
+        retired = earlier.ended is not None or earlier.deleted is not None
+        if retired and (earlier.title, earlier.type) != (current.title, current.type):
+            how = earlier.ended.status if earlier.ended else "deleted"
+            commit = earlier.ended.commit if earlier.ended else earlier.deleted
+            assert commit is not None
+            yield finding(
+                "DC105",
+                f"id {current.id} belonged to '{earlier.title}' ({how} in commit {commit.short}); ids are never reused",
+                path=path,
+                line=working.line_of("id"),
+                document=working.id,
+            )
+            return
+
+
+def unattested(working: Document, attesting: Mapping[ApprovalKey, Commit]) -> Iterator[Finding]:
+    """DC205: the commit that first added each approval was authored by the approver.
+
+    ``attesting`` maps each committed approval to the commit that added it (for approvals that
+    arrived with a merge, the commit of the merged branch). Uncommitted approvals are judged once
+    they are committed.
+    """
+    for approval in working.approvals:
+        commit = attesting.get(approval_key(approval))
+        if commit is None or commit.id is None or commit.author_email == approval.by.lower():
+            continue
+        yield finding(
+            "DC205",
+            f"the approval by {approval.name} ({approval.role}) was added in commit {commit.short} authored by {commit.author_email}, not by the approver",
+            path=working.metadata_path,
+            line=approval.line,
+            document=working.id,
+        )
+
+
+_SIGNATURE_PROBLEMS = {
+    "N": "has no signature",
+    "B": "has a bad signature",
+    "E": "has a signature that cannot be checked (is the key in allowed_signers?)",
+    "X": "has an expired signature",
+    "Y": "is signed by an expired key",
+    "R": "is signed by a revoked key",
+}
+
+
+def unsigned(working: Document, attesting: Mapping[ApprovalKey, Commit], signed: Mapping[str, tuple[str, str]]) -> Iterator[Finding]:
+    """DC206: with signing required, the commit that added each approval carries a good signature by the approver.
+
+    ``signed`` maps a commit id to (git's %G? status, signer email).
+    """
+    for approval in working.approvals:
+        commit = attesting.get(approval_key(approval))
+        if commit is None or commit.id is None:
+            continue
+        status, signer = signed.get(commit.id, ("N", ""))
+        if status not in ("G", "U"):
+            problem = _SIGNATURE_PROBLEMS.get(status, f"has signature status {status}")
+        elif signer != approval.by.lower():
+            problem = f"is signed by {signer or 'an unknown key'}, not by the approver"
+        else:
+            continue
+        yield finding(
+            "DC206",
+            f"the approval by {approval.name} ({approval.role}) was added in commit {commit.short}, which {problem}",
+            path=working.metadata_path,
+            line=approval.line,
+            document=working.id,
+        )
