@@ -37,11 +37,16 @@ class MetadataText:
     def __init__(self, text: str) -> None:
         self.newline = "\r\n" if "\r\n" in text else "\n"
         self.lines = text.splitlines(keepends=True)
-        if self.lines and not self.lines[-1].endswith(("\n", "\r")):
+        self.final_newline = not self.lines or self.lines[-1].endswith(("\n", "\r"))
+        if not self.final_newline:
             self.lines[-1] += self.newline
 
     def text(self) -> str:
-        return "".join(self.lines)
+        """The edited text; a file that did not end with a line break still does not."""
+        joined = "".join(self.lines)
+        if not self.final_newline and joined.endswith(self.newline):
+            return joined[: -len(self.newline)]
+        return joined
 
     # locating ---------------------------------------------------------------------------------
     def _find(self, key: str) -> int | None:
@@ -71,14 +76,13 @@ class MetadataText:
     # editing ----------------------------------------------------------------------------------
     def set(self, key: str, value: str, *, after: Sequence[str] = ()) -> None:
         """Set a top-level scalar; a new key goes after the first of ``after`` present, else last."""
-        rendered = f"{key}: {scalar(value)}"
         index = self._find(key)
         if index is not None:
-            old = self.lines[index]
-            comment = _trailing_comment(old)
-            self.lines[index : self._block_end(index)] = [rendered + comment + self.newline]
+            quote, comment = _value_style(self.lines[index])
+            rendered = f"{key}: {_quoted(value, quote)}{comment}"
+            self.lines[index : self._block_end(index)] = [rendered + self.newline]
             return
-        self.lines.insert(self._insert_point(after), rendered + self.newline)
+        self.lines.insert(self._insert_point(after), f"{key}: {scalar(value)}{self.newline}")
 
     def remove(self, key: str) -> None:
         index = self._find(key)
@@ -89,13 +93,13 @@ class MetadataText:
         """Append a mapping to the block list ``key`` (created when missing or empty)."""
         index = self._find(key)
         if index is not None:
-            value = self.lines[index].split(":", 1)[1].split("#", 1)[0].strip()
+            value, comment = _split_value(self.lines[index])
             if value not in ("", "[]"):
                 if value.startswith("["):
                     raise MetadataError(f"'{key}' is written as a flow list; write it as a block list to edit it")
                 raise MetadataError(f"'{key}' is not a list")
             if value == "[]":
-                self.lines[index] = f"{key}:" + self.newline
+                self.lines[index] = f"{key}:{comment}{self.newline}"
             end = self._block_end(index)
             indent, dash = self._item_style(index + 1, end)
         else:
@@ -127,13 +131,47 @@ class MetadataText:
         return end
 
 
-def _trailing_comment(line: str) -> str:
-    """A `` # comment`` after a plain scalar value, kept when the value is replaced."""
+def _split_value(line: str) -> tuple[str, str]:
+    """(value text, trailing `` # comment``) of a ``key: value`` line; quoted values may hold ``#``."""
     body = line.rstrip("\r\n")
-    match = re.search(r"[ \t]+#.*$", body)
-    if match and '"' not in body and "'" not in body:
-        return match.group(0)
-    return ""
+    rest = body.split(":", 1)[1]
+    stripped = rest.lstrip(" \t")
+    end = _quoted_end(stripped)
+    if end is None:
+        match = re.search(r"[ \t]+#.*$", rest)
+        if match is None:
+            return rest.strip(), ""
+        return rest[: match.start()].strip(), match.group(0)
+    value, after = stripped[:end], stripped[end:]
+    comment = after if re.fullmatch(r"[ \t]+#.*", after) else ""
+    return value, comment
+
+
+def _quoted_end(text: str) -> int | None:
+    """Index after the closing quote when ``text`` starts with a quoted scalar that closes on this line."""
+    if text.startswith('"'):
+        match = re.match(r'"(?:[^"\\]|\\.)*"', text)
+    elif text.startswith("'"):
+        match = re.match(r"'(?:[^']|'')*'", text)
+    else:
+        return None
+    return match.end() if match else None
+
+
+def _value_style(line: str) -> tuple[str, str]:
+    """The quote character of a line's value (``"``, ``'`` or empty for plain) and its trailing comment."""
+    value, comment = _split_value(line)
+    quote = value[0] if value[:1] in ('"', "'") and _quoted_end(value) == len(value) else ""
+    return quote, comment
+
+
+def _quoted(value: str, quote: str) -> str:
+    """``value`` written in the quoting style an existing value used (plain where YAML allows it)."""
+    if quote == "'" and value.isprintable():
+        return "'" + value.replace("'", "''") + "'"
+    if quote == '"':
+        return json.dumps(value, ensure_ascii=False)
+    return scalar(value)
 
 
 def split_front_matter(text: str) -> tuple[str, str, str]:
