@@ -23,9 +23,10 @@ def findings(repo: GitRepo) -> list[tuple[str, str | None, int | None, str]]:
 
 
 def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file's bytes and modification time, except docctl's own cache in .git/docctl."""
     result = {}
     for path in sorted(root.rglob("*")):
-        if path.is_file() and not path.is_symlink():
+        if path.is_file() and not path.is_symlink() and ".git/docctl/" not in path.as_posix():
             result[str(path)] = (path.read_bytes(), path.stat().st_mtime_ns)
     return result
 

@@ -46,7 +46,7 @@ def check_history(
     ctx: RuleContext,
 ) -> Iterator[Finding]:
     """Every history rule for one document. ``events`` end with the working copy's, if it differs."""
-    revisions = list(revisions_of(doc_id, events))
+    retired, revisions = _lineage(list(revisions_of(doc_id, events)))
     if not revisions:
         return
     current = revisions[-1]
@@ -54,11 +54,23 @@ def check_history(
     yield from _deleted(current, working)
     if working is None:
         return
+    if retired is not None and (retired.title, retired.type) != (current.title, current.type):
+        yield from _reused(retired, current, working, path)
+    elif retired is not None and retired.ended is not None and current.steps:
+        yield _illegal(working, path, f"{retired.status} (revision {retired.revision})", f"{current.steps[0].status} (revision {current.revision})", current.steps[0])
     yield from _transitions(revisions, working, path)
     yield from _not_bumped(current, working)
     yield from _sequence(revisions, working, ctx, path)
     yield from _change_description(revisions, working, ctx, path)
-    yield from _reused(revisions, working, path)
+
+
+def _lineage(revisions: list[Revision]) -> tuple[Revision | None, list[Revision]]:
+    """(the last retired revision before the current lineage, the current lineage's revisions)."""
+    for index in range(len(revisions) - 2, -1, -1):
+        earlier = revisions[index]
+        if earlier.ended is not None or earlier.deleted is not None:
+            return earlier, revisions[index + 1 :]
+    return None, revisions
 
 
 def _deleted(current: Revision, working: Document | None) -> Iterator[Finding]:
@@ -161,23 +173,18 @@ def _change_description(revisions: Sequence[Revision], working: Document, ctx: R
     yield finding("DC303", message, path=path, line=working.line_of("change") or working.line_of("revision"), document=working.id)
 
 
-def _reused(revisions: Sequence[Revision], working: Document, path: str) -> Iterator[Finding]:
+def _reused(retired: Revision, current: Revision, working: Document, path: str) -> Iterator[Finding]:
     """DC105: the id belonged to another document that was retired (obsolete, superseded or deleted)."""
-    current = revisions[-1]
-    for earlier in revisions[:-1]:
-        retired = earlier.ended is not None or earlier.deleted is not None
-        if retired and (earlier.title, earlier.type) != (current.title, current.type):
-            how = earlier.ended.status if earlier.ended else "deleted"
-            commit = earlier.ended.commit if earlier.ended else earlier.deleted
-            assert commit is not None
-            yield finding(
-                "DC105",
-                f"id {current.id} belonged to '{earlier.title}' ({how} in commit {commit.short}); ids are never reused",
-                path=path,
-                line=working.line_of("id"),
-                document=working.id,
-            )
-            return
+    how = retired.ended.status if retired.ended else "deleted"
+    commit = retired.ended.commit if retired.ended else retired.deleted
+    assert commit is not None
+    yield finding(
+        "DC105",
+        f"id {current.id} belonged to '{retired.title}' ({how} in commit {commit.short}); ids are never reused",
+        path=path,
+        line=working.line_of("id"),
+        document=working.id,
+    )
 
 
 def unattested(working: Document, attesting: Mapping[ApprovalKey, Commit]) -> Iterator[Finding]:

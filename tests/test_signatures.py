@@ -1,0 +1,201 @@
+"""Attestation (DC205), signing (DC206, SSH keys made with ssh-keygen) and the forgery cases of
+issue 3: each forgery is caught with the right code."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+import docctl
+from helpers import PEOPLE, GitRepo, sop
+from lifecycle_helpers import Office, codes
+
+pytestmark = pytest.mark.skipif(shutil.which("ssh-keygen") is None, reason="ssh-keygen is not installed")
+
+
+@pytest.fixture
+def office(repo: GitRepo) -> Office:
+    repo.commit("set up", who="jane", date="2026-01-01T09:00:00+00:00")
+    return Office(repo)
+
+
+def make_key(folder: Path, who: str) -> tuple[Path, str]:
+    key = folder / f"id_{who}"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", who, "-f", str(key)], check=True)
+    return key, (folder / f"id_{who}.pub").read_text().strip()
+
+
+@contextmanager
+def signing_with(key: Path | None) -> Iterator[None]:
+    """Sign commits made inside with ``key`` (SSH), through GIT_CONFIG_* variables."""
+    pairs = [("gpg.format", "ssh"), ("commit.gpgsign", "true" if key else "false")]
+    if key is not None:
+        pairs.append(("user.signingkey", str(key)))
+    values = {"GIT_CONFIG_COUNT": str(len(pairs))}
+    for index, (name, value) in enumerate(pairs):
+        values[f"GIT_CONFIG_KEY_{index}"] = name
+        values[f"GIT_CONFIG_VALUE_{index}"] = value
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+@pytest.fixture
+def signed_office(repo: GitRepo, tmp_path: Path) -> tuple[Office, dict[str, Path]]:
+    keys: dict[str, Path] = {}
+    lines = []
+    for who in ("jane", "tom", "sam"):
+        key, public = make_key(tmp_path, who)
+        keys[who] = key
+        lines.append(f"{PEOPLE[who][1]} {public}")
+    repo.write("keys/allowed_signers", "\n".join(lines) + "\n")
+    config = (repo.path / "docctl.toml").read_text() + '\n[signing]\nrequired = true\nallowed_signers = "keys/allowed_signers"\n'
+    repo.write("docctl.toml", config)
+    repo.commit("set up signing", who="jane", date="2026-01-01T09:00:00+00:00")
+    office = Office(repo)
+    repo.write("sops/SOP-001.md", sop())
+    office.commit_as("sam", "draft")
+    with office.acting("sam") as qms:
+        qms.submit("SOP-001")
+    return office, keys
+
+
+def test_approvals_signed_by_their_approvers_pass(signed_office: tuple[Office, dict[str, Path]]) -> None:
+    office, keys = signed_office
+    with signing_with(keys["tom"]), office.acting("tom") as qms:
+        qms.approve("SOP-001", role="Process Owner")
+    with signing_with(keys["jane"]), office.acting("jane") as qms:
+        qms.approve("SOP-001", role="Quality Manager")
+    assert codes(office.qms) == []
+
+
+def test_unsigned_approval_is_dc206(signed_office: tuple[Office, dict[str, Path]]) -> None:
+    office, keys = signed_office
+    with signing_with(keys["tom"]), office.acting("tom") as qms:
+        qms.approve("SOP-001", role="Process Owner")
+    with signing_with(None), office.acting("jane") as qms:
+        qms.approve("SOP-001", role="Quality Manager")
+    [finding] = office.qms.check().findings
+    assert (finding.code, finding.line) == ("DC206", 16)
+    assert re.fullmatch(r"the approval by Jane Smith \(Quality Manager\) was added in commit [0-9a-f]{12}, which has no signature", finding.message)
+
+
+def test_signature_with_another_persons_key_is_dc206(signed_office: tuple[Office, dict[str, Path]]) -> None:
+    office, keys = signed_office
+    with signing_with(keys["tom"]), office.acting("tom") as qms:
+        qms.approve("SOP-001", role="Process Owner")
+    with signing_with(keys["tom"]), office.acting("jane") as qms:  # Jane's approval, Tom's key
+        qms.approve("SOP-001", role="Quality Manager")
+    [finding] = office.qms.check().findings
+    assert finding.code == "DC206"
+    assert finding.message.endswith("which is signed by tom.baker@acme.example, not by the approver")
+
+
+def test_key_not_in_allowed_signers_is_dc206(signed_office: tuple[Office, dict[str, Path]], tmp_path: Path) -> None:
+    office, keys = signed_office
+    stranger, _ = make_key(tmp_path, "stranger")
+    with signing_with(keys["tom"]), office.acting("tom") as qms:
+        qms.approve("SOP-001", role="Process Owner")
+    with signing_with(stranger), office.acting("jane") as qms:
+        qms.approve("SOP-001", role="Quality Manager")
+    [finding] = office.qms.check().findings
+    assert finding.code == "DC206" and finding.message.endswith("which is signed by an unknown key, not by the approver")
+
+
+# forgeries ------------------------------------------------------------------------------------
+
+
+def approval_lines(name: str, email: str, role: str, fingerprint: str, date: str = "2026-01-06T10:00:00+00:00") -> str:
+    return (
+        f"approvals:\n  - name: {name}\n    by: {email}\n    role: {role}\n    meaning: approved\n"
+        f"    date: {date}\n    fingerprint: {fingerprint}\n"
+    )
+
+
+def test_forgery_approval_typed_in_by_someone_else(office: Office) -> None:
+    office.repo.write("sops/SOP-001.md", sop(status="review"))
+    office.commit_as("sam", "draft")
+    fp = office.qms.document("SOP-001").fingerprint
+    path = office.repo.path / "sops/SOP-001.md"
+    forged = approval_lines("Tom Baker", "tom.baker@acme.example", "Process Owner", fp)
+    forged += approval_lines("Jane Smith", "jane.smith@acme.example", "Quality Manager", fp).replace("approvals:\n", "")
+    path.write_text(path.read_text().replace("---\n\n#", forged + "---\n\n#").replace("status: review", "status: approved"))
+    office.commit_as("sam", "approvals (typed in by Sam)")
+    assert [c for c, _, _ in codes(office.qms)] == ["DC205", "DC205"]
+
+
+def test_forgery_approval_copied_from_another_document(office: Office) -> None:
+    office.released_sop("SOP-002", title="Records")
+    other = (office.repo.path / "sops/SOP-002.md").read_text()
+    block = other[other.index("approvals:") : other.index("---", other.index("approvals:"))]
+    office.repo.write("sops/SOP-001.md", sop(status="approved").replace("---\n\n#", block + "---\n\n#"))
+    office.commit_as("sam", "copied approvals")
+    found = [c for c, _, _ in codes(office.qms)]
+    assert "DC202" in found and found.count("DC205") == 2
+
+
+def test_forgery_approval_copied_from_an_earlier_revision(office: Office) -> None:
+    office.released_sop()
+    with office.acting("sam") as qms:
+        qms.revise("SOP-001", change="Add electronic distribution")
+    before = office.qms.at("SOP-001/A").document("SOP-001")
+    path = office.repo.path / "sops/SOP-001.md"
+    text = (office.repo.git("show", "SOP-001/A:sops/SOP-001.md"))
+    block = text[text.index("approvals:") : text.index("---", text.index("approvals:"))]
+    path.write_text(path.read_text().replace("status: draft", "status: approved").replace("---\n\n#", block + "---\n\n#"))
+    office.commit_as("sam", "reuse A's approvals for B")
+    assert before.revision == "A"
+    # the fingerprint binds the revision (DC202); the status also jumped from draft to approved (DC304)
+    assert [c for c, _, _ in codes(office.qms)] == ["DC202", "DC304"]
+
+
+def test_forgery_approver_removed_from_people(office: Office) -> None:
+    office.released_sop()
+    config = (office.repo.path / "docctl.toml").read_text().replace('[people."tom.baker@acme.example"]\nname = "Tom Baker"\nroles = ["Process Owner"]\n', "")
+    office.repo.write("docctl.toml", config)
+    found = [(f.code, f.message) for f in docctl.open(office.repo.path, clock=office.clock).check().findings]
+    assert found == [
+        ("DC201", "effective without a valid approval by Process Owner"),
+        ("DC204", "tom.baker@acme.example is not in [people] of docctl.toml, so cannot sign as Process Owner"),
+    ]
+
+
+def test_forgery_approval_dated_in_the_future(office: Office) -> None:
+    office.released_sop()
+    path = office.repo.path / "sops/SOP-001.md"
+    text = path.read_text()
+    path.write_text(re.sub(r"date: 2026-01-\d\dT", "date: 2027-01-01T", text, count=1))
+    assert [c for c, _, _ in codes(office.qms)] == ["DC207"]
+
+
+def test_forgery_content_edited_after_approval_and_fingerprint_edited(office: Office) -> None:
+    office.repo.write("sops/SOP-001.md", sop())
+    office.commit_as("sam", "draft")
+    with office.acting("sam") as qms:
+        qms.submit("SOP-001")
+    with office.acting("tom") as qms:
+        qms.approve("SOP-001", role="Process Owner")
+    with office.acting("jane") as qms:
+        qms.approve("SOP-001", role="Quality Manager")
+    path = office.repo.path / "sops/SOP-001.md"
+    old = office.qms.document("SOP-001").fingerprint
+    path.write_text(path.read_text().replace("Control documents.", "Control no documents."))
+    new = office.qms.document("SOP-001").fingerprint
+    path.write_text(path.read_text().replace(old, new))
+    assert [c for c, _, _ in codes(office.qms)] == []  # not committed yet: nothing to attest
+    office.commit_as("sam", "tweak")
+    assert [c for c, _, _ in codes(office.qms)] == ["DC205", "DC205"]
