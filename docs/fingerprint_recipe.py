@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Recompute the docctl content fingerprint of a Markdown document, without docctl or a YAML library.
+"""Recompute docctl's content fingerprint of a Markdown document, without docctl or a YAML library.
 
     python3 fingerprint_recipe.py sops/SOP-004-purchasing.md
     sha256:...
@@ -26,9 +26,9 @@ def fingerprint(identity: dict[str, object], body: str) -> str:
     body = re.sub(r"[ \t]+$", "", body, flags=re.MULTILINE).strip("\n")
     payload = {
         "body": body,
-        "clauses": list(identity.get("clauses") or []),
+        "clauses": identity.get("clauses") or [],
         "id": identity.get("id"),
-        "references": list(identity.get("references") or []),
+        "references": identity.get("references") or [],
         "revision": identity.get("revision"),
         "supersedes": identity.get("supersedes"),
         "title": identity.get("title"),
@@ -50,7 +50,7 @@ def scalar(text: str) -> str | None:
 
 
 def read(text: str) -> tuple[dict[str, object], str]:
-    """Steps 1 and 2: the identity fields of the front matter, and the body after its closing line."""
+    """Steps 1 and 2: the identity fields of the front matter; the body after its closing line."""
     lines = text.removeprefix("\ufeff").splitlines(keepends=True)
     if not lines or lines[0].rstrip() != "---":
         raise SystemExit("no front matter")
@@ -58,11 +58,12 @@ def read(text: str) -> tuple[dict[str, object], str]:
     if close is None:
         raise SystemExit("front matter is never closed")
     identity: dict[str, object] = {}
-    key = None
+    key = ""
     for line in lines[1:close]:
         item = re.match(r"^\s*-\s+(.*)$", line)
-        if item and key in ("clauses", "references"):  # a block list item
-            identity[key].append(scalar(item.group(1)))  # type: ignore[union-attr]
+        items = identity.get(key)
+        if item and isinstance(items, list):  # an item of the clauses or references block list
+            items.append(scalar(item.group(1)))
             continue
         field = re.match(r"^([A-Za-z_][\w-]*)\s*:(?:\s+(.*))?$", line.rstrip("\r\n"))
         if not field:

@@ -1,8 +1,9 @@
 """The examples of docs/ run here, so the documentation cannot drift from the code.
 
-* docs/getting-started.md: every ```console block is a transcript. Each ``$ command`` runs in bash in
-  a fresh folder (the folder carries over between commands, as in a terminal) and its output must be
-  the lines shown under it. Commit ids and fingerprints are compared as placeholders.
+* docs/getting-started.md: every ```console block is a transcript. Each ``$ command`` runs in
+  bash in a fresh folder (the folder carries over between commands, as in a terminal) and its
+  output must be the lines shown under it. Commit ids and fingerprints are compared as
+  placeholders.
 * docs/python-api.md: the ```python blocks run in order, in one namespace, next to a freshly built
   example repository (build/acme-qms); a ```text block right after a python block is what it prints.
 * docs/fingerprint_recipe.py: the standalone script gives docctl's fingerprint for Markdown files.
@@ -29,10 +30,11 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 RECIPE = DOCS / "fingerprint_recipe.py"
 BIN = Path(sys.executable).parent
-START = dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.timezone.utc)
+START = dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.UTC)
+IDENTITY = ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL")
 
 
-# --- reading the examples out of the Markdown ------------------------------------------------------
+# --- reading the examples out of the Markdown -----------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,7 @@ class Command:
 
 
 def console_commands(markdown: str) -> list[Command]:
-    """``$ command`` lines (a here-document runs to its EOF line) and the output shown under each."""
+    """``$ command`` lines (a here-document runs to its EOF line) and the output under each."""
     commands: list[Command] = []
     for block in blocks(markdown):
         if block.lang != "console":
@@ -108,8 +110,9 @@ def normalise(text: str) -> str:
 def run_transcript(commands: list[Command], workdir: Path) -> list[str]:
     """Run each command in bash; the clock moves on one minute per command."""
     env = dict(os.environ)
-    env.update({"PATH": f"{BIN}{os.pathsep}{env.get('PATH', '')}", "PYTHONUNBUFFERED": "1", "LC_ALL": "C.UTF-8"})
-    for name in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"):
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    env.update({"PYTHONUNBUFFERED": "1", "LC_ALL": "C.UTF-8"})
+    for name in IDENTITY:
         env.pop(name, None)
     state = workdir / ".cwd"
     cwd = workdir / "work"
@@ -137,7 +140,8 @@ def test_getting_started_transcript(tmp_path: Path) -> None:
     assert len(commands) > 10
     outputs = run_transcript(commands, tmp_path)
     for command, actual in zip(commands, outputs, strict=True):
-        assert normalise(actual) == normalise(command.expected), f"getting-started.md:{command.line}: {command.command}"
+        where = f"getting-started.md:{command.line}: {command.command}"
+        assert normalise(actual) == normalise(command.expected), where
 
 
 # --- docs/python-api.md ---------------------------------------------------------------------------
@@ -145,13 +149,13 @@ def test_getting_started_transcript(tmp_path: Path) -> None:
 
 @pytest.fixture
 def example_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """build/acme-qms, built with the timeline anchored on 2026-06-01, as the current folder's child."""
+    """build/acme-qms, its timeline ending on 2026-06-01, below the current folder."""
     sys.path.insert(0, str(ROOT / "examples"))
     try:
-        import build_example
+        import build_example  # type: ignore[import-not-found]
     finally:
         sys.path.remove(str(ROOT / "examples"))
-    for name in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"):
+    for name in IDENTITY:
         monkeypatch.delenv(name, raising=False)
     with contextlib.redirect_stdout(io.StringIO()):
         out = build_example.build(tmp_path / "build" / "acme-qms", dt.date(2026, 6, 1))
@@ -172,7 +176,8 @@ def test_python_api_examples(example_repository: Path) -> None:
         ran += 1
         following = page[index + 1] if index + 1 < len(page) else None
         if following is not None and following.lang == "text":
-            assert normalise(printed.getvalue()) == normalise(following.text), f"python-api.md:{block.line}"
+            where = f"python-api.md:{block.line}"
+            assert normalise(printed.getvalue()) == normalise(following.text), where
     assert ran >= 5
 
 
@@ -204,9 +209,13 @@ TRICKY = (
 )
 
 
+PLAIN = "---\nid: WI-002\ntitle: Deburring\ntype: WI\nrevision: A\nstatus: draft\nowner: a@b.ex\n"
+
+
 def recipe(path: Path) -> str:
-    """The script's answer, run with -I -S: no docctl, no site-packages, only the standard library."""
-    result = subprocess.run([sys.executable, "-I", "-S", str(RECIPE), str(path)], capture_output=True, text=True, check=True)
+    """The script's answer, run with -I -S: no docctl, no site-packages, only the stdlib."""
+    command = [sys.executable, "-I", "-S", str(RECIPE), str(path)]
+    result = subprocess.run(command, capture_output=True, text=True, check=True)
     return result.stdout.strip()
 
 
@@ -214,8 +223,8 @@ def recipe(path: Path) -> str:
     "text",
     [
         pytest.param(TRICKY, id="quoting-comments-crlf-bom-block-lists"),
-        pytest.param("---\nid: WI-002\ntitle: Deburring\ntype: WI\nrevision: A\nstatus: draft\nowner: a@b.example\n---\nBody\n", id="plain"),
-        pytest.param("---\nid: WI-003\ntitle: Empty body\ntype: WI\nrevision: A\nstatus: draft\nowner: a@b.example\nclauses: []\nsupersedes: WI-001\n---\n", id="empty-body"),
+        pytest.param(PLAIN + "---\nBody\n", id="plain"),
+        pytest.param(PLAIN + "clauses: []\nsupersedes: WI-001\n---\n", id="empty-body"),
     ],
 )
 def test_fingerprint_recipe_matches_docctl(tmp_path: Path, text: str) -> None:
