@@ -42,7 +42,7 @@ def scalar(text: str) -> str | None:
     """One YAML scalar on one line: quoted, or plain with a trailing ` # comment` removed."""
     text = text.strip()
     if text.startswith('"'):
-        return json.loads(text[: text.rindex('"') + 1])  # YAML's double quotes escape like JSON's
+        return str(json.loads(text[: text.rindex('"') + 1]))  # YAML escapes like JSON here
     if text.startswith("'"):
         return text[1 : text.rindex("'")].replace("''", "'")
     text = re.sub(r"\s+#.*$", "", text)
