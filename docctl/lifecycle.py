@@ -15,6 +15,7 @@ from docctl.atomic import write_atomic
 from docctl.editing import MetadataText, split_front_matter
 from docctl.errors import GitError, LifecycleError, MetadataError, UnknownDocumentError, UsageError
 from docctl.model import Approval, Document, Meaning, Status
+from docctl.paths import is_controlled
 from docctl.rules import approvals as approval_rules
 from docctl.rules.lifecycle import add_months
 from docctl.scaffold import NewDocument, default_folder, next_id, render_template, slug
@@ -82,12 +83,10 @@ def new(
     where = folder if folder is not None else default_folder(config, type_code, [(d.type or "", d.path) for d in documents])
     name = f"{doc_id}-{slug(title)}"
     text = render_template(config, type_code, doc_id=doc_id, title=title.strip(), owner=(owner or who.email).lower(), author=who.email)
-    base = Path(where) if where else Path()
+    rel = _new_path(repo, where, f"{name}.{format}")
     if format == "md":
-        rel = (base / f"{name}.md").as_posix()
         files = {rel: text.encode("utf-8")}
     else:
-        rel = (base / f"{name}.docx").as_posix()
         files = _new_docx_files(repo, rel, doc_id, title.strip(), text)
     for path in files:
         if (repo.root / path).exists():
@@ -105,6 +104,17 @@ def new(
         fingerprint=created.fingerprint,
     )
     return NewDocument(id=doc_id, path=rel, files=tuple(files))
+
+
+def _new_path(repo: Repository, folder: str, name: str) -> str:
+    """``folder/name`` relative to the root: a controlled path inside the repository."""
+    base = Path(folder) if folder else Path()
+    if base.is_absolute() or ".." in base.parts:
+        raise UsageError(f"--dir {folder} must be a folder inside the repository, relative to its root")
+    rel = (base / name).as_posix()
+    if not is_controlled(rel, repo.config.controlled, repo.config.exclude):
+        raise UsageError(f"{rel} would not be a controlled file (see controlled and exclude in docctl.toml)")
+    return rel
 
 
 def _new_docx_files(repo: Repository, rel: str, doc_id: str, title: str, text: str) -> dict[str, bytes]:
@@ -557,6 +567,8 @@ class _Change:
         extra: list[tuple[str, str]] | None = None,
     ) -> StepResult:
         assert doc.id is not None and doc.revision is not None
+        if commit:
+            self._check_committed(action)
         revision = revision or doc.revision
         edited = self.results[doc.path]
         commit_id = self.apply(
@@ -570,6 +582,18 @@ class _Change:
         )
         status = edited.status.value if edited.status else ""
         return StepResult(action, doc.id, revision, status, tuple(sorted(self.files)), commit_id)
+
+    def _check_committed(self, action: str) -> None:
+        """Refuse to commit over uncommitted changes: the commit of a step holds that step alone."""
+        git = gitmod.Git.find(self.repo.root)
+        if git is None:
+            return
+        dirty = _uncommitted(git, sorted(self.files))
+        if dirty is not None:
+            raise LifecycleError(
+                f"{dirty} has changes that are not committed; commit them first, so that the {action} commit "
+                f"holds the {action} alone (or use --no-commit)"
+            )
 
     def apply(
         self,
@@ -608,6 +632,14 @@ class _Change:
             if isinstance(error, GitError):
                 raise LifecycleError(f"{error.message}; nothing was changed") from None
             raise
+
+
+def _uncommitted(git: gitmod.Git, paths: Sequence[str]) -> str | None:
+    """The first of ``paths`` that differs from HEAD (staged, unstaged or untracked), or None."""
+    out = gitmod.run(["status", "--porcelain", "-z", "--untracked-files=all", "--", *paths], git.cwd).stdout
+    prefix = f"{git.prefix}/" if git.prefix else ""
+    dirty = {entry[3:] for entry in out.decode("utf-8", "surrogateescape").split("\0") if entry[2:3] == " "}
+    return next((path for path in paths if prefix + path in dirty), None)
 
 
 def _core_properties(doc: Document) -> dict[str, str]:

@@ -484,20 +484,46 @@ def test_refused_supersession_of_a_document_that_is_not_effective(team: Team, ru
             "(make SOP-001 obsolete instead)")
 
 
-def test_failing_commit_puts_files_and_index_back(team: Team, run_cli: Run) -> None:
+def test_refused_step_over_uncommitted_changes(team: Team, run_cli: Run) -> None:
     repo = team.repo
     path = walk(team, "SOP-001", "draft")
     # the author has staged an edit of the body, and keeps an unstaged one
     repo.write(path, (repo.path / path).read_text() + "\nStaged sentence.\n")
     repo.git("add", "--", path)
     repo.write(path, (repo.path / path).read_text() + "\nUnstaged sentence.\n")
+    assert repo.status() == f"MM {path}\n"
+    refused(team, run_cli, "sam", ["submit", "SOP-001"],
+            f"{path} has changes that are not committed; commit them first, so that the submit commit holds "
+            "the submit alone (or use --no-commit)")
+    code, out, _ = run_cli("submit", "SOP-001", "--no-commit", cwd=repo.path)
+    assert (code, out) == (0, "SOP-001 revision A: submit -> review (staged, not committed)\n")
+
+
+def test_refused_step_on_a_document_never_committed(team: Team, run_cli: Run) -> None:
+    team.repo.write("sops/SOP-001.md", sop())
+    refused(team, run_cli, "sam", ["submit", "SOP-001"],
+            "sops/SOP-001.md has changes that are not committed; commit them first, so that the submit commit "
+            "holds the submit alone (or use --no-commit)")
+
+
+def block_commits(repo: GitRepo) -> Path:
+    """A prepare-commit-msg hook that fails: it runs even with --no-verify."""
     hook = repo.path / ".git" / "hooks" / "prepare-commit-msg"
     hook.parent.mkdir(exist_ok=True)
     hook.write_text('#!/bin/sh\necho "commits are blocked by policy" >&2\nexit 1\n')
     hook.chmod(0o755)
-    assert repo.status() == f"MM {path}\n"
+    return hook
+
+
+def test_failing_commit_puts_files_and_index_back(team: Team, run_cli: Run) -> None:
+    repo = team.repo
+    walk(team, "SOP-001", "draft")
+    repo.write("notes.txt", "staged, not docctl's\n")
+    repo.git("add", "notes.txt")
+    block_commits(repo)
     refused(team, run_cli, "sam", ["submit", "SOP-001"],
             "git commit -q --no-verify failed (exit 1): commits are blocked by policy; nothing was changed")
+    assert repo.status() == "A  notes.txt\n"
 
 
 def test_no_commit_leaves_the_edit_staged(team: Team, run_cli: Run) -> None:
@@ -527,6 +553,7 @@ def test_an_exception_in_the_middle_leaves_everything_as_it_was(team: Team, monk
     walk(team, "SOP-001", "effective")
     path = walk(team, "SOP-002", "approved")
     repo.write(path, (repo.path / path).read_text().replace("references: []\n", "references: []\nsupersedes: SOP-001\n"))
+    repo.commit("SOP-002 replaces SOP-001", who="sam")
     # supersedes is part of the identity: approve the new content again
     team.act("sam")
     team.lib().revise("SOP-002", change="Replaces SOP-001")
@@ -704,3 +731,56 @@ def test_a_flow_list_of_approvals_refuses_the_step(team: Team, run_cli: Run) -> 
     team.repo.commit("SOP-001 in review", who="sam")
     refused(team, run_cli, "tom", ["approve", "SOP-001", "--role", "Process Owner"],
             "sops/SOP-001.md: cannot edit the metadata: 'approvals' is written as a flow list; write it as a block list to edit it")
+
+
+# new ---------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--dir", "../elsewhere"], "--dir ../elsewhere must be a folder inside the repository, relative to its root"),
+        (["--dir", "/tmp"], "--dir /tmp must be a folder inside the repository, relative to its root"),
+        (["--dir", "drafts"], "drafts/SOP-001-document-control.md would not be a controlled file (see controlled and exclude in docctl.toml)"),
+        (["--format", "docx", "--dir", "drafts"], "drafts/SOP-001-document-control.docx would not be a controlled file (see controlled and exclude in docctl.toml)"),
+    ],
+)
+def test_new_refuses_a_folder_outside_control(tmp_path: Path, run_cli: Run, args: list[str], message: str) -> None:
+    from helpers import CONFIG
+
+    repo = GitRepo(tmp_path / "qms", CONFIG.replace('fail_on = "major"', 'fail_on = "major"\nexclude = ["drafts/**"]'))
+    repo.commit("setup")
+    before = state(repo)
+    code, out, err = run_cli("new", "SOP", "Document Control", *args, cwd=repo.path)
+    assert (code, out, err) == (2, "", f"docctl: error: {message}\n")
+    assert state(repo) == before
+    assert not (tmp_path / "elsewhere").exists()
+
+
+def test_docctl_root_below_the_git_top_level(tmp_path: Path, run_cli: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The docctl root is a folder of a larger git work tree: paths, staging and rollback still hold."""
+    from helpers import CONFIG
+
+    top = GitRepo(tmp_path / "company")
+    (top.path / "docctl.toml").unlink()
+    top.write("README.md", "# company\n")
+    top.write("qms/docctl.toml", CONFIG)
+    top.commit("setup", who="sam")
+    team = Team(top, monkeypatch)
+    team.act("sam")
+    code, out, _ = run_cli("--root", str(top.path / "qms"), "new", "SOP", "Document Control", cwd=top.path)
+    assert (code, out) == (0, f"created SOP-001: {PATH}\n")
+    assert files_of(top) == [f"qms/{PATH}"]
+    hook = block_commits(top)
+    top.write("README.md", "# company, edited\n")
+    top.git("add", "README.md")
+    before = state(top)
+    code, _, err = run_cli("--root", str(top.path / "qms"), "submit", "SOP-001", cwd=top.path / "qms" / "sops")
+    assert (code, err) == (1, "docctl: error: git commit -q --no-verify failed (exit 1): commits are blocked by policy; nothing was changed\n")
+    assert state(top) == before
+    hook.unlink()
+    code, _, _ = run_cli("--root", str(top.path / "qms"), "submit", "SOP-001", cwd=top.path / "qms" / "sops")
+    assert code == 0
+    assert files_of(top) == [f"qms/{PATH}"]
+    assert changed(top) == (["status: draft"], ["status: review"])
+    assert top.status() == "M  README.md\n"
