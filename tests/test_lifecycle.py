@@ -784,3 +784,28 @@ def test_docctl_root_below_the_git_top_level(tmp_path: Path, run_cli: Run, monke
     assert files_of(top) == [f"qms/{PATH}"]
     assert changed(top) == (["status: draft"], ["status: review"])
     assert top.status() == "M  README.md\n"
+
+
+def test_periodic_review_with_outcome_revise_or_obsolete(team: Team, run_cli: Run) -> None:
+    repo = team.repo
+    walk(team, "SOP-001", "effective")
+    team.act("tom")
+    refused(team, run_cli, "tom", ["review", "SOP-001", "--outcome", "revise"], "a review with outcome revise needs --change")
+    refused(team, run_cli, "tom", ["review", "SOP-001", "--outcome", "obsolete"], "a review with outcome obsolete needs --reason")
+    code, out, _ = run_cli("review", "SOP-001", "--outcome", "revise", "--change", "Periodic review: new ERP", cwd=repo.path)
+    assert (code, out) == (0, f"SOP-001 revision B: revise -> draft (commit {head(repo)[:12]})\n")
+    assert trailers(repo)[0] == ("Docctl-Action", "revise")
+    assert team.lib().document("SOP-001").change == "Periodic review: new ERP"
+
+
+def test_a_signature_with_another_meaning(team: Team) -> None:
+    repo = team.repo
+    walk(team, "SOP-001", "review", author="tom")
+    team.act("sam")
+    result = team.lib().approve("SOP-001", role="Quality Engineer", meaning="reviewed")
+    assert result.status == "review"
+    assert repo.git("log", "-1", "--format=%s") == "SOP-001: sign (reviewed) revision A as Quality Engineer\n"
+    assert changed(repo)[1][4] == "    meaning: reviewed"
+    # the author may sign as author, never approve their own revision
+    team.act("tom")
+    assert team.lib().approve("SOP-001", role="Process Owner", meaning="authored").status == "review"
