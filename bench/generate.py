@@ -155,21 +155,30 @@ def apply(doc: Doc, who: str, action: str, when: dt.datetime, rng: random.Random
     return f"{doc.id}: {action.split(':')[0]} revision {doc.revision}"
 
 
+def _spread(rng: random.Random, documents: int, commits: int) -> list[int]:
+    """Commits per document: 3 to 12, mostly around the mean, adding up to ``commits``."""
+    mean = max(1, commits // documents)
+    counts = [max(1, min(12, mean + rng.randint(-3, 3))) for _ in range(documents)]
+    while (total := sum(counts)) != commits:
+        index = rng.randrange(documents)
+        if total < commits and counts[index] < 40:
+            counts[index] += 1
+        elif total > commits and counts[index] > 1:
+            counts[index] -= 1
+    return counts
+
+
 def stream(documents: int, commits: int, seed: int) -> Iterator[bytes]:
     rng = random.Random(seed)
     docs = [Doc(rng, i) for i in range(documents)]
-    per_doc = [commits // documents + (1 if i < commits % documents else 0) for i in range(documents)]
-    queues = [list(steps(doc, rng, max(1, n))) for doc, n in zip(docs, per_doc, strict=True)]
-    # first every draft, spread over the first commits, then the rest interleaved at random
-    order: list[int] = []
-    pending = list(range(documents))
-    cursor = [0] * documents
-    while pending:
-        i = pending[rng.randrange(len(pending))] if order.count(0) >= 0 and len(order) >= documents else pending[len(order) % len(pending)]
-        order.append(i)
-        cursor[i] += 1
-        if cursor[i] >= len(queues[i]):
-            pending.remove(i)
+    per_doc = _spread(rng, documents, commits)
+    queues = [list(steps(doc, rng, n)) for doc, n in zip(docs, per_doc, strict=True)]
+    # the drafts first (documents enter control over the first commits), then the rest at random
+    order: list[int] = list(range(documents))
+    rest = [i for i, queue in enumerate(queues) for _ in queue[1:]]
+    rng.shuffle(rest)
+    # keep each document's own steps in order: the k-th occurrence of i is its k-th step
+    order += rest
     yield b"reset refs/heads/main\n"
     when = START
     mark = 0

@@ -12,8 +12,9 @@ _TRAILING = re.compile(r"[ \t]+$", re.MULTILINE)
 
 def normalise_body(body: str) -> str:
     """CRLF/CR -> LF, trailing spaces and tabs removed, leading and trailing blank lines removed."""
-    text = body.replace("\r\n", "\n").replace("\r", "\n")
-    text = _TRAILING.sub("", text)
+    text = body.replace("\r\n", "\n").replace("\r", "\n") if "\r" in body else body
+    if " \n" in text or "\t\n" in text or text.endswith((" ", "\t")):
+        text = _TRAILING.sub("", text)
     return text.strip("\n")
 
 

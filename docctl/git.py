@@ -230,24 +230,59 @@ def _trailers(text: str) -> tuple[tuple[str, str], ...]:
     return tuple(result)
 
 
-def read_blobs(git: Git, blob_ids: Sequence[str], *, chunk: int = 2000) -> dict[str, bytes]:
-    """Contents of many blobs with ``git cat-file --batch``: one process per ``chunk`` ids, never one per file."""
-    result: dict[str, bytes] = {}
+def iter_blobs(git: Git, blob_ids: Sequence[str]) -> Iterator[tuple[str, bytes]]:
+    """(id, content) of many blobs from one ``git cat-file --batch`` process, streamed.
+
+    A thread writes the ids while this generator reads the answers, so neither side blocks and
+    only one blob is held at a time. Ask in history order: git's delta cache then stays warm
+    (sorted ids are many times slower on a packed repository).
+    """
+    import threading
+
     unique = list(dict.fromkeys(blob_ids))
-    for start in range(0, len(unique), chunk):
-        part = unique[start : start + chunk]
-        out = run(["cat-file", "--batch"], git.cwd, stdin=("\n".join(part) + "\n").encode()).stdout
-        pos = 0
-        for blob in part:
-            end = out.index(b"\n", pos)
-            header = out[pos:end].split(b" ")
-            pos = end + 1
-            if len(header) < 3 or header[1] == b"missing":
-                continue
+    if not unique:
+        return
+    try:
+        process = subprocess.Popen(
+            ["git", "cat-file", "--batch"], cwd=git.cwd, env=_env(None),
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        )
+    except FileNotFoundError:
+        raise GitError("git is not installed or not on PATH") from None
+    assert process.stdin is not None and process.stdout is not None
+    stdin, stdout = process.stdin, process.stdout
+
+    def feed() -> None:
+        try:
+            for start in range(0, len(unique), 512):
+                stdin.write(("\n".join(unique[start : start + 512]) + "\n").encode())
+            stdin.close()
+        except (BrokenPipeError, ValueError):
+            pass
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    try:
+        for blob in unique:
+            header = stdout.readline().split()
+            if len(header) < 3:
+                if header[1:2] == [b"missing"]:
+                    continue
+                raise GitError(f"git cat-file --batch answered {b' '.join(header).decode(errors='replace')!r} for {blob}")
             size = int(header[2])
-            result[blob] = out[pos : pos + size]
-            pos += size + 1
-    return result
+            data = stdout.read(size)
+            stdout.read(1)
+            yield blob, data
+    finally:
+        stdout.close()
+        process.kill() if process.poll() is None else None
+        process.wait()
+        writer.join(timeout=5)
+
+
+def read_blobs(git: Git, blob_ids: Sequence[str]) -> dict[str, bytes]:
+    """Contents of many blobs (one process); for large sets prefer :func:`iter_blobs`."""
+    return dict(iter_blobs(git, blob_ids))
 
 
 def ls_tree(git: Git, commit: str) -> dict[str, str]:

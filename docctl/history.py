@@ -32,9 +32,13 @@ FINAL_STATES = frozenset({"superseded", "obsolete"})
 ApprovalKey = tuple[str, str, str, str, str, str]  # name, by, role, meaning, date, fingerprint
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Snapshot:
-    """What history needs of one version of a document."""
+    """What history needs of one version of a document.
+
+    Snapshot, Commit and Event have no __slots__ on purpose: they are pickled into the history
+    cache, and slotted dataclasses unpickle through a Python-level __setstate__ (several times slower).
+    """
 
     id: str | None
     title: str | None
@@ -79,7 +83,7 @@ def approval_key(approval: object) -> ApprovalKey:
     return (approval.name, approval.by, approval.role, approval.meaning.value, date, approval.fingerprint)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Commit:
     """The commit of an event; ``id`` is None for the uncommitted working copy."""
 
@@ -103,7 +107,7 @@ class Commit:
         return self.id[:12] if self.id else "working copy"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Event:
     commit: Commit
     path: str
@@ -199,7 +203,7 @@ class Revision:
         }
 
 
-@dataclass(slots=True)
+@dataclass
 class HistoryState:
     """What the cache keeps: the walk's position and every document's events."""
 
@@ -209,6 +213,15 @@ class HistoryState:
     path_ids: dict[str, str] = field(default_factory=dict)  # document path -> id
     events: dict[str, list[Event]] = field(default_factory=lambda: defaultdict(list))
     snapshots: dict[str, Snapshot | None] = field(default_factory=dict)  # blob key -> snapshot
+
+    def __getstate__(self) -> dict[str, object]:
+        """The blob-key index is not stored: events hold the snapshots, and a miss is re-read."""
+        state = dict(self.__dict__)
+        state["snapshots"] = {}
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
 
 
 class History:
@@ -339,7 +352,7 @@ class Walker:
 
     def apply(self, entries: Sequence[gitmod.LogEntry]) -> None:
         plan = self._plan(entries)
-        self._read_snapshots({key for _, changed in plan for _, key in changed.values() if key is not None})
+        self._read_snapshots(key for _, changed in plan for _, key in changed.values() if key is not None)
         for entry, changed in plan:
             self._apply_one(entry, changed)
 
@@ -368,14 +381,27 @@ class Walker:
         self.state.files = files
         return plan
 
-    def _read_snapshots(self, keys: set[str]) -> None:
-        missing = sorted(k for k in keys if k not in self.state.snapshots)
-        for start in range(0, len(missing), 1000):
-            part = missing[start : start + 1000]
-            blobs = [b for key in part for b in key.split(":", 1)[1].split("+")]
-            contents = gitmod.read_blobs(self.git, blobs)
-            for key in part:
-                self.state.snapshots[key] = snapshot_from_blobs(key, contents, self.config)
+    def _read_snapshots(self, keys: Iterable[str]) -> None:
+        """Snapshots of every new blob key, reading blobs in history order through one git process."""
+        missing = [k for k in dict.fromkeys(keys) if k not in self.state.snapshots]
+        if not missing:
+            return
+        wanted: dict[str, list[str]] = defaultdict(list)  # blob -> keys that need it
+        for key in missing:
+            for blob in key.split(":", 1)[1].split("+"):
+                wanted[blob].append(key)
+        contents: dict[str, bytes] = {}
+        remaining = {key: len(key.split(":", 1)[1].split("+")) for key in missing}
+        for blob, data in gitmod.iter_blobs(self.git, list(wanted)):
+            contents[blob] = data
+            for key in wanted[blob]:
+                remaining[key] -= 1
+                if remaining[key] == 0:
+                    self.state.snapshots[key] = snapshot_from_blobs(key, contents, self.config)
+            if len(contents) > 64 and all(remaining[k] == 0 for k in wanted[blob]):
+                contents.pop(blob, None)
+        for key in missing:
+            self.state.snapshots.setdefault(key, None)
 
     def _apply_one(self, entry: gitmod.LogEntry, changed: dict[str, tuple[str | None, str | None]]) -> None:
         state = self.state
@@ -538,7 +564,7 @@ def attest_merged(git: gitmod.Git, config: Config, merge: str, doc_id: str, keys
     found: dict[ApprovalKey, Commit] = {}
     wanted = set(keys)
     plan = walker._plan(entries)
-    walker._read_snapshots({key for _, changed in plan for _, key in changed.values() if key is not None})
+    walker._read_snapshots(key for _, changed in plan for _, key in changed.values() if key is not None)
     for entry, changed in plan:
         for _, key in changed.values():
             snapshot = state.snapshots.get(key) if key else None

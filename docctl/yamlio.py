@@ -28,12 +28,22 @@ def load_yaml(text: str, *, first_line: int = 1) -> LoadedYaml:
 
     Raises DocumentReadError(message, line=...) for anything that is not plain, safe YAML.
     """
-    import yaml
-
     if len(text) > MAX_YAML_BYTES:
         raise DocumentReadError("metadata larger than 1 MiB", line=first_line)
     if text.startswith("\ufeff"):
         raise DocumentReadError("byte order mark (BOM) before the metadata; save as UTF-8 without BOM", line=first_line)
+    from docctl.fastyaml import load_simple
+
+    simple = load_simple(text, first_line=first_line)
+    if simple is not None:
+        return simple
+    return load_full(text, first_line=first_line)
+
+
+def load_full(text: str, *, first_line: int = 1) -> LoadedYaml:
+    """The full (libyaml) parser; :func:`load_yaml` uses it when the fast reader declines."""
+    import yaml
+
     try:
         node = yaml.compose(text, Loader=_loader())
     except yaml.MarkedYAMLError as error:
