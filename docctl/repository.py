@@ -19,6 +19,7 @@ from docctl.scaffold import NewDocument
 if TYPE_CHECKING:
     from docctl.history import ApprovalKey, Commit, History, Revision
     from docctl.lifecycle import StepResult
+    from docctl.references import Impact, Matrix, XRef
 
 _UNSET = object()
 from docctl.rules.context import RuleContext
@@ -244,6 +245,25 @@ class Repository:
 
         return lifecycle.obsolete(self, doc_id, reason=reason, by=by, commit=commit)
 
+    # references -------------------------------------------------------------------------------
+    def xref(self, doc_id: str) -> XRef:
+        """References out of and into a document, with their lines, and the clauses it uses."""
+        from docctl import references
+
+        return references.xref(self.documents(), self.config, doc_id)
+
+    def impact(self, doc_id: str, *, depth: int | None = None) -> Impact:
+        """What must be reviewed, transitively, when a document changes, with the reason chains."""
+        from docctl import references
+
+        return references.impact(self.documents(), self.config, doc_id, depth=depth)
+
+    def matrix(self, standard: str | None = None) -> Matrix:
+        """Clause coverage of a standard (default: the first in ``standards``) by the documents."""
+        from docctl import references
+
+        return references.matrix(self.documents(), self.config, standard)
+
     # checking ---------------------------------------------------------------------------------
     def context(self) -> RuleContext:
         return RuleContext(config=self.config, now=self.now())
@@ -261,7 +281,11 @@ class Repository:
             findings.extend(item.findings)
             if item.document is not None:
                 findings.extend(check_document(item.document, ctx))
-        findings.extend(f for f in check_collection(documents, ctx) if _finding_file(f) in selected)
+        # Repository-wide findings without a file (DC406) belong to a check of the whole repository.
+        findings.extend(
+            f for f in check_collection(documents, ctx)
+            if _finding_file(f) in selected or (f.path is None and files is None)
+        )
         findings.extend(f for f in self._history_findings(loaded, ctx) if _finding_file(f) in selected or f.code == "DC306" and files is None)
         findings = self._apply_policy(findings)
         history = self.history_index()

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from docctl.model import Document, Finding
 from docctl.rules import approvals, identity, lifecycle
+from docctl.rules import references as reference_rules
 from docctl.rules.context import RuleContext
 
 DocumentRule = Callable[[Document, RuleContext], Iterable[Finding]]
@@ -21,6 +22,7 @@ DOCUMENT_RULES: tuple[DocumentRule, ...] = (
     approvals.approval_date,
     lifecycle.effective_date,
     lifecycle.periodic_review,
+    reference_rules.unknown_clause,
 )
 
 
@@ -31,5 +33,6 @@ def check_document(document: Document, ctx: RuleContext) -> Iterator[Finding]:
 
 def check_collection(documents: list[Document], ctx: RuleContext) -> Iterator[Finding]:
     """Rules that need every document at once."""
-    del ctx
     yield from identity.duplicate_ids(documents)
+    for rule in reference_rules.COLLECTION_RULES:
+        yield from rule(documents, ctx)

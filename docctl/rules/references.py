@@ -1,0 +1,277 @@
+"""Reference rules: DC401 unknown clause, DC402 broken reference, DC403 obsolete reference,
+DC404 unreleased reference, DC405 inconsistent supersedes, DC406 mandatory gap, DC407 suspect reference.
+
+DC401 looks at one document; the others need the whole collection. DC407 needs revision history:
+:func:`suspect_references` is the hook that the history layer calls with the date each referenced
+document got its newest effective revision (it is not in the registry until then).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator, Sequence
+
+from docctl import revisions
+from docctl.model import Document, Finding, Meaning, Status
+from docctl.references import (
+    LINK,
+    MENTION,
+    REFERENCES,
+    SUPERSEDES,
+    Reference,
+    ReferenceIndex,
+    extract,
+    mandatory_gaps,
+)
+from docctl.rules.codes import finding
+from docctl.rules.context import RuleContext
+
+#: Statuses whose content is (about to be) in use, so what they rely on must be in use too.
+RELEASED_STATES = frozenset({Status.APPROVED, Status.EFFECTIVE})
+RETIRED_STATES = frozenset({Status.SUPERSEDED, Status.OBSOLETE})
+PENDING_STATES = frozenset({Status.DRAFT, Status.REVIEW, Status.APPROVED})
+_VERB = {REFERENCES: "references", LINK: "links to", MENTION: "mentions"}
+
+
+def unknown_clause(document: Document, ctx: RuleContext) -> Iterator[Finding]:
+    """DC401: a clause in ``clauses`` or in the body text that the standard's catalogue does not list."""
+    for ref in extract(document, ctx.config).clauses:
+        if ref.problem is None or ref.implied:
+            continue
+        message = ref.problem if ref.where == "metadata" else f"'{ref.text}': {ref.problem}"
+        yield finding("DC401", message, path=ref.path, line=ref.line, document=document.id)
+
+
+def _referring(
+    documents: Sequence[Document], ctx: RuleContext
+) -> Iterator[tuple[ReferenceIndex, Document, list[tuple[Reference, Document | None]]]]:
+    index = ReferenceIndex.of(documents, ctx.config)
+    for document in index.documents:
+        yield index, document, index.outgoing(document)
+
+
+def broken_references(documents: Sequence[Document], ctx: RuleContext) -> Iterator[Finding]:
+    """DC402: ``references``, links and mentions of ids or files that do not exist.
+
+    Repeated mentions of the same missing id are one finding, on the first line.
+    """
+    for _, document, outgoing in _referring(documents, ctx):
+        mentioned: dict[str, list[Reference]] = {}
+        for ref, target in outgoing:
+            if target is not None or ref.kind == SUPERSEDES:
+                continue
+            if ref.kind == MENTION:
+                mentioned.setdefault(ref.target, []).append(ref)
+                continue
+            if ref.kind == LINK:
+                message = (
+                    f"links to {ref.target}, which is not a controlled document in this repository"
+                )
+            else:
+                message = f"references {ref.target}, which does not exist"
+            yield finding("DC402", message, path=ref.path, line=ref.line, document=document.id)
+        for target_id, refs in mentioned.items():
+            others = [r.line for r in refs[1:] if r.line is not None]
+            also = (
+                f" (also on line{'s' if len(others) > 1 else ''} {', '.join(map(str, others))})"
+                if others
+                else ""
+            )
+            yield finding(
+                "DC402",
+                f"mentions {target_id}, which does not exist{also}",
+                path=refs[0].path,
+                line=refs[0].line,
+                document=document.id,
+            )
+
+
+def _counted(ref: Reference, document: Document) -> bool:
+    """References that say "use this document": not supersedes, not revision history, not the replaced one."""
+    return ref.kind != SUPERSEDES and not ref.historical and ref.target != document.supersedes
+
+
+def obsolete_references(documents: Sequence[Document], ctx: RuleContext) -> Iterator[Finding]:
+    """DC403: an approved or effective document refers to a superseded or obsolete one."""
+    for index, document, outgoing in _referring(documents, ctx):
+        if document.status not in RELEASED_STATES:
+            continue
+        seen: set[tuple[str, int | None]] = set()
+        for ref, target in outgoing:
+            if target is None or target.status not in RETIRED_STATES or not _counted(ref, document):
+                continue
+            if (target.path, ref.line) in seen:
+                continue
+            seen.add((target.path, ref.line))
+            successor = index.successor(target.id) if target.id else None
+            instead = (
+                f"; use {successor.id} instead" if successor is not None and successor.id else ""
+            )
+            yield finding(
+                "DC403",
+                f"{document.status} document {_VERB.get(ref.kind, 'references')} {target.id or target.path}, which is {target.status}{instead}",
+                path=ref.path,
+                line=ref.line,
+                document=document.id,
+            )
+
+
+def was_released(document: Document, scheme: str) -> bool:
+    """Whether a document has ever been effective, as far as the working copy shows.
+
+    Effective, superseded and obsolete ones were; a draft past the first revision had an earlier
+    revision approved or released (revise starts from approved or effective). History refines this.
+    """
+    if document.status in (Status.EFFECTIVE, *RETIRED_STATES):
+        return True
+    if document.revision is None or not revisions.is_valid(scheme, document.revision):
+        return False
+    return revisions.key(scheme, document.revision) > revisions.key(scheme, revisions.FIRST[scheme])
+
+
+def unreleased_references(documents: Sequence[Document], ctx: RuleContext) -> Iterator[Finding]:
+    """DC404: an effective document refers to one that has never been released."""
+    scheme = ctx.config.revision_scheme
+    for _, document, outgoing in _referring(documents, ctx):
+        if document.status is not Status.EFFECTIVE:
+            continue
+        seen: set[tuple[str, int | None]] = set()
+        for ref, target in outgoing:
+            if target is None or target.status not in PENDING_STATES or not _counted(ref, document):
+                continue
+            if was_released(target, scheme) or (target.path, ref.line) in seen:
+                continue
+            seen.add((target.path, ref.line))
+            yield finding(
+                "DC404",
+                f"effective document {_VERB.get(ref.kind, 'references')} {target.id or target.path}, which has never been released "
+                f"({target.status}, revision {target.revision})",
+                path=ref.path,
+                line=ref.line,
+                document=document.id,
+            )
+
+
+def supersedes_inconsistent(documents: Sequence[Document], ctx: RuleContext) -> Iterator[Finding]:
+    """DC405: ``supersedes`` names no document, forms a cycle, or the replaced one is not marked."""
+    index = ReferenceIndex.of(documents, ctx.config)
+    for document in index.documents:
+        if not document.supersedes:
+            continue
+        problem = _supersedes_problem(document, index, ctx.today)
+        if problem:
+            yield finding(
+                "DC405",
+                problem,
+                path=document.metadata_path,
+                line=document.line_of("supersedes"),
+                document=document.id,
+            )
+
+
+def _supersedes_problem(document: Document, index: ReferenceIndex, today: dt.date) -> str | None:
+    old = index.by_id.get(document.supersedes or "")
+    if old is None:
+        return f"supersedes {document.supersedes}, which does not exist"
+    cycle = _cycle(document, index)
+    if cycle:
+        return f"supersedes forms a cycle: {' -> '.join(cycle)}"
+    in_force = document.status is Status.EFFECTIVE and (
+        document.effective is None or document.effective <= today
+    )
+    if in_force and old.status not in RETIRED_STATES:
+        return f"supersedes {old.id}, which is still {old.status}: mark it superseded now that {document.id} is effective"
+    return None
+
+
+def _cycle(document: Document, index: ReferenceIndex) -> list[str]:
+    chain = [document.id or document.path]
+    current: Document | None = document
+    while current is not None and current.supersedes:
+        chain.append(current.supersedes)
+        if current.supersedes == document.id:
+            return chain
+        if chain.count(current.supersedes) > 1:
+            return []  # a cycle further down the chain: reported on its own members
+        current = index.by_id.get(current.supersedes)
+    return []
+
+
+def mandatory_gap(documents: Sequence[Document], ctx: RuleContext) -> Iterator[Finding]:
+    """DC406: a mandatory documented-information item of a configured standard that no effective
+    document claims (in ``clauses``, the item's clause or a parent of it). One finding per item."""
+    for catalogue, item in mandatory_gaps(documents, ctx.config):
+        yield finding(
+            "DC406",
+            f"{catalogue.name} {item.clause} {item.kind.label} ({item.what}): no effective document claims clause {item.clause}",
+        )
+
+
+# --- DC407: suspect references (needs revision history) -------------------------------------------------
+
+
+def approval_date(document: Document) -> dt.date | None:
+    """The day the current revision was approved: the latest 'approved' signature."""
+    dates = [
+        a.date for a in document.approvals if a.meaning is Meaning.APPROVED and a.date is not None
+    ]
+    return max(dates).date() if dates else None
+
+
+def is_suspect(referenced_effective_since: dt.date | None, approved_on: dt.date | None) -> bool:
+    """DC407 in one line: the referenced document got its newest effective revision after the
+    referencing one was approved, so the approval did not see that revision."""
+    return (
+        referenced_effective_since is not None
+        and approved_on is not None
+        and referenced_effective_since > approved_on
+    )
+
+
+#: The hook's lookup: document id -> (newest effective revision, the date it took effect), or None.
+NewestEffective = Callable[[str], "tuple[str, dt.date] | None"]
+
+
+def suspect_references(
+    documents: Sequence[Document], ctx: RuleContext, newest_effective: NewestEffective
+) -> Iterator[Finding]:
+    """DC407: for approved and effective documents, each referenced document whose newest effective
+    revision (from history, through ``newest_effective``) took effect after this one was approved.
+
+    Not registered yet: the history layer wires it with its lookup of effective revisions.
+    """
+    for _, document, outgoing in _referring(documents, ctx):
+        if document.status not in RELEASED_STATES:
+            continue
+        approved_on = approval_date(document)
+        seen: set[str] = set()
+        for ref, target in outgoing:
+            if (
+                target is None
+                or target.id is None
+                or target.id in seen
+                or not _counted(ref, document)
+            ):
+                continue
+            newest = newest_effective(target.id)
+            if newest is None or not is_suspect(newest[1], approved_on):
+                continue
+            seen.add(target.id)
+            revision, since = newest
+            yield finding(
+                "DC407",
+                f"{target.id} revision {revision} took effect on {since.isoformat()}, after this document was approved on "
+                f"{approved_on.isoformat() if approved_on else '?'}: review whether it still fits",
+                path=ref.path,
+                line=ref.line,
+                document=document.id,
+            )
+
+
+COLLECTION_RULES: tuple[Callable[[Sequence[Document], RuleContext], Iterable[Finding]], ...] = (
+    broken_references,
+    obsolete_references,
+    unreleased_references,
+    supersedes_inconsistent,
+    mandatory_gap,
+)
