@@ -30,9 +30,12 @@ __all__ = [
     "Status",
     "UnknownDocumentError",
     "UsageError",
+    "WatchEvent",
+    "Watcher",
     "__version__",
     "fingerprint",
     "open",
+    "watch",
 ]
 
 if TYPE_CHECKING:
@@ -46,10 +49,11 @@ if TYPE_CHECKING:
         UnknownDocumentError,
         UsageError,
     )
-    from docctl.fingerprint import fingerprint
+    from docctl.fingerprints import fingerprint
     from docctl.model import Approval, Document, Finding, Meaning, Report, Severity, Status
     from docctl.repository import Repository
     from docctl.repository import open_repository as open
+    from docctl.watch import WatchEvent, Watcher, watch
 
 # Lazy attributes keep `import docctl` (and `docctl --version`) cheap.
 _LAZY = {
@@ -61,7 +65,7 @@ _LAZY = {
     "MetadataError": "docctl.errors",
     "UnknownDocumentError": "docctl.errors",
     "UsageError": "docctl.errors",
-    "fingerprint": "docctl.fingerprint",
+    "fingerprint": "docctl.fingerprints",
     "Approval": "docctl.model",
     "Document": "docctl.model",
     "Finding": "docctl.model",
@@ -70,6 +74,8 @@ _LAZY = {
     "Severity": "docctl.model",
     "Status": "docctl.model",
     "Repository": "docctl.repository",
+    "WatchEvent": "docctl.watch",
+    "Watcher": "docctl.watch",
 }
 
 
@@ -78,6 +84,8 @@ def __getattr__(name: str) -> Any:
 
     if name == "open":
         return importlib.import_module("docctl.repository").open_repository
+    if name == "watch":  # the module docctl.watch is callable: it is also the function
+        return importlib.import_module("docctl.watch")
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'docctl' has no attribute {name!r}")

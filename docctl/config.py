@@ -233,8 +233,9 @@ class _Parser:
             raise self.fail(where, f"type code '{code}' must start with a letter and hold only letters, digits, '-' and '_'")
         self.unknown(table, {"title", "id_pattern", "approvers", "review_months", "allow_self_approval", "template"}, where)
         pattern = self.string(table, (*where, "id_pattern"), f"{code}-{{n:03}}")
-        if not re.search(r"\{n(:0?\d+d?)?\}", pattern):
-            raise self.fail((*where, "id_pattern"), f"'types.{code}.id_pattern' must contain {{n}} or {{n:03}}")
+        fields = re.findall(r"\{[^{}]*\}", pattern)
+        if fields != ["{n}"] and (len(fields) != 1 or not re.fullmatch(r"\{n:0\d+d?\}", fields[0])):
+            raise self.fail((*where, "id_pattern"), f"'types.{code}.id_pattern' must contain {{n}} or a zero-padded {{n:03}} once")
         template = table.get("template")
         if template is not None and not isinstance(template, str):
             raise self.fail((*where, "template"), f"'types.{code}.template' must be a string")

@@ -38,8 +38,9 @@ def run(
     except FileNotFoundError:
         raise GitError("git is not installed or not on PATH") from None
     if check and result.returncode != 0:
-        message = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        detail = message[-1] if message else "no message"
+        message = [line.strip() for line in result.stderr.decode("utf-8", "replace").splitlines() if line.strip()]
+        errors = [line for line in message if line.startswith(("fatal:", "error:"))]
+        detail = " ".join(errors or message[-1:]) or "no message"
         raise GitError(f"git {' '.join(args[:3])} failed (exit {result.returncode}): {detail}")
     return result
 
@@ -345,4 +346,17 @@ def signatures(git: Git, commits: Sequence[str], *, allowed_signers: Path | None
         parts = record.strip("\n").split("\x1f")
         if len(parts) == 4:
             result[parts[0]] = Signature(parts[1], parts[2], parts[3])
+    return result
+
+
+def blob_ids(git: Git, specs: Sequence[str]) -> dict[str, str | None]:
+    """``rev:path`` -> blob id (None when missing), in one ``git cat-file --batch-check``."""
+    unique = list(dict.fromkeys(specs))
+    if not unique:
+        return {}
+    out = run(["cat-file", "--batch-check"], git.cwd, stdin=("\n".join(unique) + "\n").encode()).stdout.decode("utf-8", "replace")
+    result: dict[str, str | None] = {}
+    for spec, line in zip(unique, out.splitlines(), strict=False):
+        parts = line.split()
+        result[spec] = parts[0] if len(parts) == 3 and parts[1] == "blob" else None
     return result

@@ -394,8 +394,8 @@ def revise(
         meta.set("change", change.strip(), after=("references", "clauses", "author"))
         if change_request:
             meta.set("change_request", change_request.strip(), after=("change",))
-        else:
-            meta.remove("change_request")
+        elif not rework:
+            meta.remove("change_request")  # a new revision answers a new request; a rework keeps its own
 
     step = _Change(repo, who)
     step.edit(doc, edit)
@@ -443,7 +443,9 @@ def review(
             raise LifecycleError("a review with outcome obsolete needs --reason")
         return obsolete(repo, doc_id, reason=reason, by=by, commit=commit)
     doc_type = repo.config.types[doc.type or ""]
-    due = add_months(repo.context().today, doc_type.review_months or 12)
+    if doc_type.review_months == 0:
+        raise LifecycleError(f"type {doc.type} has no periodic review (review_months = 0)")
+    due = add_months(repo.context().today, doc_type.review_months)
     step = _Change(repo, who)
     step.edit(doc, lambda meta: meta.set("review_due", due.isoformat(), after=("effective", "status")))
     subject = f"{doc_id}: periodic review of revision {doc.revision}: keep; next review {due.isoformat()}"

@@ -19,6 +19,7 @@ from docctl.scaffold import NewDocument
 if TYPE_CHECKING:
     from docctl.history import ApprovalKey, Commit, History, Revision
     from docctl.lifecycle import StepResult
+    from docctl.register import Register
     from docctl.references import Impact, Matrix, XRef
 
 _UNSET = object()
@@ -33,7 +34,10 @@ def system_clock() -> dt.datetime:
     """Now, aware. ``DOCCTL_NOW`` (ISO date-time) fixes the clock for demos and tests."""
     fixed = os.environ.get("DOCCTL_NOW")
     if fixed:
-        value = dt.datetime.fromisoformat(fixed)
+        try:
+            value = dt.datetime.fromisoformat(fixed)
+        except ValueError:
+            raise UsageError(f"DOCCTL_NOW must be a date and time like 2026-06-01T12:00:00+00:00, not '{fixed}'") from None
         return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
     return dt.datetime.now(dt.timezone.utc).astimezone()
 
@@ -151,10 +155,20 @@ class Repository:
 
     def history(self, doc_id: str) -> list[Revision]:
         """The revisions of a document from git, oldest first (UnknownDocumentError if history has none)."""
+        from dataclasses import replace
+
+        from docctl.history import AttestedApproval, attesting_commits
+
         history = self.history_index()
         revisions = list(history.revisions(doc_id)) if history is not None else []
         if not revisions:
             raise UnknownDocumentError(f"git history has no document with id '{doc_id}'")
+        if any(a.commit.merge for r in revisions for a in r.approvals):
+            attesting = attesting_commits(self.git(), self.config, doc_id, history.events(doc_id))  # type: ignore[union-attr]
+            revisions = [
+                replace(r, approvals=tuple(AttestedApproval(a.key, attesting.get(a.key, a.commit)) for a in r.approvals))
+                for r in revisions
+            ]
         return revisions
 
     def at(self, when: str | dt.date | dt.datetime) -> Repository:
@@ -195,6 +209,13 @@ class Repository:
             moment = commit_of(entry).committed if entry else self.now()
         fixed = moment
         return CommitView(config, git=git, commit=commit, files=files, clock=lambda: fixed)
+
+    def register(self, as_of: str | dt.date | dt.datetime | None = None, status: str | Iterable[str] | None = None,
+                 type: str | Iterable[str] | None = None, *, stamp: bool = False) -> Register:
+        """The controlled-document register now, or as it stood on a past date or commit."""
+        from docctl import register
+
+        return register.build(self, as_of=as_of, status=status, type=type, stamp=stamp)
 
     # lifecycle --------------------------------------------------------------------------------
     def new(self, type_code: str, title: str, *, format: str = "md", folder: str | None = None,
@@ -327,14 +348,31 @@ class Repository:
         return findings
 
     def _signature_findings(self, git: Git, attestations: list[tuple[Document, dict[ApprovalKey, Commit]]]) -> list[Finding]:
-        from docctl.git import signatures
+        """DC206, verifying each approval commit against allowed_signers as it stood *before* it.
+
+        A key added in the same change as the approval it signs is therefore not trusted: whoever
+        can push cannot vouch for a signature by adding a key under someone else's email.
+        """
+        import tempfile
+
+        from docctl.git import blob_ids, read_blobs, signatures
         from docctl.rules import history as history_rules
 
         signers = self.config.signing.allowed_signers
-        allowed = (self.root / signers) if signers else None
-        commits = [c.id for _, attesting in attestations for c in attesting.values() if c.id]
-        found = signatures(git, commits, allowed_signers=allowed)
-        signed = {commit: (sig.status, sig.email) for commit, sig in found.items()}
+        commits = sorted({c.id for _, attesting in attestations for c in attesting.values() if c.id})
+        versions = {c: None for c in commits} if not signers else {c: f"{c}^1:./{signers}" for c in commits}
+        blobs = blob_ids(git, [spec for spec in versions.values() if spec])
+        by_version: dict[str | None, list[str]] = {}
+        for commit, spec in versions.items():
+            by_version.setdefault(blobs.get(spec) if spec else None, []).append(commit)
+        contents = read_blobs(git, [b for b in by_version if b])
+        signed: dict[str, tuple[str, str]] = {}
+        with tempfile.TemporaryDirectory(prefix="docctl-signers-") as folder:
+            for blob, group in by_version.items():
+                allowed = Path(folder) / f"{blob or 'none'}"
+                allowed.write_bytes(contents.get(blob, b"") if blob else b"")
+                for commit, sig in signatures(git, group, allowed_signers=allowed).items():
+                    signed[commit] = (sig.status, sig.email)
         result: list[Finding] = []
         for working, attesting in attestations:
             result.extend(history_rules.unsigned(working, attesting, signed))

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from docctl.config import Config
 from docctl.errors import DocumentReadError
-from docctl.fingerprint import fingerprint
+from docctl.fingerprints import fingerprint
 from docctl.metadata import parse_metadata
 from docctl.model import Document, Finding
 from docctl.rules.codes import finding

@@ -199,7 +199,11 @@ def test_approval_merged_from_a_branch_is_attested_by_its_author(office: Office)
     assert office.qms.document("SOP-001").status is docctl.Status.APPROVED
     assert codes(office.qms) == []
     [revision] = office.qms.history("SOP-001")
-    assert all(a.commit.merge for a in revision.approvals)  # first-parent view: both arrive with the merge
+    # on the first-parent chain both arrive with Sam's merge; history names the branch commits
+    assert [(a.role, a.commit.author_email, a.commit.merge) for a in revision.approvals] == [
+        ("Process Owner", "tom.baker@acme.example", False),
+        ("Quality Manager", "jane.smith@acme.example", False),
+    ]
 
 
 def test_squash_merge_rewrites_authorship(office: Office) -> None:

@@ -116,6 +116,23 @@ def test_key_not_in_allowed_signers_is_dc206(signed_office: tuple[Office, dict[s
     assert finding.code == "DC206" and finding.message.endswith("which is signed by an unknown key, not by the approver")
 
 
+def test_key_added_in_the_same_change_is_not_trusted(signed_office: tuple[Office, dict[str, Path]], tmp_path: Path) -> None:
+    office, keys = signed_office
+    with signing_with(keys["tom"]), office.acting("tom") as qms:
+        qms.approve("SOP-001", role="Process Owner")
+    # Sam adds his own key under Jane's email and signs "Jane's" approval with it, in one commit
+    forged_key, public = make_key(tmp_path, "forged")
+    signers = office.repo.path / "keys/allowed_signers"
+    signers.write_text(signers.read_text() + f"jane.smith@acme.example {public}\n")
+    office.repo.git("add", "keys/allowed_signers")
+    with signing_with(forged_key), office.acting("jane") as qms:
+        qms.approve("SOP-001", role="Quality Manager", commit=False)
+    with signing_with(forged_key):
+        office.repo.git("commit", "-q", "-m", "approve", env={"GIT_AUTHOR_NAME": "Jane Smith", "GIT_AUTHOR_EMAIL": "jane.smith@acme.example"})
+    [finding] = office.qms.check().findings
+    assert finding.code == "DC206" and finding.message.endswith("which is signed by an unknown key, not by the approver")
+
+
 # forgeries ------------------------------------------------------------------------------------
 
 

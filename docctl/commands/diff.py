@@ -7,7 +7,7 @@ import difflib
 
 from docctl.commands.common import out, repository
 from docctl.errors import UsageError
-from docctl.fingerprint import normalise_body
+from docctl.fingerprints import normalise_body
 from docctl.model import Document
 from docctl.repository import Repository
 

@@ -22,7 +22,10 @@ def valid_approvals(document: Document, ctx: RuleContext) -> list[Approval]:
     return [
         a
         for a in document.approvals
-        if a.meaning is Meaning.APPROVED and a.fingerprint == document.fingerprint and holds_role(a, ctx)
+        if a.meaning is Meaning.APPROVED
+        and a.fingerprint == document.fingerprint
+        and holds_role(a, ctx)
+        and not _forbidden_self_approval(a, document, ctx)
     ]
 
 
