@@ -317,3 +317,23 @@ def test_front_matter_fields_keep_lines(repo: GitRepo, tmp_path: Path) -> None:
     repo.write("sops/SOP-001.md", front_matter({"id": "SOP-001"}) + "body")
     document = docctl.open(repo.path).load("sops/SOP-001.md").document
     assert document is not None and document.line_of("id") == 2
+
+
+def test_dc309_superseded_document_still_effective(repo: GitRepo) -> None:
+    effective_sop(repo, "sops/SOP-001.md")
+    effective_sop(repo, "sops/SOP-002.md", id="SOP-002", supersedes="SOP-001", body="\n# SOP-002 Document Control\n\nNew text.\n")
+    findings = docctl.open(repo.path).check().findings
+    # the same fault seen from both sides: DC309 on the old document, DC405 on its successor
+    assert [(f.code, f.path, f.line, f.message) for f in findings] == [
+        ("DC309", "sops/SOP-001.md", 6, "SOP-001 is still effective although SOP-002 superseded it on 2026-03-05; mark SOP-001 superseded"),
+        ("DC405", "sops/SOP-002.md", 10, "supersedes SOP-001, which is still effective: mark it superseded now that SOP-002 is effective"),
+    ]
+
+
+def test_dc309_quiet_when_marked_or_scheduled(repo: GitRepo) -> None:
+    effective_sop(repo, "sops/SOP-001.md", status="superseded")
+    effective_sop(repo, "sops/SOP-002.md", id="SOP-002", supersedes="SOP-001", body="\n# SOP-002 Document Control\n\nNew text.\n")
+    assert [c for c, _, _ in codes(repo)] == []
+    effective_sop(repo, "sops/SOP-001.md")
+    effective_sop(repo, "sops/SOP-002.md", id="SOP-002", supersedes="SOP-001", effective="2026-07-01", body="\n# SOP-002 Document Control\n\nNew text.\n")
+    assert [c for c, _, _ in codes(repo)] == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from docctl.model import Document, Finding, Status
 from docctl.rules.codes import finding
@@ -54,3 +54,29 @@ def periodic_review(document: Document, ctx: RuleContext) -> Iterator[Finding]:
     elif (due - ctx.today).days <= ctx.config.review_warning_days:
         days = (due - ctx.today).days
         yield finding("DC308", f"periodic review is due on {due.isoformat()} (in {days} days)", path=document.metadata_path, line=line, document=document.id)
+
+
+def multiple_effective(documents: Iterable[Document], ctx: RuleContext) -> Iterator[Finding]:
+    """DC309: a superseded document is still effective beside its successor.
+
+    The successor counts from its effective date: a release scheduled for a later day does not
+    yet make the old document superseded.
+    """
+    docs = list(documents)
+    by_id = {d.id: d for d in docs if d.id}
+    for successor in docs:
+        if successor.status is not Status.EFFECTIVE or not successor.supersedes:
+            continue
+        if successor.effective is not None and successor.effective > ctx.today:
+            continue
+        old = by_id.get(successor.supersedes)
+        if old is None or old.status is not Status.EFFECTIVE or old is successor:
+            continue
+        yield finding(
+            "DC309",
+            f"{old.id} is still effective although {successor.id} superseded it on "
+            f"{successor.effective.isoformat() if successor.effective else 'its release'}; mark {old.id} superseded",
+            path=old.metadata_path,
+            line=old.line_of("status"),
+            document=old.id,
+        )

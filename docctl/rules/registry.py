@@ -34,5 +34,6 @@ def check_document(document: Document, ctx: RuleContext) -> Iterator[Finding]:
 def check_collection(documents: list[Document], ctx: RuleContext) -> Iterator[Finding]:
     """Rules that need every document at once."""
     yield from identity.duplicate_ids(documents)
+    yield from lifecycle.multiple_effective(documents, ctx)
     for rule in reference_rules.COLLECTION_RULES:
         yield from rule(documents, ctx)
