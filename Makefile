@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 BUILD := build
 
-.PHONY: demo test bench lint clean venv
+.PHONY: demo test bench bench-small lint clean venv
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,13 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(PY) -m pytest -q
+
+# The benchmark suite of SPEC §10 (5,000 documents, 30,000 commits; the repository is generated once).
+bench: $(VENV)/.installed
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+bench-small: $(VENV)/.installed
+	$(PY) bench/run.py --documents 500 --commits 3000
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check docctl tests examples
