@@ -60,6 +60,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("rev_a", metavar="REV_A")
     p.add_argument("rev_b", metavar="REV_B", nargs="?", help="default: the working copy")
 
+    p = sub.add_parser("xref", help="references out of and into a document, with their lines")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+    p = sub.add_parser("impact", help="what must be reviewed, transitively, when a document changes")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--depth", type=int, metavar="N", help="follow at most N steps (default: all)")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+    p = sub.add_parser("matrix", help="clause coverage matrix of a standard: clauses x documents, gaps, weak claims")
+    p.add_argument("--standard", metavar="S", help="catalogue id, e.g. iso13485:2016 (default: the first of 'standards')")
+    p.add_argument("--format", choices=("text", "md", "csv", "html", "json"), default="text")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of standard output")
+
     p = sub.add_parser("submit", help="draft -> review")
     p.add_argument("id", metavar="ID")
     _lifecycle_options(p)

@@ -1194,11 +1194,11 @@ def matrix(documents: Sequence[Document], config: Config, standard: str | None =
     direct = {n for n, cells in uses.items() if any(c.effective for c in cells.values())}
     rows = []
     for clause in catalogue.clauses:
-        inherited = tuple(
-            (doc, parent)
-            for parent in ancestors_of(clause.number)
-            for doc in claims.get(parent, ())
-        )
+        nearest: dict[str, str] = {}  # document -> the nearest parent clause it claims
+        for parent in ancestors_of(clause.number):
+            for doc in claims.get(parent, ()):
+                nearest.setdefault(doc, parent)
+        inherited = tuple(nearest.items())
         if clause.number in direct:
             coverage = "direct"
         elif inherited:
@@ -1211,7 +1211,7 @@ def matrix(documents: Sequence[Document], config: Config, standard: str | None =
             MandatoryCoverage(
                 item=item,
                 covered_by=tuple((doc, clause.number) for doc in claims.get(clause.number, ()))
-                + inherited,
+                + tuple((doc, parent) for doc, parent in inherited if doc not in claims.get(clause.number, ())),
             )
             for item in catalogue.mandatory
             if item.clause == clause.number
