@@ -53,3 +53,15 @@ def test_example_xref_and_impact(acme: Path, run_cli: Callable[..., tuple[int, s
     assert [e["id"] for e in data["in"]] == ["SOP-002", "SOP-004", "SOP-005", "SOP-008", "SOP-009", "WI-001", "WI-002", "WI-003"]
     affected = docctl.open(acme).impact("SOP-005", depth=1).affected
     assert {e.document.id for e in affected} >= {"FRM-003", "QM-001", "WI-002"}
+
+
+def test_docs_python_example_runs(acme: Path) -> None:
+    """The ```python block of docs/cross-references.md, on the example repository."""
+    import re
+
+    page = (ROOT / "docs" / "cross-references.md").read_text(encoding="utf-8")
+    [code] = re.findall(r"^```python\n(.*?)^```$", page, flags=re.MULTILINE | re.DOTALL)
+    namespace: dict[str, object] = {}
+    exec(compile(code.replace('"build/acme-qms"', repr(str(acme))), "cross-references.md", "exec"), namespace)
+    assert str(namespace["html"]).startswith("<!DOCTYPE html>")
+    assert namespace["data"]["document"]["id"] == "SOP-009"  # type: ignore[index]
