@@ -110,6 +110,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reason", required=True, metavar="TEXT")
     _lifecycle_options(p)
 
+    p = sub.add_parser("register", help="the controlled-document register (master document list), now or as of a past date")
+    p.add_argument("--format", choices=("csv", "json", "md", "html", "docx", "xlsx"),
+                   help="output format (default: from the suffix of -o or --check, else md)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE atomically (default: stdout, text formats only)")
+    p.add_argument("--as-of", metavar="DATE|COMMIT", help="the register as it stood at the end of a date or at a commit")
+    p.add_argument("--status", metavar="S", help="only these statuses (comma-separated)")
+    p.add_argument("--type", metavar="T", help="only these document types (comma-separated)")
+    p.add_argument("--stamp", action="store_true", help="record the generation time (the output is no longer reproducible)")
+    p.add_argument("--check", metavar="FILE", help="exit 1 when the rows of FILE differ from the register's")
+
     p = sub.add_parser("watch", help="watch the working copy and report findings as files change")
     p.add_argument("--jsonl", metavar="FILE", help="append one JSON object per event to FILE ('-': stdout)")
     p.add_argument("--exec", metavar="CMD", help="run CMD (no shell) per event, the event's JSON on its stdin")
