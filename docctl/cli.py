@@ -45,7 +45,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="*", metavar="FILES", help="only these files (and the rules that involve them)")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--fail-on", choices=SEVERITIES, help="lowest severity that fails (default: fail_on in docctl.toml)")
-    p.add_argument("--hook", action="store_true", help="pre-commit mode: staged content, one line per finding, no summary")
+    p.add_argument("--hook", action="store_true",
+                   help="pre-commit mode: the whole staged tree (FILES are ignored), one line per finding, no summary")
+    p.add_argument("--root", metavar="PATH", default=argparse.SUPPRESS,
+                   help="as docctl --root; here so that a hook's args can name a docctl root below the git top level")
 
     p = sub.add_parser("show", help="metadata, approvals (signature manifest), fingerprint and status of a document")
     p.add_argument("id", metavar="ID")
