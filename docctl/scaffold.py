@@ -42,7 +42,10 @@ def init_repository(path: Path, *, name: str, email: str) -> list[Path]:
             written.append(target)
     hooks = path / ".pre-commit-config.yaml"
     if not hooks.exists():
-        write_atomic(hooks, builtin_template("pre-commit-config.yaml").encode())
+        from docctl import __version__
+
+        text = builtin_template("pre-commit-config.yaml").replace("{version}", __version__)
+        write_atomic(hooks, text.encode())
         written.append(hooks)
     return written
 
