@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import pickle
+import time
+import zlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,7 +29,7 @@ from docctl.config import Config
 from docctl.model import Document
 from docctl.sources import SIDECAR_SUFFIX, Loaded, file_format, load
 
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 FINAL_STATES = frozenset({"superseded", "obsolete"})
 
 ApprovalKey = tuple[str, str, str, str, str, str]  # name, by, role, meaning, date, fingerprint
@@ -203,32 +206,99 @@ class Revision:
         }
 
 
+SHARDS = 32
+
+
+def shard_of(doc_id: str) -> int:
+    return zlib.crc32(doc_id.encode("utf-8", "surrogateescape")) % SHARDS
+
+
+class EventStore:
+    """Every document's events, in shards that are read only when asked for.
+
+    A pre-commit run that touches one document reads one shard, not the whole history.
+    """
+
+    def __init__(self, folder: Path | None = None, generations: dict[int, str] | None = None) -> None:
+        self.folder = folder
+        self.generations = dict(generations or {})  # shard -> generation written, as the meta file says
+        self._shards: dict[int, dict[str, list[Event]]] = {}
+        self.dirty: set[int] = set()
+
+    @classmethod
+    def fresh(cls) -> EventStore:
+        store = cls()
+        store._shards = {n: {} for n in range(SHARDS)}
+        store.dirty = set(range(SHARDS))
+        return store
+
+    def _shard(self, number: int) -> dict[str, list[Event]]:
+        shard = self._shards.get(number)
+        if shard is None:
+            shard = self._read(number)
+            self._shards[number] = shard
+        return shard
+
+    def _read(self, number: int) -> dict[str, list[Event]]:
+        if self.folder is None or number not in self.generations:
+            return {}
+        try:
+            with (self.folder / f"events-{number:02}.pickle").open("rb") as handle:
+                generation, events = pickle.load(handle)
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError, TypeError, ImportError):
+            raise StaleCache from None
+        if generation != self.generations[number]:
+            raise StaleCache  # written by another process after the meta file we read
+        return dict(events)
+
+    def get(self, doc_id: str) -> list[Event]:
+        return self._shard(shard_of(doc_id)).get(doc_id, [])
+
+    def append(self, doc_id: str, event: Event) -> None:
+        number = shard_of(doc_id)
+        self._shard(number).setdefault(doc_id, []).append(event)
+        self.dirty.add(number)
+
+    def write(self, folder: Path, generation: str) -> dict[int, str]:
+        """Write the dirty shards; returns the generations the meta file must name."""
+        from docctl.atomic import write_atomic
+
+        for number in sorted(self.dirty):
+            data = pickle.dumps((generation, self._shard(number)), protocol=pickle.HIGHEST_PROTOCOL)
+            write_atomic(folder / f"events-{number:02}.pickle", data)
+            self.generations[number] = generation
+        self.dirty.clear()
+        self.folder = folder
+        return dict(self.generations)
+
+
+class StaleCache(Exception):
+    """The cache on disk changed under us, or cannot be read: build the history again."""
+
+
 @dataclass
 class HistoryState:
-    """What the cache keeps: the walk's position and every document's events."""
+    """The walk's position and every document's events (persisted as a meta file and event shards)."""
 
     key: str
     tip: str | None = None
     files: dict[str, str] = field(default_factory=dict)  # controlled path or sidecar -> blob
     path_ids: dict[str, str] = field(default_factory=dict)  # document path -> id
-    events: dict[str, list[Event]] = field(default_factory=lambda: defaultdict(list))
-    snapshots: dict[str, Snapshot | None] = field(default_factory=dict)  # blob key -> snapshot
+    last: dict[str, Event] = field(default_factory=dict)  # id -> its latest event
+    events: EventStore = field(default_factory=EventStore.fresh)
+    snapshots: dict[str, Snapshot | None] = field(default_factory=dict)  # blob key -> snapshot (not stored)
 
-    def __getstate__(self) -> dict[str, object]:
-        """The blob-key index is not stored: events hold the snapshots, and a miss is re-read."""
-        state = dict(self.__dict__)
-        state["snapshots"] = {}
-        return state
-
-    def __setstate__(self, state: dict[str, object]) -> None:
-        self.__dict__.update(state)
+    def append(self, doc_id: str, event: Event) -> None:
+        self.events.append(doc_id, event)
+        self.last[doc_id] = event
 
 
 class History:
     """The documents' histories at one tip."""
 
-    def __init__(self, state: HistoryState) -> None:
+    def __init__(self, state: HistoryState, rebuild: Callable[[], HistoryState] | None = None) -> None:
         self.state = state
+        self._rebuild = rebuild
         self._revisions: dict[str, tuple[Revision, ...]] = {}
 
     @property
@@ -236,10 +306,22 @@ class History:
         return self.state.tip
 
     def ids(self) -> list[str]:
-        return sorted(self.state.events)
+        return sorted(self.state.last)
+
+    def last(self, doc_id: str) -> Event | None:
+        """The latest event of a document, without reading its whole history."""
+        return self.state.last.get(doc_id)
 
     def events(self, doc_id: str) -> tuple[Event, ...]:
-        return tuple(self.state.events.get(doc_id, ()))
+        try:
+            return tuple(self.state.events.get(doc_id))
+        except StaleCache:
+            if self._rebuild is None:
+                raise
+            self.state = self._rebuild()  # another process rewrote the cache under us: walk again
+            self._rebuild = None
+            self._revisions.clear()
+            return tuple(self.state.events.get(doc_id))
 
     def revisions(self, doc_id: str) -> tuple[Revision, ...]:
         cached = self._revisions.get(doc_id)
@@ -265,9 +347,9 @@ def config_key(config: Config, prefix: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def cache_path(git: gitmod.Git) -> Path:
+def cache_dir(git: gitmod.Git) -> Path:
     suffix = hashlib.sha256(git.prefix.encode()).hexdigest()[:8] if git.prefix else "root"
-    return git.git_dir / "docctl" / f"history-{suffix}.pickle"
+    return git.git_dir / "docctl" / f"history-{suffix}"
 
 
 def load_history(git: gitmod.Git, config: Config, *, head: str | None = None, use_cache: bool = True) -> History:
@@ -276,46 +358,71 @@ def load_history(git: gitmod.Git, config: Config, *, head: str | None = None, us
     if head is not None and head != git.head():
         use_cache = False  # a view of the past: never replace the cache of HEAD with it
     key = config_key(config, git.prefix)
-    state = _read_cache(git, key) if use_cache else None
     if head is None:
         return History(HistoryState(key=key))
+    try:
+        return _load(git, config, head, key, use_cache)
+    except StaleCache:
+        return _load(git, config, head, key, use_cache=False, write=use_cache)
+
+
+def _load(git: gitmod.Git, config: Config, head: str, key: str, use_cache: bool, write: bool | None = None) -> History:
+    state = _read_meta(git, key) if use_cache else None
     if state is not None and state.tip == head:
-        return History(state)
+        return History(state, rebuild=lambda: _load(git, config, head, key, use_cache=False).state)
     entries: list[gitmod.LogEntry] | None = None
     if state is not None and state.tip is not None and gitmod.is_ancestor(git, state.tip, head):
         entries = gitmod.log(git, [f"{state.tip}..{head}"])
         if entries and entries[0].parents[:1] != (state.tip,):
             entries = None  # the old tip is not on the first-parent chain: walk again
     if entries is None:
-        state = HistoryState(key=key, snapshots=state.snapshots if state is not None else {})
+        state = HistoryState(key=key)
         entries = gitmod.log(git, [head])
     assert state is not None
     Walker(git, config, state).apply(entries)
     state.tip = head
-    if use_cache and head == git.head():
+    if (use_cache if write is None else write) and head == git.head():
         _write_cache(git, state)
     return History(state)
 
 
-def _read_cache(git: gitmod.Git, key: str) -> HistoryState | None:
-    path = cache_path(git)
+_META = "meta.pickle"
+
+
+def _read_meta(git: gitmod.Git, key: str) -> HistoryState | None:
+    folder = cache_dir(git)
     try:
-        with path.open("rb") as handle:
-            state = pickle.load(handle)
+        with (folder / _META).open("rb") as handle:
+            meta = pickle.load(handle)
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError, TypeError, ImportError):
         return None
-    if not isinstance(state, HistoryState) or state.key != key:
+    if not isinstance(meta, dict) or meta.get("key") != key or meta.get("version") != CACHE_VERSION:
         return None
-    return state
+    return HistoryState(
+        key=key,
+        tip=meta["tip"],
+        files=meta["files"],
+        path_ids=meta["path_ids"],
+        last=meta["last"],
+        events=EventStore(folder, meta["generations"]),
+    )
 
 
 def _write_cache(git: gitmod.Git, state: HistoryState) -> None:
-    """Atomic (temp file and rename): two docctl processes never see half a cache."""
+    """Shards first, then the meta file that names their generations (atomic renames): a reader
+    sees a consistent cache or notices the mismatch and rebuilds; two processes never corrupt it."""
     from docctl.atomic import write_atomic
 
+    folder = cache_dir(git)
+    generation = f"{state.tip}-{os.getpid()}-{time.monotonic_ns()}"
     try:
-        write_atomic(cache_path(git), pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
-    except OSError:
+        generations = state.events.write(folder, generation)
+        meta = {
+            "version": CACHE_VERSION, "key": state.key, "tip": state.tip, "files": state.files,
+            "path_ids": state.path_ids, "last": state.last, "generations": generations,
+        }
+        write_atomic(folder / _META, pickle.dumps(meta, protocol=pickle.HIGHEST_PROTOCOL))
+    except (OSError, StaleCache):
         pass  # a read-only repository: work without a cache
 
 
@@ -422,14 +529,15 @@ class Walker:
         for doc_id, path in touched_ids.items():
             key = changed[path][1]
             snapshot = state.snapshots.get(key) if key else None
-            events = state.events[doc_id]
-            if events and events[-1].snapshot == snapshot and events[-1].path == path:
+            last = state.last.get(doc_id)
+            if last is not None and last.snapshot == snapshot and last.path == path:
                 continue
-            events.append(Event(commit, path, snapshot))
-        for doc_id, path in gone.items():
-            if doc_id in touched_ids or doc_id in state.path_ids.values():
-                continue
-            state.events[doc_id].append(Event(commit, path, None))
+            state.append(doc_id, Event(commit, path, snapshot))
+        if gone:
+            live = set(state.path_ids.values())
+            for doc_id, path in gone.items():
+                if doc_id not in touched_ids and doc_id not in live:
+                    state.append(doc_id, Event(commit, path, None))
 
 
 def _blob_key(path: str, blob: str, sidecar: str | None) -> str:
@@ -457,8 +565,7 @@ def working_events(history: History, loaded: Iterable[Loaded], when: dt.datetime
             now[item.document.id] = (item.path, Snapshot.of(item.document))
     result: dict[str, Event] = {}
     for doc_id in history.ids():
-        events = history.events(doc_id)
-        last = events[-1] if events else None
+        last = history.last(doc_id)
         if doc_id in now:
             path, snapshot = now[doc_id]
             if last is None or last.snapshot != snapshot:
@@ -466,7 +573,7 @@ def working_events(history: History, loaded: Iterable[Loaded], when: dt.datetime
         elif last is not None and last.snapshot is not None:
             result[doc_id] = Event(commit, last.path, None)
     for doc_id, (path, snapshot) in now.items():
-        if doc_id not in result and not history.events(doc_id):
+        if doc_id not in result and history.last(doc_id) is None:
             result[doc_id] = Event(commit, path, snapshot)
     return result
 

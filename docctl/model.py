@@ -49,7 +49,7 @@ class Meaning(str, Enum):
         return self.value
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Approval:
     """One signature manifestation in a document's ``approvals`` list."""
 
@@ -72,7 +72,7 @@ class Approval:
         }
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Document:
     """A controlled document as read from the working copy (or from a commit).
 
@@ -140,7 +140,7 @@ class Document:
         return self.path + ".yml" if self.format == "docx" else self.path
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Finding:
     """One non-conformity, with a stable code."""
 

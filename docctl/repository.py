@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from docctl import paths
+from docctl import __version__, paths
 from docctl.config import Config, find_root, load_config
 from docctl.errors import UnknownDocumentError, UsageError
 from docctl.git import Git
 from docctl.model import Document, Finding, Report
 from docctl.rules.codes import finding
 from docctl.scaffold import NewDocument
+from docctl.store import FindingsMemo, ParsedStore, blob_id, entry_key, stamp_of
 
 if TYPE_CHECKING:
     from docctl.history import ApprovalKey, Commit, History, Revision
@@ -51,11 +53,17 @@ def open_repository(path: str | os.PathLike[str] = ".", *, clock: Clock | None =
 class Repository:
     """A docctl repository: a folder with docctl.toml, normally inside a git work tree."""
 
+    #: True for the working tree (and the staged tree): its documents are the current ones, so the
+    #: parse cache may forget entries it no longer uses. False for views of the past.
+    current = True
+
     def __init__(self, config: Config, *, clock: Clock | None = None) -> None:
         self.config = config
         self.root = config.root
         self._clock = clock or system_clock
         self._cache: dict[str, tuple[tuple[object, ...], Loaded]] = {}
+        self._keys: dict[str, str | None] = {}  # path -> parse-cache key of its current content
+        self._store: ParsedStore | None = None
         self._git: object = _UNSET
         self._head: str | None = None  # set for read-only views of a commit
         self._history: History | None = None
@@ -75,33 +83,56 @@ class Repository:
         cfg = self.config
         return sorted(p for p in paths.walk(self.root) if file_format(p) and paths.is_controlled(p, cfg.controlled, cfg.exclude))
 
+    def store(self) -> ParsedStore:
+        """The parse cache (under .git/docctl; in memory only outside git)."""
+        if self._store is None:
+            git = self.git()
+            self._store = ParsedStore(git.git_dir / "docctl" if git is not None else None, self.store_key())
+        return self._store
+
     def load(self, path: str) -> Loaded:
-        """Read one controlled file of the working tree (cached by size and modification time)."""
+        """Read one controlled file of the working tree, through the caches (stat stamp, then blob id)."""
         full = self.root / path
         sidecar = full.with_name(full.name + SIDECAR_SUFFIX) if file_format(path) == "docx" else None
-        stamp = (_stamp(full), _stamp(sidecar) if sidecar else None)
+        stamp = stamp_of(full)
+        side_stamp = stamp_of(sidecar) if sidecar is not None else None
         cached = self._cache.get(path)
-        if cached is not None and cached[0] == stamp and stamp[0] is not None:
+        if cached is not None and cached[0] == (stamp, side_stamp) and stamp is not None:
             return cached[1]
-        loaded = self._read(path, full, sidecar)
-        self._cache[path] = (stamp, loaded)
+        store = self.store()
+        key = store.key_for(path, stamp, side_stamp) if stamp is not None else None
+        loaded = store.get(key) if key is not None else None
+        if loaded is None:
+            loaded, key = self._read(path, full, sidecar)
+            if key is not None and stamp is not None:
+                known = store.get(key)
+                if known is None:
+                    store.put(key, loaded)
+                else:
+                    loaded = known
+                store.remember(path, stamp, side_stamp, key)
+        self._cache[path] = ((stamp, side_stamp), loaded)
+        self._keys[path] = key
         return loaded
 
-    def _read(self, path: str, full: Path, sidecar: Path | None) -> Loaded:
+    def _read(self, path: str, full: Path, sidecar: Path | None) -> tuple[Loaded, str | None]:
+        """Parse one file; also its cache key (path and blob ids), None when it could not be read."""
         problem = self._outside(full) or (self._outside(sidecar) if sidecar else None)
         if problem:
-            return Loaded(path, None, (finding("DC107", problem, path=path),))
+            return Loaded(path, None, (finding("DC107", problem, path=path),)), None
         try:
             data = full.read_bytes()
         except OSError as error:
-            return Loaded(path, None, (finding("DC107", f"cannot read the file: {error.strerror}", path=path),))
+            return Loaded(path, None, (finding("DC107", f"cannot read the file: {error.strerror}", path=path),)), None
         side: bytes | None = None
         if sidecar is not None and sidecar.is_file():
             try:
                 side = sidecar.read_bytes()
             except OSError as error:
-                return Loaded(path, None, (finding("DC107", f"cannot read the sidecar: {error.strerror}", path=path + SIDECAR_SUFFIX),))
-        return load(path, data, self.config, sidecar=side)
+                return Loaded(path, None, (finding("DC107", f"cannot read the sidecar: {error.strerror}", path=path + SIDECAR_SUFFIX),)), None
+        key = entry_key(path, blob_id(data), blob_id(side) if side is not None else None)
+        known = self.store().get(key)
+        return (known if known is not None else load(path, data, self.config, sidecar=side)), key
 
     def _outside(self, path: Path) -> str | None:
         if not path.is_symlink():
@@ -296,12 +327,10 @@ class Repository:
         selected = self._select(loaded, files)
         findings: list[Finding] = []
         documents = [item.document for item in loaded if item.document is not None]
+        store = self.store()
         for item in loaded:
-            if item.path not in selected:
-                continue
-            findings.extend(item.findings)
-            if item.document is not None:
-                findings.extend(check_document(item.document, ctx))
+            if item.path in selected:
+                findings.extend(self._document_findings(item, ctx, store))
         # Repository-wide findings without a file (DC406) belong to a check of the whole repository.
         findings.extend(
             f for f in check_collection(documents, ctx)
@@ -310,6 +339,7 @@ class Repository:
         findings.extend(f for f in self._history_findings(loaded, ctx) if _finding_file(f) in selected or f.code == "DC306" and files is None)
         findings = self._apply_policy(findings)
         history = self.history_index()
+        store.save(prune=self.current)
         return Report(
             findings=tuple(sorted(findings, key=Finding.sort_key)),
             checked=len(selected),
@@ -317,8 +347,27 @@ class Repository:
             commit=history.tip if history is not None else None,
         )
 
+    def _document_findings(self, item: Loaded, ctx: RuleContext, store: ParsedStore) -> tuple[Finding, ...]:
+        """Parse findings and per-document rules, memoised by content and day."""
+        key = self._keys.get(item.path)
+        document = item.document
+        day = ctx.today.isoformat()
+        # an approval dated today or later depends on the time of day (DC207), not just the day
+        moment = ctx.now.isoformat() if document and any(a.date and a.date.date() >= ctx.today for a in document.approvals) else ""
+        memo = (day, moment)
+        cached = store.findings(key, memo) if key is not None else None
+        if cached is None:
+            cached = tuple(item.findings) + (tuple(check_document(document, ctx)) if document is not None else ())
+            if key is not None:
+                store.set_findings(key, memo, cached)
+        return cached
+
     def _history_findings(self, loaded: list[Loaded], ctx: RuleContext) -> list[Finding]:
-        """The rules that need git: history (DC105, DC301-DC304, DC306) and attestation (DC205, DC206)."""
+        """The rules that need git: history (DC105, DC301-DC304, DC306) and attestation (DC205, DC206).
+
+        Memoised per document while HEAD and the document's working copy stay the same, so a check
+        after a one-file change reads the history of that document only.
+        """
         from docctl.history import attesting_commits, working_events
         from docctl.rules import history as history_rules
 
@@ -331,21 +380,40 @@ class Repository:
             if item.document is not None and item.document.id:
                 working_docs.setdefault(item.document.id, item.document)
         pending = working_events(history, loaded, ctx.now, ("working copy", ""))
-        findings: list[Finding] = []
+        memo = FindingsMemo(git.git_dir / "docctl", self.store_key())
+        results: dict[str, list[Finding]] = {}
+        keys: dict[str, Hashable] = {}
         attestations: list[tuple[Document, dict[ApprovalKey, Commit]]] = []
         for doc_id in sorted(set(history.ids()) | set(pending)):
+            working = working_docs.get(doc_id)
+            content = self._keys.get(working.path) if working is not None else None
+            key: Hashable = (history.tip, content, self.config.signing)
+            cached = memo.get(doc_id, key) if working is None or content is not None else None
+            if cached is not None:
+                results[doc_id] = list(cached)
+                continue
+            keys[doc_id] = key
             events = list(history.events(doc_id))
             if doc_id in pending:
                 events.append(pending[doc_id])
-            working = working_docs.get(doc_id)
-            findings.extend(history_rules.check_history(doc_id, events, working, ctx))
+            found = list(history_rules.check_history(doc_id, events, working, ctx))
             if working is not None and working.approvals:
                 attesting = attesting_commits(git, self.config, doc_id, history.events(doc_id))
-                findings.extend(history_rules.unattested(working, attesting))
+                found.extend(history_rules.unattested(working, attesting))
                 attestations.append((working, attesting))
+            results[doc_id] = found
         if self.config.signing.required and attestations:
-            findings.extend(self._signature_findings(git, attestations))
-        return findings
+            for item in self._signature_findings(git, attestations):
+                results[item.document or ""].append(item)
+        for doc_id, key in keys.items():
+            if doc_id in working_docs and self._keys.get(working_docs[doc_id].path) is None:
+                continue
+            memo.put(doc_id, key, tuple(results[doc_id]))
+        memo.save()
+        return [item for doc_id in sorted(results) for item in results[doc_id]]
+
+    def store_key(self) -> str:
+        return hashlib.sha256(repr((__version__, self.config)).encode()).hexdigest()[:16]
 
     def _signature_findings(self, git: Git, attestations: list[tuple[Document, dict[ApprovalKey, Commit]]]) -> list[Finding]:
         """DC206, verifying each approval commit against allowed_signers as it stood *before* it.
@@ -436,6 +504,8 @@ def _stamp(path: Path | None) -> tuple[int, int] | None:
 class CommitView(Repository):
     """A read-only repository as it stood at one commit (``Repository.at``)."""
 
+    current = False
+
     def __init__(self, config: Config, *, git: Git, commit: str, files: dict[str, str], clock: Clock) -> None:
         super().__init__(config, clock=clock)
         self._git = git
@@ -451,11 +521,16 @@ class CommitView(Repository):
         cfg = self.config
         return sorted(p for p in self._files if file_format(p) and paths.is_controlled(p, cfg.controlled, cfg.exclude))
 
+    def _key(self, path: str) -> str:
+        return entry_key(path, self._files[path], self._files.get(path + SIDECAR_SUFFIX))
+
     def _blob_contents(self) -> dict[str, bytes]:
+        """The blobs of every controlled file the parse cache does not know yet (one git process)."""
         if self._contents is None:
             from docctl.git import read_blobs
 
-            wanted = self.controlled_paths()
+            store = self.store()
+            wanted = [p for p in self.controlled_paths() if store.get(self._key(p)) is None]
             blobs = [self._files[p] for p in wanted]
             blobs += [self._files[p + SIDECAR_SUFFIX] for p in wanted if p + SIDECAR_SUFFIX in self._files]
             self._contents = read_blobs(self._git, blobs)  # type: ignore[arg-type]
@@ -465,12 +540,18 @@ class CommitView(Repository):
         cached = self._cache.get(path)
         if cached is not None:
             return cached[1]
-        contents = self._blob_contents()
-        data = contents.get(self._files.get(path, ""), b"")
-        sidecar_blob = self._files.get(path + SIDECAR_SUFFIX)
-        sidecar = contents.get(sidecar_blob) if sidecar_blob else None
-        loaded = load(path, data, self.config, sidecar=sidecar)
+        store = self.store()
+        key = self._key(path)
+        loaded = store.get(key)
+        if loaded is None:
+            contents = self._blob_contents()
+            data = contents.get(self._files.get(path, ""), b"")
+            sidecar_blob = self._files.get(path + SIDECAR_SUFFIX)
+            sidecar = contents.get(sidecar_blob) if sidecar_blob else None
+            loaded = load(path, data, self.config, sidecar=sidecar)
+            store.put(key, loaded)
         self._cache[path] = ((), loaded)
+        self._keys[path] = key
         return loaded
 
     def _readonly(self) -> None:

@@ -20,7 +20,7 @@ MAX_SIDECAR_BYTES = 1024 * 1024
 SIDECAR_SUFFIX = ".yml"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Loaded:
     path: str
     document: Document | None

@@ -12,7 +12,7 @@ import pytest
 
 import docctl
 from docctl.git import Git
-from docctl.history import cache_path, load_history
+from docctl.history import cache_dir, load_history
 from helpers import GitRepo, sop
 from lifecycle_helpers import Office, codes
 
@@ -243,7 +243,7 @@ def test_amended_release_rebuilds_the_cache(office: Office) -> None:
     qms = office.qms
     before = summary(qms, "SOP-001")
     git = Git(office.repo.path)
-    assert cache_path(git).exists()
+    assert (cache_dir(git) / "meta.pickle").exists()
     office.repo.git("commit", "-q", "--amend", "-m", "SOP-001: release revision A (amended message)",
                     env={"GIT_COMMITTER_NAME": "Jane Smith", "GIT_COMMITTER_EMAIL": "jane.smith@acme.example"})
     fresh = docctl.open(office.repo.path, clock=office.clock)
@@ -272,7 +272,8 @@ def test_corrupt_cache_is_ignored(office: Office) -> None:
     office.released_sop()
     git = Git(office.repo.path)
     assert office.qms.check().findings == ()
-    cache_path(git).write_bytes(b"not a pickle")
+    for shard in cache_dir(git).glob("*.pickle"):
+        shard.write_bytes(b"not a pickle")
     fresh = docctl.open(office.repo.path, clock=office.clock)
     assert summary(fresh, "SOP-001")[0][1] == "effective"
 
@@ -356,3 +357,19 @@ def test_subfolder_root(tmp_path: Path) -> None:
     qms = docctl.open(outer.path / "qms")
     assert summary(qms, "SOP-001") == [("A", "draft", ["draft"], "sops/SOP-001.md")]
     assert subprocess.run(["git", "-C", str(outer.path), "status", "--porcelain"], capture_output=True, text=True).stdout == ""
+
+
+def test_a_shard_rewritten_by_another_process_forces_a_rebuild(office: Office) -> None:
+    office.released_sop()
+    office.released_sop("SOP-002", title="Records")
+    git = Git(office.repo.path)
+    expected = load_history(git, office.qms.config, use_cache=False).revisions("SOP-001")
+    assert office.qms.check().findings == ()  # writes the cache at HEAD
+    folder = cache_dir(git)
+    assert (folder / "meta.pickle").exists()
+    import pickle
+
+    for shard in folder.glob("events-*.pickle"):
+        generation, events = pickle.loads(shard.read_bytes())
+        shard.write_bytes(pickle.dumps(("another-generation", events)))
+    assert load_history(git, office.qms.config).revisions("SOP-001") == expected

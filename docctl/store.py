@@ -1,0 +1,181 @@
+"""Caches under ``.git/docctl`` that make a second ``check`` (or a pre-commit run) cheap.
+
+* :class:`ParsedStore` — parsed documents keyed by path and git blob ids (of the file and, for a
+  .docx, its sidecar), with the findings of the per-document rules for a given day. A working-tree
+  file is matched to its entry by its stat stamp (size, mtime, ctime, inode), re-hashed when the
+  stamp could be racy; an index or commit entry by its blob id, which git already knows.
+* :class:`FindingsMemo` — the history findings of each document, valid while HEAD and the
+  document's working copy stay the same.
+
+Both live in shards written atomically (temp file and rename); a cache that cannot be read is
+ignored, and a cache that cannot be written (a read-only repository) is simply not kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import time
+import zlib
+from collections.abc import Hashable
+from pathlib import Path
+from typing import Any
+
+from docctl.model import Finding
+from docctl.sources import Loaded
+
+SHARDS = 16
+STORE_VERSION = 2
+RACY_SECONDS = 2.0
+
+Stamp = tuple[int, int, int, int]
+
+
+def blob_id(data: bytes) -> str:
+    """The id git gives ``data`` as a blob (``git hash-object``)."""
+    return hashlib.sha1(b"blob %d\x00" % len(data) + data, usedforsecurity=False).hexdigest()
+
+
+def entry_key(path: str, blob: str, sidecar: str | None = None) -> str:
+    return f"{path}\x00{blob}+{sidecar}" if sidecar else f"{path}\x00{blob}"
+
+
+def stamp_of(path: Path) -> Stamp | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def _read(path: Path) -> Any:
+    try:
+        with path.open("rb") as handle:
+            return pickle.load(handle)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError, TypeError, ImportError, IndexError):
+        return None
+
+
+def _write(path: Path, value: object) -> None:
+    from docctl.atomic import write_atomic
+
+    try:
+        write_atomic(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    except OSError:
+        pass
+
+
+class ParsedStore:
+    """Parsed documents by (path, blob ids); per-document findings memoised by day."""
+
+    def __init__(self, folder: Path | None, key: str) -> None:
+        self.folder = folder / f"parsed-{key}" if folder is not None else None
+        self._shards: dict[int, dict[str, tuple[Loaded, Hashable, tuple[Finding, ...]] | tuple[Loaded]]] = {}
+        self._dirty: set[int] = set()
+        self._stamps: dict[str, tuple[Stamp, Stamp | None, str, float]] | None = None
+        self._stamps_dirty = False
+        self._used: set[str] = set()
+
+    # shards -----------------------------------------------------------------------------------
+    def _shard(self, key: str) -> dict[str, Any]:
+        number = zlib.crc32(key.encode("utf-8", "surrogateescape")) % SHARDS
+        shard = self._shards.get(number)
+        if shard is None:
+            data = _read(self.folder / f"shard-{number:02}.pickle") if self.folder else None
+            shard = data[1] if isinstance(data, tuple) and len(data) == 2 and data[0] == STORE_VERSION else {}
+            self._shards[number] = shard
+        return shard
+
+    def get(self, key: str) -> Loaded | None:
+        entry = self._shard(key).get(key)
+        if entry is None:
+            return None
+        self._used.add(key)
+        return entry[0]  # type: ignore[no-any-return]
+
+    def put(self, key: str, loaded: Loaded) -> None:
+        self._shard(key)[key] = (loaded,)
+        self._used.add(key)
+        self._dirty.add(zlib.crc32(key.encode("utf-8", "surrogateescape")) % SHARDS)
+
+    def findings(self, key: str, memo: Hashable) -> tuple[Finding, ...] | None:
+        """Per-document findings stored for ``memo`` (the day and anything else they depend on)."""
+        entry = self._shard(key).get(key)
+        if entry is not None and len(entry) == 3 and entry[1] == memo:
+            return entry[2]  # type: ignore[no-any-return]
+        return None
+
+    def set_findings(self, key: str, memo: Hashable, findings: tuple[Finding, ...]) -> None:
+        shard = self._shard(key)
+        entry = shard.get(key)
+        if entry is None:
+            return
+        shard[key] = (entry[0], memo, findings)
+        self._dirty.add(zlib.crc32(key.encode("utf-8", "surrogateescape")) % SHARDS)
+
+    # working-tree stamps ----------------------------------------------------------------------
+    def _stamp_table(self) -> dict[str, tuple[Stamp, Stamp | None, str, float]]:
+        if self._stamps is None:
+            data = _read(self.folder / "stamps.pickle") if self.folder else None
+            ok = isinstance(data, tuple) and len(data) == 2 and data[0] == STORE_VERSION
+            self._stamps = data[1] if ok else {}
+        return self._stamps
+
+    def key_for(self, path: str, stamp: Stamp, sidecar: Stamp | None) -> str | None:
+        """The entry key recorded for this file when it had exactly these stamps (and was not racy)."""
+        recorded = self._stamp_table().get(path)
+        if recorded is None or recorded[0] != stamp or recorded[1] != sidecar:
+            return None
+        newest = max(stamp[1], sidecar[1] if sidecar else 0) / 1e9
+        if newest >= recorded[3] - RACY_SECONDS:
+            return None  # modified too close to when we looked: the stamp may hide a later change
+        return recorded[2]
+
+    def remember(self, path: str, stamp: Stamp, sidecar: Stamp | None, key: str) -> None:
+        table = self._stamp_table()
+        entry = (stamp, sidecar, key, time.time())
+        if table.get(path, (None,))[:3] != entry[:3]:
+            table[path] = entry
+            self._stamps_dirty = True
+
+    # writing ------------------------------------------------------------------------------------
+    def save(self, *, prune: bool = True) -> None:
+        """Write what changed; with ``prune``, entries not used in this run leave the shards written
+        (a view of the past does not prune: it must not evict the working tree's entries)."""
+        if self.folder is None:
+            return
+        for number in sorted(self._dirty):
+            shard = self._shards.get(number, {})
+            kept = {k: v for k, v in shard.items() if k in self._used} if prune else shard
+            _write(self.folder / f"shard-{number:02}.pickle", (STORE_VERSION, kept))
+        self._dirty.clear()
+        if self._stamps_dirty and self._stamps is not None:
+            _write(self.folder / "stamps.pickle", (STORE_VERSION, self._stamps))
+            self._stamps_dirty = False
+
+
+class FindingsMemo:
+    """History findings per document id, valid for one HEAD and one working-copy snapshot."""
+
+    def __init__(self, folder: Path | None, key: str) -> None:
+        self.path = folder / f"history-findings-{key}.pickle" if folder is not None else None
+        data = _read(self.path) if self.path else None
+        ok = isinstance(data, tuple) and len(data) == 2 and data[0] == STORE_VERSION
+        self._table: dict[str, tuple[Hashable, tuple[Finding, ...]]] = data[1] if ok else {}
+        self._next: dict[str, tuple[Hashable, tuple[Finding, ...]]] = {}
+        self._changed = False
+
+    def get(self, doc_id: str, memo: Hashable) -> tuple[Finding, ...] | None:
+        entry = self._table.get(doc_id)
+        if entry is not None and entry[0] == memo:
+            self._next[doc_id] = entry
+            return entry[1]
+        return None
+
+    def put(self, doc_id: str, memo: Hashable, findings: tuple[Finding, ...]) -> None:
+        self._next[doc_id] = (memo, findings)
+        self._changed = True
+
+    def save(self) -> None:
+        if self.path is not None and (self._changed or len(self._next) != len(self._table)):
+            _write(self.path, (STORE_VERSION, self._next))
