@@ -310,6 +310,7 @@ def parse_clause(
 _FENCE_OPEN = re.compile(r"^( *)(`{3,}|~{3,})")
 _LIST_ITEM = re.compile(r"^( *)([-*+]|\d{1,9}[.)])( +|$)")
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*)$", re.MULTILINE)
+_HISTORY_WORDS = ("history", "change log", "changelog", "record of changes", "record of revisions")
 _HISTORY = re.compile(
     r"\bhistory\b|\bchange ?log\b|\brecord of (?:changes|revisions)\b", re.IGNORECASE
 )
@@ -419,7 +420,8 @@ class _Body:
             spans = (m.span("dest") if m.re is _INLINE_LINK else m.span() for m in self.link_matches)
             unlinked = _blank_spans(code_free, spans)
             self.masked = _blank_spans(unlinked, _urls(unlinked))
-            if "#" in self.masked:
+            lower = self.masked.lower()
+            if "#" in lower and any(word in lower for word in _HISTORY_WORDS):
                 self.history = _history_ranges(self.masked)
         else:
             self.unlinked = text
@@ -486,10 +488,15 @@ def _mask_code_blocks(text: str) -> str:
     return "".join(out)
 
 
+def _is_history(heading: str) -> bool:
+    lower = heading.lower()
+    return any(word in lower for word in _HISTORY_WORDS) and _HISTORY.search(heading) is not None
+
+
 def _history_ranges(text: str) -> list[tuple[int, int]]:
     """Spans of sections under a revision-history heading (mentions there are historical)."""
     headings = [
-        (m.start(), len(m.group(1)), bool(_HISTORY.search(m.group(2))))
+        (m.start(), len(m.group(1)), _is_history(m.group(2)))
         for m in _HEADING.finditer(text)
     ]
     ranges = []
@@ -534,6 +541,22 @@ _EXTERNAL = re.compile(
     r"|\b(?:contract|agreement|order|drawing|specification|terms|regulation|directive|act)\b(?:\s+\S+)?)\s*,?\s*$",
     re.IGNORECASE,
 )
+_EXTERNAL_WORDS = frozenset(
+    "cfr part contract agreement order drawing specification terms regulation directive act".split()
+)
+
+
+def _external(before: str) -> bool:
+    """The text before a clause keyword names another standard or a contract ("EN 10204 clause 3.1")."""
+    tail = before.rstrip(" ,\t\n")
+    if not tail:
+        return False
+    words = [w.strip(",.;:()").lower() for w in tail.split()[-3:]]
+    if not (tail[-1].isdigit() or any(w in _EXTERNAL_WORDS for w in words)):
+        return False  # the common case, decided without the regex
+    return _EXTERNAL.search(before) is not None
+
+
 _PREFIX = r"(?:(?:BS|DIN|NF|UNE|SS|CSN|PN|SN|NEN|UNI)\s+)?(?:EN\s+)?"
 
 
@@ -592,7 +615,7 @@ class _ClauseScanner:
                 standard = self.standard_of(match.group("std"))
                 needs_dot = match.group("kw1") is None
             else:
-                if _EXTERNAL.search(text[max(0, match.start() - 40) : match.start()]):
+                if _external(text[max(0, match.start() - 40) : match.start()]):
                     continue
                 standard = self.catalogues.standards[0]
                 needs_dot = group == "4"
