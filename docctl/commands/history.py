@@ -24,10 +24,18 @@ def _approvers(revision: Revision) -> str:
     return ", ".join(f"{a.key[0]} ({a.key[2]}, {a.key[4][:10]})" for a in revision.approvals if a.key[3] == "approved")
 
 
+def _until(revisions: list[Revision], index: int) -> str:
+    """' until DATE' when a later revision of the same document took effect."""
+    for later in revisions[index + 1 :]:
+        if later.released and later.effective and later.id == revisions[index].id:
+            return f" until {later.effective.isoformat()} (revision {later.revision})"
+    return ""
+
+
 def text(revisions: list[Revision]) -> str:
     lines: list[str] = []
-    for revision in revisions:
-        effective = f", effective {revision.effective.isoformat()}" if revision.effective and revision.released else ""
+    for index, revision in enumerate(revisions):
+        effective = f", effective {revision.effective.isoformat()}{_until(revisions, index)}" if revision.effective and revision.released else ""
         lines.append(f"{revision.id} revision {revision.revision}: {revision.status}{effective}  ({revision.path})")
         if revision.change:
             cr = f" [{revision.change_request}]" if revision.change_request else ""
