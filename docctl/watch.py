@@ -182,9 +182,10 @@ class Watcher:
         # state, touched only by the watcher's thread (and by start() before that thread runs)
         self._loaded: dict[str, Loaded] = {}
         self._by_path: dict[str, frozenset[Finding]] = {}
-        self._collection: frozenset[Finding] = frozenset()
         self._deleted: dict[str, Finding] = {}
-        self._current: frozenset[Finding] = frozenset()
+        # what is held now: findings of the documents (and DC306), findings of repository-wide rules
+        empty: frozenset[Finding] = frozenset()
+        self._held: dict[str, frozenset[Finding]] = {"documents": empty, "collection": empty}
         self._git_dir: Path | None = None
         self._restarts: list[float] = []
 
@@ -200,10 +201,9 @@ class Watcher:
         logging.getLogger(_WATCHDOG_LOGGER).addHandler(self._overflow)
         try:
             self._git_dir = self._find_git_dir()
-            ctx = self.repo.context()
-            events = self._update(set(self.repo.controlled_paths()), ctx, self.repo.now())
-            if self.report_existing:
-                self._emit(events)
+            everything = set(self.repo.controlled_paths())
+            ctx, now = self.repo.context(), self.repo.now()
+            self._update(everything, ctx, now, report=self.report_existing)
         except BaseException:
             self._shutdown_observer()
             raise
@@ -257,7 +257,7 @@ class Watcher:
     def findings(self) -> list[Finding]:
         """Every finding the watcher holds now, sorted like ``check``."""
         with self._cond:
-            current = self._current
+            current = self._held["documents"] | self._held["collection"]
         return sorted(current, key=Finding.sort_key)
 
     def reconcile(self) -> None:
@@ -400,8 +400,7 @@ class Watcher:
             affected |= set(self.repo.controlled_paths())
         if not affected and not full:
             return
-        events = self._update(affected, self.repo.context(), self.repo.now())
-        self._emit(events)
+        self._update(affected, self.repo.context(), self.repo.now(), report=True)
 
     def _affected(self, batch: Iterable[_Change]) -> set[str]:
         """The root-relative paths of the documents a batch of changes concerns."""
@@ -456,8 +455,14 @@ class Watcher:
         self.repo = Repository(config, clock=self.repo.now)
         return True
 
-    def _update(self, affected: set[str], ctx: RuleContext, now: dt.datetime) -> list[WatchEvent]:
-        """Re-read the ``affected`` paths, re-run the rules, and return what changed."""
+    def _update(
+        self, affected: set[str], ctx: RuleContext, now: dt.datetime, *, report: bool
+    ) -> None:
+        """Re-read the ``affected`` paths, re-run the rules, and report what changed.
+
+        The findings of the documents themselves are reported first; the repository-wide rules
+        (duplicate ids, references, mandatory gaps) take longer on a big repository and follow.
+        """
         vanished: dict[str, Document] = {}
         for path in affected:
             before = self._loaded.get(path)
@@ -475,9 +480,11 @@ class Watcher:
                 found.extend(check_document(after.document, ctx))
             self._by_path[path] = frozenset(self.repo._apply_policy(found))
         documents = [item.document for item in self._loaded.values() if item.document is not None]
-        self._collection = frozenset(self.repo._apply_policy(check_collection(documents, ctx)))
         self._track_deletions(vanished, documents)
-        return self._diff(now)
+        held = frozenset().union(*self._by_path.values(), self._deleted.values())
+        self._report("documents", held, now, report=report)
+        collection = frozenset(self.repo._apply_policy(check_collection(documents, ctx)))
+        self._report("collection", collection, now, report=report)
 
     def _read(self, path: str) -> Loaded | None:
         """The document at ``path`` now, or None when there is no controlled file there."""
@@ -543,23 +550,18 @@ class Watcher:
         found = Git.find(self.repo.root)
         return found.git_dir if found else None
 
-    def _diff(self, now: dt.datetime) -> list[WatchEvent]:
-        current = frozenset().union(
-            *self._by_path.values(), self._collection, self._deleted.values()
-        )
-        cleared = sorted(self._current - current, key=Finding.sort_key)
-        raised = sorted(current - self._current, key=Finding.sort_key)
+    def _report(
+        self, kind: str, current: frozenset[Finding], now: dt.datetime, *, report: bool
+    ) -> None:
+        """Hold ``current`` as the findings of ``kind``; report the differences, cleared first."""
         with self._cond:
-            self._current = current
-        return [WatchEvent(event="cleared", finding=f, time=now) for f in cleared] + [
-            WatchEvent(event="raised", finding=f, time=now) for f in raised
-        ]
-
-    def _emit(self, events: list[WatchEvent]) -> None:
-        if self.on_event is None:
+            before, self._held[kind] = self._held[kind], current
+        if not report or self.on_event is None:
             return
-        for event in events:
-            self.on_event(event)
+        for finding_ in sorted(before - current, key=Finding.sort_key):
+            self.on_event(WatchEvent(event="cleared", finding=finding_, time=now))
+        for finding_ in sorted(current - before, key=Finding.sort_key):
+            self.on_event(WatchEvent(event="raised", finding=finding_, time=now))
 
     # stopping ---------------------------------------------------------------------------------
     def _shutdown_observer(self, *, keep_logging: bool = False) -> None:
