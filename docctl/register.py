@@ -792,6 +792,11 @@ tbody tr:hover { background: #f7f9fb; }
 tr.st-superseded td, tr.st-obsolete td { color: #6b7280; }
 .fp, code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 11px; }
 td.approvers > span { display: block; }
+td.approvers { min-width: 15em; }
+td.title { min-width: 9em; }
+td.path { min-width: 13em; }
+td.clauses { min-width: 8em; }
+td.pending .badge { white-space: normal; border-radius: 6px; }
 .nowrap { white-space: nowrap; }
 .empty { color: var(--muted); }
 .print-only { display: none; }
@@ -803,6 +808,10 @@ td.approvers > span { display: block; }
   h1 { font-size: 13pt; }
   .controls { display: none; }
   .print-only { display: block; }
+  th button::after { content: none; }
+  td.approvers { min-width: 13em; }
+  td.path, td.clauses { min-width: 0; }
+  .fp, code { font-size: 6.5pt; }
   .uncontrolled { font-weight: 700; text-transform: uppercase; letter-spacing: .05em; border: 1px solid #333;
                   padding: 2px 6px; display: inline-block; margin: 0 0 6px; }
   th, td { padding: 2px 4px; }
@@ -951,8 +960,8 @@ def _html_row(row: Row) -> str:
     for (key, _), text in zip(COLUMNS, cells, strict=True):
         if key == "status":
             parts.append(f'<td data-sort="{STATUSES.index(row.status) if row.status in STATUSES else 9}">{_badge(row.status, text)}</td>')
-        elif key == "pending" and row.pending is not None:
-            parts.append(f"<td>{_badge(row.pending.status, text)}</td>")
+        elif key == "pending":
+            parts.append(f'<td class="pending">{_badge(row.pending.status, text) if row.pending else ""}</td>')
         elif key == "approvers":
             parts.append('<td class="approvers">' + "".join(f"<span>{esc(a.label)}</span>" for a in row.approvers) + "</td>")
         elif key == "fingerprint" and row.fingerprint:
@@ -960,7 +969,9 @@ def _html_row(row: Row) -> str:
         elif key in ("id", "effective", "review_due", "revision"):
             parts.append(f'<td class="nowrap">{esc(text)}</td>')
         elif key == "path":
-            parts.append("<td><code>" + "/<wbr>".join(esc(part) for part in text.split("/")) + "</code></td>")
+            parts.append('<td class="path"><code>' + "/<wbr>".join(esc(part) for part in text.split("/")) + "</code></td>")
+        elif key in ("title", "clauses"):
+            parts.append(f'<td class="{key}">{esc(text)}</td>')
         else:
             parts.append(f"<td>{esc(text)}</td>")
     status = esc(row.status)
@@ -1145,7 +1156,7 @@ def _xlsx(register: Register) -> bytes:
         lines = 1
         for index, key in enumerate(keys):
             cell = sheet.cell(row=number, column=index + 1)
-            cell.alignment = Alignment(vertical="top", wrap_text=key in _XLSX_WRAP)
+            cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=key in _XLSX_WRAP)
             if key in _XLSX_DATES and cell.value is not None:
                 cell.number_format = "yyyy-mm-dd"
             if key in _XLSX_WRAP:
