@@ -122,6 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--type", metavar="T", help="only these document types (comma-separated)")
     p.add_argument("--stamp", action="store_true", help="record the generation time (the output is no longer reproducible)")
     p.add_argument("--check", metavar="FILE", help="exit 1 when the rows of FILE differ from the register's")
+    p.add_argument("--root", metavar="PATH", default=argparse.SUPPRESS,
+                   help="as docctl --root; here so that a hook's args can name a docctl root below the git top level")
 
     p = sub.add_parser("watch", help="watch the working copy and report findings as files change")
     p.add_argument("--jsonl", metavar="FILE", help="append one JSON object per event to FILE ('-': stdout)")

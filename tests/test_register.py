@@ -400,3 +400,10 @@ def test_cli_check_exits_1_with_one_line_when_the_file_is_out_of_date(office: Of
     )
     code, _, err = run_cli("register", "--check", "REGISTER.md", "--as-of", "2026-01-09", "--type", "SOP", cwd=office.repo.path)
     assert code == 0, err
+
+
+def test_cli_check_takes_root_after_the_command_as_the_hook_passes_it(office: Office, run_cli: Run, tmp_path: Path) -> None:
+    released(office)
+    target = office.repo.path / "REGISTER.md"
+    assert run_cli("register", "-o", str(target), cwd=office.repo.path)[0] == 0
+    assert run_cli("register", "--check", str(target), "--root", str(office.repo.path), cwd=tmp_path) == (0, "", "")

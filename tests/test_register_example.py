@@ -431,3 +431,13 @@ def test_html_honours_the_filter_in_the_url_with_dump_dom(written: tuple[Registe
     assert shown == ["WI-001", "WI-002", "WI-003"]
     assert len(hidden) == len(IDS) - 3
     assert '<span id="count" aria-live="polite">3 of 21 documents</span>' in result.stdout
+
+
+def test_the_python_example_of_docs_register_md_runs(example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    page = (ROOT / "docs" / "register.md").read_text(encoding="utf-8")
+    code, printed = re.search(r"```python\n(.*?)```\n\n```text\n(.*?)```", page, re.S).groups()  # type: ignore[union-attr]
+    monkeypatch.chdir(tmp_path)
+    exec(compile(code.replace('"build/acme-qms"', repr(str(example))), "docs/register.md", "exec"), {})
+    assert capsys.readouterr().out == printed
+    assert (tmp_path / "REGISTER.md").read_bytes() == docctl.open(example).register().render("md")
