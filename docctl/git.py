@@ -238,6 +238,7 @@ def iter_blobs(git: Git, blob_ids: Sequence[str]) -> Iterator[tuple[str, bytes]]
     only one blob is held at a time. Ask in history order: git's delta cache then stays warm
     (sorted ids are many times slower on a packed repository).
     """
+    import queue
     import threading
 
     unique = list(dict.fromkeys(blob_ids))
@@ -261,23 +262,45 @@ def iter_blobs(git: Git, blob_ids: Sequence[str]) -> Iterator[tuple[str, bytes]]
         except (BrokenPipeError, ValueError):
             pass
 
+    # bounded, so that a slow consumer holds at most a few hundred blobs in memory
+    results: queue.Queue[tuple[str, bytes] | None | BaseException] = queue.Queue(maxsize=512)
+
+    def drain() -> None:
+        """Read answers ahead of the consumer, so git and the parsing overlap."""
+        try:
+            for blob in unique:
+                header = stdout.readline().split()
+                if len(header) < 3:
+                    if header[1:2] == [b"missing"]:
+                        continue
+                    raise GitError(f"git cat-file --batch answered {b' '.join(header).decode(errors='replace')!r} for {blob}")
+                size = int(header[2])
+                data = stdout.read(size)
+                stdout.read(1)
+                results.put((blob, data))
+            results.put(None)
+        except BaseException as error:  # handed to the consumer
+            results.put(error)
+
     writer = threading.Thread(target=feed, daemon=True)
+    reader = threading.Thread(target=drain, daemon=True)
     writer.start()
+    reader.start()
     try:
-        for blob in unique:
-            header = stdout.readline().split()
-            if len(header) < 3:
-                if header[1:2] == [b"missing"]:
-                    continue
-                raise GitError(f"git cat-file --batch answered {b' '.join(header).decode(errors='replace')!r} for {blob}")
-            size = int(header[2])
-            data = stdout.read(size)
-            stdout.read(1)
-            yield blob, data
+        while (item := results.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
     finally:
-        stdout.close()
-        process.kill() if process.poll() is None else None
+        if process.poll() is None:
+            process.kill()
         process.wait()
+        while reader.is_alive():  # unblock a reader waiting on a full queue
+            try:
+                results.get(timeout=0.05)
+            except queue.Empty:
+                pass
+        stdout.close()
         writer.join(timeout=5)
 
 

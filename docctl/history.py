@@ -450,9 +450,14 @@ class Walker:
         self.git = git
         self.config = config
         self.state = state
+        self._controlled: dict[str, bool] = {}
 
     def is_document(self, path: str) -> bool:
-        return file_format(path) is not None and paths.is_controlled(path, self.config.controlled, self.config.exclude)
+        known = self._controlled.get(path)
+        if known is None:
+            known = file_format(path) is not None and paths.is_controlled(path, self.config.controlled, self.config.exclude)
+            self._controlled[path] = known
+        return known
 
     def is_sidecar(self, path: str) -> bool:
         return path.endswith(".docx" + SIDECAR_SUFFIX) and self.is_document(path[: -len(SIDECAR_SUFFIX)])
