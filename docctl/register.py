@@ -21,7 +21,7 @@ import html
 import io
 import json
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -183,7 +183,7 @@ class Register:
     def __len__(self) -> int:
         return len(self.rows)
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[Row]:
         return iter(self.rows)
 
     # describing ---------------------------------------------------------------------------------
@@ -292,7 +292,8 @@ class _Draft:
     effective: Revision | None
     latest: Revision
     clauses: tuple[str, ...] | None = None
-    supersedes: str | None = None  # what the newest released revision supersedes
+    supersedes: str | None = None  # what the effective revision supersedes
+    supersedes_later: str | None = None  # what a release still scheduled will supersede
 
 
 def build(
@@ -445,10 +446,11 @@ def _draft(document: Document, events: list[Event], today: dt.date) -> _Draft | 
     if not revisions:
         return None
     in_force = [r for r in revisions if _in_force(r, today)]
-    released = [r for r in revisions if r.released is not None]
     draft = _Draft(document, events, revisions, in_force[-1] if in_force else None, revisions[-1])
-    if released:
-        draft.supersedes = _last_snapshot(released[-1]).supersedes
+    if draft.effective is not None:
+        draft.supersedes = _last_snapshot(draft.effective).supersedes
+    if draft.latest.released is not None and draft.latest is not draft.effective:
+        draft.supersedes_later = _last_snapshot(draft.latest).supersedes
     return draft
 
 
@@ -490,19 +492,28 @@ def _read_effective_content(source: _Source, drafts: Sequence[_Draft]) -> None:
 
 
 def _rows(drafts: Sequence[_Draft], source: _Source) -> list[Row]:
-    successors: dict[str, list[str]] = {}
+    now: dict[str, set[str]] = {}
+    later: dict[str, set[str]] = {}
     for draft in drafts:
         if draft.supersedes and draft.document.id:
-            successors.setdefault(draft.supersedes, []).append(draft.document.id)
+            now.setdefault(draft.supersedes, set()).add(draft.document.id)
+        if draft.supersedes_later and draft.document.id:
+            later.setdefault(draft.supersedes_later, set()).add(draft.document.id)
     config = source.repo.config
-    rows = [_row(d, config, tuple(sorted(set(successors.get(d.document.id or "", []))))) for d in drafts]
+    rows = [
+        _row(d, config, tuple(sorted(now.get(d.document.id or "", ()))), bool(later.get(d.document.id or "")))
+        for d in drafts
+    ]
     return sorted(rows, key=lambda r: (r.id, r.path))
 
 
-def _row(draft: _Draft, config: Config, superseded_by: tuple[str, ...]) -> Row:
+def _row(draft: _Draft, config: Config, superseded_by: tuple[str, ...], successor_scheduled: bool) -> Row:
     document, effective, latest = draft.document, draft.effective, draft.latest
     assert document.id is not None
-    if latest.status in FINAL:
+    if latest.status == "superseded" and effective is not None and not superseded_by and successor_scheduled:
+        # marked superseded by a release of its successor that takes effect later: in force until then
+        status, pending = "effective", None
+    elif latest.status in FINAL:
         status, pending = latest.status, None
     elif effective is not None:
         status, pending = "effective", (_pending(latest) if latest is not effective else None)

@@ -407,3 +407,19 @@ def test_cli_check_takes_root_after_the_command_as_the_hook_passes_it(office: Of
     target = office.repo.path / "REGISTER.md"
     assert run_cli("register", "-o", str(target), cwd=office.repo.path)[0] == 0
     assert run_cli("register", "--check", str(target), "--root", str(office.repo.path), cwd=tmp_path) == (0, "", "")
+
+
+def test_a_document_superseded_by_a_scheduled_release_stays_effective_until_that_day(office: Office) -> None:
+    released(office, "SOP-001")
+    released(office, "SOP-002", extra={"supersedes": "SOP-001", "title": "Document and Record Control"}, effective="2026-03-02")
+    assert office.qms.document("SOP-001").status is docctl.Status.SUPERSEDED  # the file says so at once
+    register = office.qms.register()
+    assert [(r.id, r.revision, r.status, r.superseded_by, r.pending) for r in register.rows] == [
+        ("SOP-001", "A", "effective", (), None),
+        ("SOP-002", None, "approved", (), Pending(revision="A", status="scheduled", effective=dt.date(2026, 3, 2))),
+    ]
+    after = office.qms.register(as_of="2026-03-02")
+    assert [(r.id, r.revision, r.status, r.superseded_by) for r in after.rows] == [
+        ("SOP-001", "A", "superseded", ("SOP-002",)),
+        ("SOP-002", "A", "effective", ()),
+    ]
