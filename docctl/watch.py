@@ -172,7 +172,6 @@ class Watcher:
         self._pending: dict[_Change, None] = {}  # insertion-ordered set
         self._first = self._last = 0.0
         self._reconcile_requested = False
-        self._busy = False
         self._stopping = False
         self._stopped = threading.Event()
         self._error: BaseException | None = None
@@ -266,21 +265,6 @@ class Watcher:
             self._reconcile_requested = True
             self._cond.notify_all()
 
-    def wait_idle(self, timeout: float) -> bool:
-        """Wait until no path is queued and no pass is running; False if ``timeout`` passed first.
-
-        Events the kernel has not yet delivered to watchdog are not counted: use it after the
-        finding you expect has been reported, to let the watcher settle.
-        """
-        deadline = time.monotonic() + timeout
-        with self._cond:
-            while self._pending or self._busy or self._reconcile_requested:
-                left = deadline - time.monotonic()
-                if left <= 0 or self._stopped.is_set():
-                    return False
-                self._cond.wait(left)
-        return True
-
     # the observer -----------------------------------------------------------------------------
     def _new_observer(self) -> BaseObserver:
         observer: BaseObserver
@@ -326,7 +310,6 @@ class Watcher:
         finally:
             with self._cond:
                 self._stopping = True
-                self._busy = False
                 self._cond.notify_all()
             self._stopped.set()
 
@@ -339,14 +322,9 @@ class Watcher:
                 return
             if not batch and not full:
                 continue
-            try:
-                if full:
-                    next_reconcile = time.monotonic() + self.reconcile_every
-                self._process(batch, full=full)
-            finally:
-                with self._cond:
-                    self._busy = False
-                    self._cond.notify_all()
+            if full:
+                next_reconcile = time.monotonic() + self.reconcile_every
+            self._process(batch, full=full)
 
     def _next_batch(self, next_reconcile: float, wake: float) -> tuple[list[_Change] | None, bool]:
         """Wait for work: a debounced batch of paths, a reconcile pass, or the stop (None).
@@ -375,7 +353,6 @@ class Watcher:
             self._pending.clear()
             full = self._reconcile_requested
             self._reconcile_requested = False
-            self._busy = True
             return batch, full
 
     def _debounce_left(self, now: float) -> float:
@@ -396,8 +373,8 @@ class Watcher:
         if (CONFIG_NAME in affected) and self._reload_config():
             full = True
         affected.discard(CONFIG_NAME)
-        if full:
-            affected |= set(self.repo.controlled_paths())
+        if full:  # everything on disk, and everything held (a deletion may have been missed)
+            affected |= set(self.repo.controlled_paths()) | set(self._loaded)
         if not affected and not full:
             return
         self._update(affected, self.repo.context(), self.repo.now(), report=True)
@@ -558,10 +535,14 @@ class Watcher:
             before, self._held[kind] = self._held[kind], current
         if not report or self.on_event is None:
             return
-        for finding_ in sorted(before - current, key=Finding.sort_key):
-            self.on_event(WatchEvent(event="cleared", finding=finding_, time=now))
-        for finding_ in sorted(current - before, key=Finding.sort_key):
-            self.on_event(WatchEvent(event="raised", finding=finding_, time=now))
+        cleared = sorted(before - current, key=Finding.sort_key)
+        raised = sorted(current - before, key=Finding.sort_key)
+        events: list[tuple[EventKind, Finding]] = [("cleared", f) for f in cleared]
+        events += [("raised", f) for f in raised]
+        for kind_of_event, item in events:
+            if self._stopping:  # stop() was called, maybe by on_event itself
+                return
+            self.on_event(WatchEvent(event=kind_of_event, finding=item, time=now))
 
     # stopping ---------------------------------------------------------------------------------
     def _shutdown_observer(self, *, keep_logging: bool = False) -> None:

@@ -160,12 +160,29 @@ def effective_form(repo: GitRepo, rel: str = "forms/FRM-001.docx") -> None:
     repo.commit("FRM-001: released", who="jane")
 
 
+@pytest.fixture(scope="module")
+def qms_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Built once (ten commits take a while), copied for each test."""
+    home = tmp_path_factory.mktemp("template-home")
+    (home / ".gitconfig").write_text("[init]\n\tdefaultBranch = main\n")
+    with pytest.MonkeyPatch.context() as env:  # the isolation of conftest, which is per test
+        env.setenv("HOME", str(home))
+        env.setenv("GIT_CONFIG_GLOBAL", str(home / ".gitconfig"))
+        env.setenv("GIT_CONFIG_NOSYSTEM", "1")
+        env.setenv("DOCCTL_NOW", "2026-06-01T12:00:00+00:00")
+        repo = GitRepo(tmp_path_factory.mktemp("template") / "qms")
+        effective_sop(repo, "sops/SOP-001.md")
+        effective_form(repo)
+        assert [f for f in docctl.open(repo.path).check().findings if f.path] == []
+    return repo.path
+
+
 @pytest.fixture
-def qms(repo: GitRepo) -> GitRepo:
+def qms(qms_template: Path, tmp_path: Path) -> GitRepo:
     """A repository with an effective SOP and an effective .docx form, committed, without findings."""
-    effective_sop(repo, "sops/SOP-001.md")
-    effective_form(repo)
-    assert [f for f in docctl.open(repo.path).check().findings if f.path] == []
+    shutil.copytree(qms_template, tmp_path / "qms", symlinks=True)
+    repo = GitRepo(tmp_path / "qms")
+    repo.clock = 20  # later commits come after the template's
     return repo
 
 
@@ -424,6 +441,19 @@ def test_periodic_reconcile_catches_a_lost_event(qms: GitRepo, start: Callable[.
     start(qms, reconcile_every=0.3)
     qms.write("forms/lost.md", "# lost\n")
     recorder.wait_event("raised", "DC101", "forms/lost.md")
+    (qms.path / "forms/lost.md").unlink()
+    recorder.wait_event("cleared", "DC101", "forms/lost.md")
+
+
+def test_a_changed_configuration_is_read_again(qms: GitRepo, start: Callable[..., Watcher], recorder: Recorder) -> None:
+    qms.write("forms/notes.md", "# notes\n")
+    start(qms)
+    config = qms.path / "docctl.toml"
+    config.write_text(config.read_text().replace("[docctl]\n", '[docctl]\nexclude = ["forms/notes.md"]\n', 1))
+    recorder.wait_event("cleared", "DC101", "forms/notes.md")
+    config.write_text("[docctl\n")  # invalid: the watcher keeps the configuration it has
+    recorder.barrier(qms)
+    assert recorder.seen() == [("cleared", "DC101", "forms/notes.md")]
 
 
 def test_a_dead_observer_is_restarted_and_nothing_is_lost(qms: GitRepo, start: Callable[..., Watcher], recorder: Recorder) -> None:
