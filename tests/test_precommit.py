@@ -492,3 +492,38 @@ def test_version_loads_only_the_argument_parser() -> None:
     )
     result = run([sys.executable, "-c", script], PROJECT)
     assert result.stdout.splitlines() == [f"docctl {docctl.__version__}", "['docctl', 'docctl.cli']"]
+
+
+@needs_register
+def test_register_hook_below_the_git_top_level(tmp_path: Path, precommit_home: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    top = GitRepo(tmp_path / "top")
+    (top.path / "docctl.toml").unlink()
+    top.write("qms/docctl.toml", CONFIG.replace("[docctl]\n", '[docctl]\nexclude = ["README.md", "REGISTER.md"]\n'))
+    top.write(".pre-commit-config.yaml", (  # as docs/pre-commit.md shows it
+        "repos:\n  - repo: local\n    hooks:\n      - id: docctl-register\n        name: docctl register\n"
+        "        entry: docctl register --check\n        args: [qms/REGISTER.md, --root, qms]\n"
+        "        language: system\n        pass_filenames: false\n        always_run: true\n"
+    ))
+    top.write("qms/sops/SOP-001.md", sop("SOP-001"))
+    assert run([*DOCCTL, "register", "--root", "qms", "-o", "qms/REGISTER.md"], top.path).returncode == 0
+    qms = install(top, precommit_home, monkeypatch)
+    top.write("qms/sops/SOP-002.md", sop("SOP-002"))
+    result = qms.commit("SOP-002: draft", "qms/sops/SOP-002.md")
+    assert result.returncode == 1 and "SOP-002 is missing" in result.stdout, result.stdout
+    assert qms.docctl("register", "--root", "qms", "-o", "qms/REGISTER.md").returncode == 0
+    assert qms.commit("SOP-002: draft", "qms/REGISTER.md").returncode == 0
+
+
+def test_configurations_in_the_docs_are_valid(tmp_path: Path) -> None:
+    """Every YAML block of docs/pre-commit.md parses; the complete pre-commit configurations validate."""
+    page = (PROJECT / "docs" / "pre-commit.md").read_text(encoding="utf-8")
+    configs = 0
+    for block in re.findall(r"^```yaml\n(.*?)^```$", page, re.MULTILINE | re.DOTALL):
+        assert yaml.safe_load(block) is not None
+        if block.startswith("repos:"):
+            configs += 1
+            path = tmp_path / f"config-{configs}.yaml"
+            path.write_text(block)
+            result = run([*PRE_COMMIT, "validate-config", str(path)], tmp_path)
+            assert result.returncode == 0, result.stdout + block
+    assert configs == 2
