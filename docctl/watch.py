@@ -458,7 +458,8 @@ class Watcher:
             self._by_path[path] = frozenset(self.repo._apply_policy(found))
         documents = [item.document for item in self._loaded.values() if item.document is not None]
         self._track_deletions(vanished, documents)
-        held = frozenset().union(*self._by_path.values(), self._deleted.values())
+        deleted = self.repo._apply_policy(self._deleted.values())
+        held = frozenset().union(*self._by_path.values(), deleted)
         self._report("documents", held, now, report=report)
         collection = frozenset(self.repo._apply_policy(check_collection(documents, ctx)))
         self._report("collection", collection, now, report=report)
@@ -492,8 +493,8 @@ class Watcher:
                 continue
             self._deleted[path] = finding(
                 "DC306",
-                f"the file of effective document {document.id} (revision {document.revision}) "
-                f"was deleted; withdraw it with 'docctl obsolete {document.id}' instead",
+                f"{document.id} (effective revision {document.revision}) was deleted in the "
+                "working copy; restore it and make it obsolete instead",  # as check words it
                 path=path,
                 document=document.id,
             )

@@ -347,12 +347,25 @@ def test_deleting_an_effective_document_is_dc306_and_restoring_it_clears(qms: Gi
     event = next(e for e in recorder.events if e.finding.code == "DC306")
     assert (event.finding.document, event.finding.severity.value, event.finding.message) == (
         "SOP-001", "major",
-        "the file of effective document SOP-001 (revision A) was deleted; withdraw it with 'docctl obsolete SOP-001' instead",
+        "SOP-001 (effective revision A) was deleted in the working copy; restore it and make it obsolete instead",
     )
+    assert event.finding in docctl.open(qms.path).check().findings  # the same finding as check's
     qms.git("checkout", "--", SOP)
     recorder.wait_event("cleared", "DC306", SOP)
     recorder.barrier(qms)
     assert recorder.seen() == [("raised", "DC306", SOP), ("cleared", "DC306", SOP)]
+
+
+def test_severities_and_ignores_of_the_configuration_apply(qms: GitRepo, start: Callable[..., Watcher], recorder: Recorder) -> None:
+    config = qms.path / "docctl.toml"
+    config.write_text(config.read_text() + '\n[severity]\nDC306 = "minor"\n\n[ignore]\n"drafts/**" = ["DC101"]\n')
+    start(qms)
+    qms.write("drafts/idea.md", "# an idea, not yet a document\n")
+    (qms.path / SOP).unlink()
+    recorder.wait_event("raised", "DC306", SOP)
+    recorder.barrier(qms)
+    assert recorder.seen() == [("raised", "DC306", SOP)]
+    assert next(e for e in recorder.events if e.finding.code == "DC306").finding.severity.value == "minor"
 
 
 def test_moving_a_document_or_a_folder_is_not_a_deletion(qms: GitRepo, start: Callable[..., Watcher], recorder: Recorder) -> None:
