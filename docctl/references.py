@@ -25,7 +25,7 @@ import io
 import posixpath
 import re
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import unquote
 
@@ -131,7 +131,12 @@ def extract(document: Document, config: Config, catalogues: Catalogues | None = 
     """
     catalogues = catalogues or load_catalogues(config)
     cached = _CACHE.get(id(document))
-    if cached is not None and cached[0] is document and cached[1] is config and cached[2] is catalogues:
+    if (
+        cached is not None
+        and cached[0] is document
+        and cached[1] is config
+        and cached[2] is catalogues
+    ):
         return cached[3]
     extracted = _Extractor(document, config, catalogues).run()
     if len(_CACHE) >= _CACHE_LIMIT:
@@ -140,12 +145,48 @@ def extract(document: Document, config: Config, catalogues: Catalogues | None = 
     return extracted
 
 
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    """Every id and link target a document *might* refer to: a superset of what :func:`extract`
+    finds, read from the raw text without masking code or URLs (masking only removes references).
+    Rules use it to skip the full extraction of documents whose references are all in order."""
+
+    ids: frozenset[str]
+    paths: frozenset[str]
+
+
+_CANDIDATES: dict[int, tuple[Document, Config, Candidates]] = {}
+
+
+def candidates(document: Document, config: Config) -> Candidates:
+    cached = _CANDIDATES.get(id(document))
+    if cached is not None and cached[0] is document and cached[1] is config:
+        return cached[2]
+    ids = set(document.references)
+    pattern = _mention_regex(_id_patterns(config))
+    if pattern is not None:
+        ids.update(pattern.findall(document.body))
+    paths: set[str] = set()
+    if document.format == "md":
+        extractor = _Extractor(document, config, None)
+        for match in _links(document.body):
+            target = extractor.link_target(match.group("dest"))
+            if target is not None:
+                paths.add(target)
+    ids.discard(document.id or "")
+    found = Candidates(frozenset(ids), frozenset(paths))
+    if len(_CANDIDATES) >= _CACHE_LIMIT:
+        _CANDIDATES.clear()
+    _CANDIDATES[id(document)] = (document, config, found)
+    return found
+
+
 def _id_patterns(config: Config) -> tuple[str, ...]:
     return tuple(t.id_pattern for t in config.types.values())
 
 
 class _Extractor:
-    def __init__(self, document: Document, config: Config, catalogues: Catalogues) -> None:
+    def __init__(self, document: Document, config: Config, catalogues: Catalogues | None) -> None:
         self.doc = document
         self.config = config
         self.catalogues = catalogues
@@ -153,16 +194,17 @@ class _Extractor:
         self.clauses: list[ClauseReference] = []
 
     def run(self) -> Extracted:
-        self.metadata()
+        assert self.catalogues is not None, "extraction needs the catalogues"
+        self.metadata(self.catalogues)
         body = _Body.of(self.doc)
         if self.doc.format == "md":
             self.links(body)
         self.mentions(body)
-        self.clause_mentions(body)
+        self.clause_mentions(body, self.catalogues)
         return Extracted(tuple(self.refs), tuple(self.clauses))
 
     # metadata ------------------------------------------------------------------------------
-    def metadata(self) -> None:
+    def metadata(self, catalogues: Catalogues) -> None:
         doc = self.doc
         where = doc.metadata_path
         for index, value in enumerate(doc.references):
@@ -191,7 +233,7 @@ class _Extractor:
         for index, value in enumerate(doc.clauses):
             field = f"clauses[{index}]"
             self.clauses.append(
-                parse_clause(value, self.catalogues, path=where, line=doc.line_of(field))
+                parse_clause(value, catalogues, path=where, line=doc.line_of(field))
             )
 
     # body ------------------------------------------------------------------------------------
@@ -256,10 +298,10 @@ class _Extractor:
                 )
             )
 
-    def clause_mentions(self, body: _Body) -> None:
-        scanner = _clause_scanner(self.catalogues)
+    def clause_mentions(self, body: _Body, catalogues: Catalogues) -> None:
+        scanner = _clause_scanner(catalogues)
         for standard, number, start, text, implied in scanner.scan(body.masked):
-            catalogue = self.catalogues.get(standard)
+            catalogue = catalogues.get(standard)
             problem = None
             if catalogue is not None and number not in catalogue:
                 problem = f"clause {number} is not in the {catalogue.id} catalogue"
@@ -417,7 +459,9 @@ class _Body:
             self.unlinked = code_free
             self.link_matches = list(_links(code_free))
             # Destinations are file names or URLs, not mentions; a definition's label is a key.
-            spans = (m.span("dest") if m.re is _INLINE_LINK else m.span() for m in self.link_matches)
+            spans = (
+                m.span("dest") if m.re is _INLINE_LINK else m.span() for m in self.link_matches
+            )
             unlinked = _blank_spans(code_free, spans)
             self.masked = _blank_spans(unlinked, _urls(unlinked))
             lower = self.masked.lower()
@@ -496,8 +540,7 @@ def _is_history(heading: str) -> bool:
 def _history_ranges(text: str) -> list[tuple[int, int]]:
     """Spans of sections under a revision-history heading (mentions there are historical)."""
     headings = [
-        (m.start(), len(m.group(1)), _is_history(m.group(2)))
-        for m in _HEADING.finditer(text)
+        (m.start(), len(m.group(1)), _is_history(m.group(2))) for m in _HEADING.finditer(text)
     ]
     ranges = []
     for index, (start, level, history) in enumerate(headings):
@@ -726,6 +769,14 @@ class ReferenceIndex:
 
     def extracted(self, document: Document) -> Extracted:
         return extract(document, self.config, self.catalogues)
+
+    def may_refer_to(self, document: Document, wanted: Callable[[Document | None], bool]) -> bool:
+        """Whether any reference ``document`` might have resolves to a target ``wanted`` accepts
+        (None: no such document). Cheap: reads :func:`candidates`, not the full extraction."""
+        found = candidates(document, self.config)
+        return any(wanted(self.by_id.get(i)) for i in found.ids) or any(
+            wanted(self.by_path.get(p)) for p in found.paths
+        )
 
     def resolve(self, reference: Reference) -> Document | None:
         if reference.kind == LINK:
@@ -1234,7 +1285,11 @@ def matrix(documents: Sequence[Document], config: Config, standard: str | None =
             MandatoryCoverage(
                 item=item,
                 covered_by=tuple((doc, clause.number) for doc in claims.get(clause.number, ()))
-                + tuple((doc, parent) for doc, parent in inherited if doc not in claims.get(clause.number, ())),
+                + tuple(
+                    (doc, parent)
+                    for doc, parent in inherited
+                    if doc not in claims.get(clause.number, ())
+                ),
             )
             for item in catalogue.mandatory
             if item.clause == clause.number
@@ -1285,8 +1340,9 @@ def mandatory_gaps(
         for document in docs:
             if document.status is not Status.EFFECTIVE:
                 continue
-            for ref in extract(document, config, catalogues).clauses:
-                if ref.where == METADATA and ref.standard == catalogue.id and ref.problem is None:
+            for value in document.clauses:  # claims only: no need to read the body
+                ref = parse_clause(value, catalogues)
+                if ref.standard == catalogue.id and ref.problem is None:
                     claimed.add(ref.number)
         if not claimed:
             continue

@@ -413,7 +413,10 @@ class Repository:
         return [item for doc_id in sorted(results) for item in results[doc_id]]
 
     def store_key(self) -> str:
-        return hashlib.sha256(repr((__version__, self.config)).encode()).hexdigest()[:16]
+        from docctl.standards import catalogue_stamps
+
+        catalogues = catalogue_stamps(self.config)  # DC401 findings depend on the catalogue files too
+        return hashlib.sha256(repr((__version__, self.config, catalogues)).encode()).hexdigest()[:16]
 
     def _signature_findings(self, git: Git, attestations: list[tuple[Document, dict[ApprovalKey, Commit]]]) -> list[Finding]:
         """DC206, verifying each approval commit against allowed_signers as it stood *before* it.

@@ -165,3 +165,14 @@ def test_catalogue_edits_are_picked_up(repo: GitRepo) -> None:
     assert "2" not in load_catalogues(config).default
     with_catalogue(repo, 'catalogue: x:1\ntitle: X\nclauses:\n  "1": A\n  "2": B\n', standards='["x:1"]')
     assert "2" in load_catalogues(config).default
+
+
+def test_editing_a_catalogue_refreshes_cached_clause_findings(repo: GitRepo) -> None:
+    """Per-document findings are cached across runs; DC401 depends on the catalogue files too."""
+    with_catalogue(repo, 'catalogue: x:1\ntitle: X\nclauses:\n  "1": A\n', standards='["x:1"]')
+    repo.write("sops/SOP-001.md", sop(clauses=["1", "2"]))
+    repo.commit("catalogue and SOP")
+    assert [f.code for f in docctl.open(repo.path).check().findings] == ["DC401"]
+    assert [f.code for f in docctl.open(repo.path).check().findings] == ["DC401"]  # from the cache
+    with_catalogue(repo, 'catalogue: x:1\ntitle: X\nclauses:\n  "1": A\n  "2": B\n', standards='["x:1"]')
+    assert [f.code for f in docctl.open(repo.path).check().findings] == []

@@ -43,11 +43,19 @@ def unknown_clause(document: Document, ctx: RuleContext) -> Iterator[Finding]:
 
 
 def _referring(
-    documents: Sequence[Document], ctx: RuleContext
+    documents: Sequence[Document],
+    ctx: RuleContext,
+    wanted: Callable[[Document | None], bool],
+    statuses: frozenset[Status] | None = None,
 ) -> Iterator[tuple[ReferenceIndex, Document, list[tuple[Reference, Document | None]]]]:
+    """Documents (in ``statuses``) that may refer to a target ``wanted`` accepts, with their
+    resolved references. The others are skipped without reading their text in full."""
     index = ReferenceIndex.of(documents, ctx.config)
     for document in index.documents:
-        yield index, document, index.outgoing(document)
+        if statuses is not None and document.status not in statuses:
+            continue
+        if index.may_refer_to(document, wanted):
+            yield index, document, index.outgoing(document)
 
 
 def broken_references(documents: Sequence[Document], ctx: RuleContext) -> Iterator[Finding]:
@@ -55,7 +63,7 @@ def broken_references(documents: Sequence[Document], ctx: RuleContext) -> Iterat
 
     Repeated mentions of the same missing id are one finding, on the first line.
     """
-    for _, document, outgoing in _referring(documents, ctx):
+    for _, document, outgoing in _referring(documents, ctx, lambda target: target is None):
         mentioned: dict[str, list[Reference]] = {}
         for ref, target in outgoing:
             if target is not None or ref.kind == SUPERSEDES:
@@ -93,9 +101,8 @@ def _counted(ref: Reference, document: Document) -> bool:
 
 def obsolete_references(documents: Sequence[Document], ctx: RuleContext) -> Iterator[Finding]:
     """DC403: an approved or effective document refers to a superseded or obsolete one."""
-    for index, document, outgoing in _referring(documents, ctx):
-        if document.status not in RELEASED_STATES:
-            continue
+    retired = _status_in(RETIRED_STATES)
+    for index, document, outgoing in _referring(documents, ctx, retired, RELEASED_STATES):
         seen: set[tuple[str, int | None]] = set()
         for ref, target in outgoing:
             if target is None or target.status not in RETIRED_STATES or not _counted(ref, document):
@@ -116,6 +123,10 @@ def obsolete_references(documents: Sequence[Document], ctx: RuleContext) -> Iter
             )
 
 
+def _status_in(statuses: frozenset[Status]) -> Callable[[Document | None], bool]:
+    return lambda target: target is not None and target.status in statuses
+
+
 def was_released(document: Document, scheme: str) -> bool:
     """Whether a document has ever been effective, as far as the working copy shows.
 
@@ -132,9 +143,17 @@ def was_released(document: Document, scheme: str) -> bool:
 def unreleased_references(documents: Sequence[Document], ctx: RuleContext) -> Iterator[Finding]:
     """DC404: an effective document refers to one that has never been released."""
     scheme = ctx.config.revision_scheme
-    for _, document, outgoing in _referring(documents, ctx):
-        if document.status is not Status.EFFECTIVE:
-            continue
+
+    def unreleased(target: Document | None) -> bool:
+        return (
+            target is not None
+            and target.status in PENDING_STATES
+            and not was_released(target, scheme)
+        )
+
+    for _, document, outgoing in _referring(
+        documents, ctx, unreleased, frozenset({Status.EFFECTIVE})
+    ):
         seen: set[tuple[str, int | None]] = set()
         for ref, target in outgoing:
             if target is None or target.status not in PENDING_STATES or not _counted(ref, document):
@@ -240,9 +259,9 @@ def suspect_references(
 
     Not registered yet: the history layer wires it with its lookup of effective revisions.
     """
-    for _, document, outgoing in _referring(documents, ctx):
-        if document.status not in RELEASED_STATES:
-            continue
+    for _, document, outgoing in _referring(
+        documents, ctx, lambda target: target is not None, RELEASED_STATES
+    ):
         approved_on = approval_date(document)
         seen: set[str] = set()
         for ref, target in outgoing:

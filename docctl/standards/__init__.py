@@ -233,7 +233,7 @@ def load_catalogues(config: Config) -> Catalogues:
 
     Cached by the files' size and modification time, so rules may call it for every document.
     """
-    key = _cache_key(config)
+    key = catalogue_stamps(config)
     cached = _LOADED.get(key)
     if cached is not None:
         return cached
@@ -263,7 +263,9 @@ def load_catalogues(config: Config) -> Catalogues:
     return result
 
 
-def _cache_key(config: Config) -> tuple[object, ...]:
+def catalogue_stamps(config: Config) -> tuple[object, ...]:
+    """What the catalogues of ``config`` depend on (never raises): caches of results that use
+    the catalogues (DC401 findings) include it in their key."""
     stamps: list[object] = [str(config.root), config.standards]
     for rel in config.catalogues:
         try:
