@@ -414,6 +414,7 @@ def test_html_filter_from_the_url_and_print_style(written: tuple[Register, Path]
     assert boxes and all(width > height for width, height in boxes)  # A4 landscape
 
 
+@pytest.mark.tools
 def test_html_honours_the_filter_in_the_url_with_dump_dom(written: tuple[Register, Path], tmp_path: Path) -> None:
     """The plain `chromium --dump-dom` route: the page applies #filter= before the DOM is dumped."""
     executable = shutil.which("chromium") or shutil.which("chromium-browser")
