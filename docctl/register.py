@@ -30,7 +30,7 @@ from docctl.errors import DocctlError, UsageError
 
 if TYPE_CHECKING:
     from docctl.config import Config
-    from docctl.history import Event, Revision
+    from docctl.history import Commit, Event, Revision, Snapshot
     from docctl.model import Document
     from docctl.repository import Repository
 
@@ -287,8 +287,6 @@ class _Draft:
     """A row being built: what the effective revision's content is still needed for."""
 
     document: Document
-    events: list[Event]
-    revisions: list[Revision]
     effective: Revision | None
     latest: Revision
     clauses: tuple[str, ...] | None = None
@@ -308,9 +306,9 @@ def build(
     statuses = _selection(status, "status", STATUSES)
     types = _selection(type, "type", None)
     source = _Source.now(repo) if as_of is None else _Source.past(repo, as_of)
-    drafts = [_draft(doc, source.events_of(doc), source.today) for doc in source.documents]
-    _read_effective_content(source, [d for d in drafts if d is not None])
-    rows = _rows([d for d in drafts if d is not None], source)
+    drafts = [d for d in (_draft(doc, source.events_of(doc), source.today) for doc in source.documents) if d]
+    _read_effective_content(source, drafts)
+    rows = _rows(drafts, source)
     if statuses:
         rows = [r for r in rows if r.status in statuses]
     if types:
@@ -418,7 +416,7 @@ def _commit_date(repo: Repository, commit: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(text) if text else None
 
 
-def _working_commit(repo: Repository) -> Any:
+def _working_commit(repo: Repository) -> Commit:
     from docctl.history import Commit
 
     now = repo.now()
@@ -446,7 +444,7 @@ def _draft(document: Document, events: list[Event], today: dt.date) -> _Draft | 
     if not revisions:
         return None
     in_force = [r for r in revisions if _in_force(r, today)]
-    draft = _Draft(document, events, revisions, in_force[-1] if in_force else None, revisions[-1])
+    draft = _Draft(document, in_force[-1] if in_force else None, revisions[-1])
     if draft.effective is not None:
         draft.supersedes = _last_snapshot(draft.effective).supersedes
     if draft.latest.released is not None and draft.latest is not draft.effective:
@@ -454,7 +452,8 @@ def _draft(document: Document, events: list[Event], today: dt.date) -> _Draft | 
     return draft
 
 
-def _last_snapshot(revision: Revision) -> Any:
+def _last_snapshot(revision: Revision) -> Snapshot:
+    """What the revision's file said last (a revision always has one version)."""
     return next(e.snapshot for e in reversed(revision.events) if e.snapshot is not None)
 
 
@@ -463,7 +462,7 @@ def _read_effective_content(source: _Source, drafts: Sequence[_Draft]) -> None:
     from docctl import git as gitmod
     from docctl.sources import SIDECAR_SUFFIX, file_format, load
 
-    wanted: dict[int, tuple[str, str]] = {}  # index -> (object name, path)
+    wanted: dict[int, tuple[str, str]] = {}  # index -> (commit, path)
     for index, draft in enumerate(drafts):
         effective = draft.effective
         if effective is None or effective is draft.latest:
