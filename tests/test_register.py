@@ -423,3 +423,26 @@ def test_a_document_superseded_by_a_scheduled_release_stays_effective_until_that
         ("SOP-001", "A", "superseded", ("SOP-002",)),
         ("SOP-002", "A", "effective", ()),
     ]
+
+
+def test_a_docx_document_behind_its_next_draft_is_read_with_its_sidecar_from_git(office: Office) -> None:
+    with office.acting("sam") as qms:
+        created = qms.new("FRM", "Training Record", format="docx", owner="jane.smith@acme.example")
+    sidecar = office.repo.path / (created.path + ".yml")
+    sidecar.write_text(sidecar.read_text().replace("clauses: []", "clauses: [7.2]"))
+    office.commit_as("sam", "FRM-001: clauses")
+    with office.acting("sam") as qms:
+        qms.submit("FRM-001")
+    with office.acting("jane") as qms:
+        qms.approve("FRM-001", role="Quality Manager")
+    with office.acting("jane") as qms:
+        qms.release("FRM-001")
+    with office.acting("sam") as qms:
+        qms.revise("FRM-001", change="Adds the trainer's signature")
+    sidecar.write_text(sidecar.read_text().replace("clauses: [7.2]", "clauses: [7.2, 7.3]"))
+    office.commit_as("sam", "FRM-001: draft of B")
+    [found] = office.qms.register().rows
+    assert (found.id, found.path, found.revision, found.clauses, found.pending) == (
+        "FRM-001", created.path, "A", ("7.2",), Pending(revision="B", status="draft"),
+    )
+    assert [(a.name, a.role) for a in found.approvers] == [("Jane Smith", "Quality Manager")]
