@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     with ExitStack() as stack:
         sinks: list[Callable[[WatchEvent], None]] = []
         if args.jsonl != "-":
-            sinks.append(lambda event: out(_text(repo, event)))
+            sinks.append(lambda event: _write_text(repo, event))
         if args.jsonl:
             stream = sys.stdout if args.jsonl == "-" else stack.enter_context(_append(args.jsonl))
             sinks.append(lambda event: _write_json(stream, event))
@@ -76,6 +76,11 @@ def _text(repo: Repository, event: WatchEvent) -> str:
         where = f"{where}:{item.line}"
     stamp = event.time.isoformat(timespec="seconds")
     return f"{stamp} {event.event:<7} {where}: {item.code} {item.message}"
+
+
+def _write_text(repo: Repository, event: WatchEvent) -> None:
+    out(_text(repo, event))
+    sys.stdout.flush()  # a service's journal gets each line as it happens, not a buffer later
 
 
 def _json_line(event: WatchEvent) -> str:
