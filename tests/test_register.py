@@ -446,3 +446,21 @@ def test_a_docx_document_behind_its_next_draft_is_read_with_its_sidecar_from_git
         "FRM-001", created.path, "A", ("7.2",), Pending(revision="B", status="draft"),
     )
     assert [(a.name, a.role) for a in found.approvers] == [("Jane Smith", "Quality Manager")]
+
+
+def test_a_docctl_root_below_the_git_top_level(repo: GitRepo) -> None:
+    (repo.path / "docctl.toml").rename(repo.path / "qms.toml")
+    repo.write("qms/docctl.toml", (repo.path / "qms.toml").read_text())
+    (repo.path / "qms.toml").unlink()
+    repo.write("qms/sops/SOP-001.md", sop("SOP-001", status="effective", effective="2026-01-02", clauses="[7.5.3]"))
+    repo.commit("SOP-001 effective")
+    repo.write("qms/sops/SOP-001.md", sop("SOP-001", revision="B", change="Wider scope", clauses="[7.5.2]"))
+    repo.commit("SOP-001 draft of B")
+    register = docctl.open(repo.path / "qms").register()
+    assert [(r.path, r.revision, r.clauses, r.pending) for r in register.rows] == [
+        ("sops/SOP-001.md", "A", ("7.5.3",), Pending(revision="B", status="draft")),
+    ]
+    first = row(docctl.open(repo.path / "qms").register(as_of="2026-01-01"), "SOP-001")  # effective from the 2nd
+    assert (first.revision, first.pending) == (None, Pending(revision="A", status="scheduled", effective=dt.date(2026, 1, 2)))
+    second = row(docctl.open(repo.path / "qms").register(as_of="2026-01-02"), "SOP-001")
+    assert (second.revision, second.clauses, second.pending) == ("A", ("7.5.3",), Pending(revision="B", status="draft"))
