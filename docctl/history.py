@@ -29,7 +29,7 @@ from docctl.config import Config
 from docctl.model import Document
 from docctl.sources import SIDECAR_SUFFIX, Loaded, file_format, load
 
-CACHE_VERSION = 4
+CACHE_VERSION = 6
 FINAL_STATES = frozenset({"superseded", "obsolete"})
 
 ApprovalKey = tuple[str, str, str, str, str, str]  # name, by, role, meaning, date, fingerprint
@@ -285,12 +285,20 @@ class HistoryState:
     files: dict[str, str] = field(default_factory=dict)  # controlled path or sidecar -> blob
     path_ids: dict[str, str] = field(default_factory=dict)  # document path -> id
     last: dict[str, Event] = field(default_factory=dict)  # id -> its latest event
+    releases: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # id -> (revision, effective date) per release
+    reviews: dict[str, str] = field(default_factory=dict)  # id -> date of its last recorded periodic review
     events: EventStore = field(default_factory=EventStore.fresh)
     snapshots: dict[str, Snapshot | None] = field(default_factory=dict)  # blob key -> snapshot (not stored)
 
     def append(self, doc_id: str, event: Event) -> None:
+        before = self.last.get(doc_id)
         self.events.append(doc_id, event)
         self.last[doc_id] = event
+        now = event.snapshot
+        if now is not None and now.status == "effective" and now.effective and now.revision:
+            was = before.snapshot if before is not None else None
+            if was is None or (was.status, was.revision, was.effective) != ("effective", now.revision, now.effective):
+                self.releases.setdefault(doc_id, []).append((now.revision, now.effective))
 
 
 class History:
@@ -311,6 +319,22 @@ class History:
     def last(self, doc_id: str) -> Event | None:
         """The latest event of a document, without reading its whole history."""
         return self.state.last.get(doc_id)
+
+    def last_review(self, doc_id: str) -> dt.date | None:
+        """The day of the document's last periodic review (``docctl review``), from the commit trailers."""
+        day = self.state.reviews.get(doc_id)
+        return dt.date.fromisoformat(day) if day else None
+
+    def newest_effective(self, doc_id: str, today: dt.date) -> tuple[str, dt.date] | None:
+        """The newest *new* revision in force on ``today`` (a first issue is not a new revision).
+
+        Read from the release list kept with the cache's meta file: no event shard is needed.
+        """
+        releases = [(rev, dt.date.fromisoformat(day)) for rev, day in self.state.releases.get(doc_id, ())]
+        in_force = [(rev, day) for rev, day in releases if day <= today]
+        if not in_force or in_force[-1][0] == releases[0][0]:
+            return None
+        return in_force[-1]
 
     def events(self, doc_id: str) -> tuple[Event, ...]:
         try:
@@ -404,6 +428,8 @@ def _read_meta(git: gitmod.Git, key: str) -> HistoryState | None:
         files=meta["files"],
         path_ids=meta["path_ids"],
         last=meta["last"],
+        releases=meta["releases"],
+        reviews=meta["reviews"],
         events=EventStore(folder, meta["generations"]),
     )
 
@@ -419,7 +445,8 @@ def _write_cache(git: gitmod.Git, state: HistoryState) -> None:
         generations = state.events.write(folder, generation)
         meta = {
             "version": CACHE_VERSION, "key": state.key, "tip": state.tip, "files": state.files,
-            "path_ids": state.path_ids, "last": state.last, "generations": generations,
+            "path_ids": state.path_ids, "last": state.last, "releases": state.releases, "reviews": state.reviews,
+            "generations": generations,
         }
         write_atomic(folder / _META, pickle.dumps(meta, protocol=pickle.HIGHEST_PROTOCOL))
     except (OSError, StaleCache):
@@ -531,6 +558,10 @@ class Walker:
                 state.path_ids.pop(path, None)
             if old_id and old_id != new_id:
                 gone[old_id] = path
+        if commit.trailer("Docctl-Action") == "review":
+            reviewed = commit.trailer("Docctl-Document")
+            if reviewed in touched_ids:
+                state.reviews[reviewed] = commit.date.date().isoformat()
         for doc_id, path in touched_ids.items():
             key = changed[path][1]
             snapshot = state.snapshots.get(key) if key else None

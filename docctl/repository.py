@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -337,6 +337,7 @@ class Repository:
             if _finding_file(f) in selected or (f.path is None and files is None)
         )
         findings.extend(f for f in self._history_findings(loaded, ctx) if _finding_file(f) in selected or f.code == "DC306" and files is None)
+        findings.extend(f for f in self._suspect_references(documents, ctx) if _finding_file(f) in selected)
         findings = self._apply_policy(findings)
         history = self.history_index()
         store.save(prune=self.current)
@@ -345,6 +346,17 @@ class Repository:
             checked=len(selected),
             root=str(self.root),
             commit=history.tip if history is not None else None,
+        )
+
+    def _suspect_references(self, documents: list[Document], ctx: RuleContext) -> Iterator[Finding]:
+        """DC407, with each referenced document's newest effective revision taken from history."""
+        from docctl.rules.references import suspect_references
+
+        history = self.history_index()
+        if history is None:
+            return iter(())
+        return suspect_references(
+            documents, ctx, lambda doc_id: history.newest_effective(doc_id, ctx.today), history.last_review
         )
 
     def _document_findings(self, item: Loaded, ctx: RuleContext, store: ParsedStore) -> tuple[Finding, ...]:

@@ -180,7 +180,20 @@ class Builder:
                 if doc_id == "SOP-008":  # still in progress: the register shows it as pending
                     continue
                 self.approve_and_release(doc_id, author)
-                self.advance(days=10)
+                self.advance(days=4)
+                self.review_referrers(doc_id)
+                self.advance(days=6)
+
+    def review_referrers(self, doc_id: str) -> None:
+        """Impact of a change (ISO 9001 7.5.3.2 c): once the new revision is in force, the
+        documents that refer to it are reviewed against it and kept (``docctl review``)."""
+        repo = self.repository
+        for entry in repo.xref(doc_id).incoming:
+            referrer = repo.document(entry.target)
+            if referrer.status is not docctl.Status.EFFECTIVE:
+                continue
+            with self.acting("jane.smith@acme.example"):
+                repo.review(entry.target, outcome="keep")
 
     @property
     def repository(self) -> docctl.Repository:

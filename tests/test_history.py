@@ -373,3 +373,36 @@ def test_a_shard_rewritten_by_another_process_forces_a_rebuild(office: Office) -
         generation, events = pickle.loads(shard.read_bytes())
         shard.write_bytes(pickle.dumps(("another-generation", events)))
     assert load_history(git, office.qms.config).revisions("SOP-001") == expected
+
+
+def test_dc407_suspect_reference_until_reviewed(office: Office) -> None:
+    office.released_sop("SOP-001", title="Records")
+    office.repo.write("sops/SOP-002.md", sop("SOP-002", title="Archiving", references=["SOP-001"],
+                                              body="\n# SOP-002 Archiving\n\nKeep records per SOP-001.\n"))
+    office.commit_as("sam", "SOP-002: draft")
+    with office.acting("sam") as qms:
+        qms.submit("SOP-002")
+    with office.acting("tom") as qms:
+        qms.approve("SOP-002", role="Process Owner")
+    with office.acting("jane") as qms:
+        qms.approve("SOP-002", role="Quality Manager")
+    with office.acting("jane") as qms:
+        qms.release("SOP-002")
+    assert codes(office.qms) == []
+    office.tick(10)
+    with office.acting("sam") as qms:
+        qms.revise("SOP-001", change="Records move to the new archive system")
+    with office.acting("sam") as qms:
+        qms.submit("SOP-001")
+    with office.acting("tom") as qms:
+        qms.approve("SOP-001", role="Process Owner")
+    with office.acting("jane") as qms:
+        qms.approve("SOP-001", role="Quality Manager")
+    with office.acting("jane") as qms:
+        qms.release("SOP-001")
+    found = office.qms.check().findings
+    assert [(f.code, f.path, f.line) for f in found] == [("DC407", "sops/SOP-002.md", 11)]  # the references line
+    assert found[0].message.startswith("SOP-001 revision B took effect on 2026-01-")
+    with office.acting("jane") as qms:
+        qms.review("SOP-002", outcome="keep")
+    assert codes(office.qms) == []

@@ -252,17 +252,22 @@ NewestEffective = Callable[[str], "tuple[str, dt.date] | None"]
 
 
 def suspect_references(
-    documents: Sequence[Document], ctx: RuleContext, newest_effective: NewestEffective
+    documents: Sequence[Document],
+    ctx: RuleContext,
+    newest_effective: NewestEffective,
+    reviewed_on: Callable[[str], dt.date | None] = lambda doc_id: None,
 ) -> Iterator[Finding]:
     """DC407: for approved and effective documents, each referenced document whose newest effective
-    revision (from history, through ``newest_effective``) took effect after this one was approved.
-
-    Not registered yet: the history layer wires it with its lookup of effective revisions.
+    revision (from history, through ``newest_effective``) took effect after this one was approved
+    or last reviewed (a periodic review, ``docctl review``, looks at the references again).
     """
     for _, document, outgoing in _referring(
         documents, ctx, lambda target: target is not None, RELEASED_STATES
     ):
         approved_on = approval_date(document)
+        reviewed = reviewed_on(document.id) if document.id else None
+        if reviewed is not None and (approved_on is None or reviewed > approved_on):
+            approved_on = reviewed
         seen: set[str] = set()
         for ref, target in outgoing:
             if (
