@@ -6,7 +6,7 @@ import hashlib
 import json
 import re
 from collections.abc import Sequence
-from json.encoder import encode_basestring as _string  # type: ignore[attr-defined]  # C-accelerated
+from json.encoder import encode_basestring as _string  # C-accelerated
 
 _TRAILING = re.compile(r"[ \t]+$", re.MULTILINE)
 

@@ -383,3 +383,24 @@ def blob_ids(git: Git, specs: Sequence[str]) -> dict[str, str | None]:
         parts = line.split()
         result[spec] = parts[0] if len(parts) == 3 and parts[1] == "blob" else None
     return result
+
+
+def index_files(git: Git) -> tuple[dict[str, str], set[str]]:
+    """path (relative to the docctl root) -> blob id of every staged file below it; and the symlinks.
+
+    Unmerged entries and submodules are left out (git commits neither).
+    """
+    raw = run(["ls-files", "--stage", "-z", "--", "."], git.cwd).stdout
+    files: dict[str, str] = {}
+    links: set[str] = set()
+    for record in raw.decode("utf-8", "surrogateescape").split("\x00"):
+        meta, _, path = record.partition("\t")
+        if not path:
+            continue
+        mode, blob, stage = meta.split(" ")
+        if stage != "0" or mode == "160000":
+            continue
+        files[path] = blob
+        if mode == "120000":
+            links.add(path)
+    return files, links

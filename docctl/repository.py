@@ -236,8 +236,8 @@ class Repository:
         if moment is None:
             from docctl.history import commit_of
 
-            [entry] = gitmod.log(git, ["-1", commit]) or [None]
-            moment = commit_of(entry).committed if entry else self.now()
+            entries = gitmod.log(git, ["-1", commit])
+            moment = commit_of(entries[0]).committed if entries else self.now()
         fixed = moment
         return CommitView(config, git=git, commit=commit, files=files, clock=lambda: fixed)
 
@@ -248,22 +248,44 @@ class Repository:
 
         return register.build(self, as_of=as_of, status=status, type=type, stamp=stamp)
 
+    def _writable(self) -> None:
+        """Lifecycle steps need the working tree; views of the past refuse them."""
+
+    def staged(self) -> Repository:
+        """The repository as the next commit would record it: the git index, with HEAD's history
+        (what the pre-commit hook checks). Outside git the working tree is what would be committed."""
+        from docctl.config import CONFIG_NAME, parse_config
+        from docctl.git import index_files, read_blobs
+
+        git = self.git()
+        if git is None:
+            return self
+        files, links = index_files(git)
+        config = self.config
+        if CONFIG_NAME in files:  # the staged configuration governs the staged documents
+            data = read_blobs(git, [files[CONFIG_NAME]]).get(files[CONFIG_NAME], b"")
+            config = parse_config(data, self.root, self.root / CONFIG_NAME)
+        return StagedView(config, git=git, files=files, links=links, clock=self.now)
+
     # lifecycle --------------------------------------------------------------------------------
     def new(self, type_code: str, title: str, *, format: str = "md", folder: str | None = None,
             owner: str | None = None, by: str | None = None, commit: bool = True) -> NewDocument:
         """Create a document with the next free id of its type (and commit it, unless ``commit=False``)."""
+        self._writable()
         from docctl import lifecycle
 
         return lifecycle.new(self, type_code, title, format=format, folder=folder, owner=owner, by=by, commit=commit)
 
     def submit(self, doc_id: str, *, by: str | None = None, commit: bool = True) -> StepResult:
         """draft -> review."""
+        self._writable()
         from docctl import lifecycle
 
         return lifecycle.submit(self, doc_id, by=by, commit=commit)
 
     def approve(self, doc_id: str, *, role: str, meaning: str = "approved", by: str | None = None, commit: bool = True) -> StepResult:
         """Sign the current content as ``role``; the last required approval makes it approved."""
+        self._writable()
         from docctl import lifecycle
 
         return lifecycle.approve(self, doc_id, role=role, meaning=meaning, by=by, commit=commit)
@@ -271,6 +293,7 @@ class Repository:
     def release(self, doc_id: str, *, effective: dt.date | str | None = None, by: str | None = None,
                 commit: bool = True, tag: bool = True) -> StepResult:
         """approved -> effective (a future ``effective`` date schedules the release)."""
+        self._writable()
         from docctl import lifecycle
 
         day = dt.date.fromisoformat(effective) if isinstance(effective, str) else effective
@@ -279,6 +302,7 @@ class Repository:
     def revise(self, doc_id: str, *, change: str, change_request: str | None = None, major: bool = False,
                by: str | None = None, commit: bool = True) -> StepResult:
         """Start the next revision (back to draft, approvals cleared)."""
+        self._writable()
         from docctl import lifecycle
 
         return lifecycle.revise(self, doc_id, change=change, change_request=change_request, major=major, by=by, commit=commit)
@@ -286,6 +310,7 @@ class Repository:
     def review(self, doc_id: str, *, outcome: str, change: str | None = None, change_request: str | None = None,
                reason: str | None = None, by: str | None = None, commit: bool = True) -> StepResult:
         """Record a periodic review: keep, revise or obsolete."""
+        self._writable()
         from docctl import lifecycle
 
         return lifecycle.review(self, doc_id, outcome=outcome, change=change, change_request=change_request,
@@ -293,6 +318,7 @@ class Repository:
 
     def obsolete(self, doc_id: str, *, reason: str, by: str | None = None, commit: bool = True) -> StepResult:
         """Withdraw a document (final)."""
+        self._writable()
         from docctl import lifecycle
 
         return lifecycle.obsolete(self, doc_id, reason=reason, by=by, commit=commit)
@@ -415,8 +441,8 @@ class Repository:
                 attestations.append((working, attesting))
             results[doc_id] = found
         if self.config.signing.required and attestations:
-            for item in self._signature_findings(git, attestations):
-                results[item.document or ""].append(item)
+            for signed in self._signature_findings(git, attestations):
+                results.setdefault(signed.document or "", []).append(signed)
         for doc_id, key in keys.items():
             if doc_id in working_docs and self._keys.get(working_docs[doc_id].path) is None:
                 continue
@@ -506,16 +532,6 @@ def _finding_file(item: Finding) -> str | None:
     return path
 
 
-def _stamp(path: Path | None) -> tuple[int, int] | None:
-    if path is None:
-        return None
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return (stat.st_size, stat.st_mtime_ns)
-
-
 class CommitView(Repository):
     """A read-only repository as it stood at one commit (``Repository.at``)."""
 
@@ -569,11 +585,29 @@ class CommitView(Repository):
         self._keys[path] = key
         return loaded
 
-    def _readonly(self) -> None:
+    def _writable(self) -> None:
         raise UsageError(f"the repository as of commit {self.commit[:12]} is read-only")
 
-    def new(self, *args: object, **kwargs: object) -> NewDocument:  # type: ignore[override]
-        self._readonly()
-        raise AssertionError  # pragma: no cover
 
-    submit = approve = release = revise = review = obsolete = new  # type: ignore[assignment]
+class StagedView(CommitView):
+    """A read-only repository of the staged blobs, with the history of HEAD (none before a commit).
+
+    A staged symbolic link is read through the working tree, where pre-commit leaves the staged
+    version, so that a link leaving the repository is reported as it is by ``docctl check``.
+    """
+
+    current = True  # the staged tree is the current one: the parse cache is shared with check
+
+    def __init__(self, config: Config, *, git: Git, files: dict[str, str], links: set[str], clock: Clock) -> None:
+        head = git.head()
+        super().__init__(config, git=git, commit=head or "", files=files, clock=clock)
+        self._head = head  # None before the first commit: no history
+        self._links = links
+
+    def __repr__(self) -> str:
+        return f"Repository({str(self.root)!r}, staged)"
+
+    def load(self, path: str) -> Loaded:
+        if path in self._links:
+            return Repository.load(self, path)
+        return super().load(path)

@@ -117,8 +117,7 @@ class ParsedStore:
     def _stamp_table(self) -> dict[str, tuple[Stamp, Stamp | None, str, float]]:
         if self._stamps is None:
             data = _read(self.folder / "stamps.pickle") if self.folder else None
-            ok = isinstance(data, tuple) and len(data) == 2 and data[0] == STORE_VERSION
-            self._stamps = data[1] if ok else {}
+            self._stamps = data[1] if isinstance(data, tuple) and len(data) == 2 and data[0] == STORE_VERSION else {}
         return self._stamps
 
     def key_for(self, path: str, stamp: Stamp, sidecar: Stamp | None) -> str | None:
@@ -160,8 +159,8 @@ class FindingsMemo:
     def __init__(self, folder: Path | None, key: str) -> None:
         self.path = folder / f"history-findings-{key}.pickle" if folder is not None else None
         data = _read(self.path) if self.path else None
-        ok = isinstance(data, tuple) and len(data) == 2 and data[0] == STORE_VERSION
-        self._table: dict[str, tuple[Hashable, tuple[Finding, ...]]] = data[1] if ok else {}
+        valid = isinstance(data, tuple) and len(data) == 2 and data[0] == STORE_VERSION
+        self._table: dict[str, tuple[Hashable, tuple[Finding, ...]]] = data[1] if valid and data is not None else {}
         self._next: dict[str, tuple[Hashable, tuple[Finding, ...]]] = {}
         self._changed = False
 
