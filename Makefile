@@ -14,11 +14,25 @@ $(VENV)/.installed: pyproject.toml
 
 venv: $(VENV)/.installed
 
+DOCCTL := $(CURDIR)/$(VENV)/bin/docctl
+EXAMPLE := $(BUILD)/acme-qms
+
 demo: $(VENV)/.installed
-	$(PY) examples/build_example.py --out $(BUILD)/acme-qms --force
-	cd $(BUILD)/acme-qms && ../../$(VENV)/bin/docctl check
-	cd $(BUILD)/acme-qms && ../../$(VENV)/bin/docctl show SOP-001
-	@echo "The example repository is in $(BUILD)/acme-qms; try: cd $(BUILD)/acme-qms && ../../$(VENV)/bin/docctl --help"
+	$(PY) examples/build_example.py --out $(EXAMPLE) --force
+	@echo; echo "== docctl check: every rule, including history, attestation and references"
+	cd $(EXAMPLE) && $(DOCCTL) check
+	@echo; echo "== docctl show SOP-004: metadata and signature manifest"
+	cd $(EXAMPLE) && $(DOCCTL) show SOP-004
+	@echo; echo "== docctl history SOP-004: revisions from git"
+	cd $(EXAMPLE) && $(DOCCTL) history SOP-004
+	@echo; echo "== docctl impact SOP-004: what to review when it changes"
+	cd $(EXAMPLE) && $(DOCCTL) impact SOP-004
+	@echo; echo "== docctl register: the controlled-document register (also written as HTML, Excel and Word)"
+	cd $(EXAMPLE) && $(DOCCTL) register --format md
+	cd $(EXAMPLE) && $(DOCCTL) register -o ../acme-register.html && $(DOCCTL) register -o ../acme-register.xlsx && $(DOCCTL) register -o ../acme-register.docx
+	@echo; echo "== docctl matrix: ISO 9001:2015 clause coverage (written to $(BUILD)/acme-matrix.html)"
+	cd $(EXAMPLE) && $(DOCCTL) matrix --format html -o ../acme-matrix.html
+	@echo; echo "The example repository is in $(EXAMPLE); registers and matrix are in $(BUILD)/."
 
 test: $(VENV)/.installed
 	$(PY) -m pytest -q

@@ -138,12 +138,14 @@ class Builder:
     def approvers(self, doc_id: str, author: str) -> list[tuple[str, str]]:
         document = self.repository.document(doc_id)
         doc_type = self.types[document.type or ""]
-        chosen = []
-        for role in doc_type["approvers"]:
-            holders = [e for e, p in self.people.items() if role in p["roles"] and e != author]
+        chosen: list[tuple[str, str]] = []
+        # four eyes: never the author, and a different person for each required role
+        for role in sorted(doc_type["approvers"], key=lambda r: r != "Quality Manager"):
+            taken = {email for email, _ in chosen}
+            holders = [e for e, p in self.people.items() if role in p["roles"] and e != author and e not in taken]
             holders.sort(key=lambda e: (e != document.owner, e != "jane.smith@acme.example", e))
             chosen.append((holders[0], role))
-        return chosen
+        return sorted(chosen, key=lambda pair: doc_type["approvers"].index(pair[1]))
 
     def approve_and_release(self, doc_id: str, author: str, *, release: bool = True) -> None:
         repo = self.repository
@@ -180,9 +182,10 @@ class Builder:
                 if doc_id == "SOP-008":  # still in progress: the register shows it as pending
                     continue
                 self.approve_and_release(doc_id, author)
+                resume = self.now + dt.timedelta(days=10)
                 self.advance(days=4)
                 self.review_referrers(doc_id)
-                self.advance(days=6)
+                self.now = resume
 
     def review_referrers(self, doc_id: str) -> None:
         """Impact of a change (ISO 9001 7.5.3.2 c): once the new revision is in force, the
