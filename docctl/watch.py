@@ -224,6 +224,8 @@ class Watcher:
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the watcher stops (True) or ``timeout`` passes (False); re-raise errors."""
+        if self._thread is None:
+            raise DocctlError("the watcher has not been started")
         stopped = self._stopped.wait(timeout)
         self._raise_error()
         return stopped
