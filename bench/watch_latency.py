@@ -30,7 +30,7 @@ sys.path.insert(0, str(HERE.parent))
 
 import docctl  # noqa: E402
 from docctl.model import Status  # noqa: E402
-from docctl.watch import Watcher, WatchEvent  # noqa: E402
+from docctl.watcher import Watcher, WatchEvent  # noqa: E402
 
 
 class Timing:

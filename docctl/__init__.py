@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     from docctl.model import Approval, Document, Finding, Meaning, Report, Severity, Status
     from docctl.repository import Repository
     from docctl.repository import open_repository as open
-    from docctl.watch import WatchEvent, Watcher, watch
+    from docctl.watcher import WatchEvent, Watcher, watch
 
 # Lazy attributes keep `import docctl` (and `docctl --version`) cheap.
 _LAZY = {
@@ -74,8 +74,9 @@ _LAZY = {
     "Severity": "docctl.model",
     "Status": "docctl.model",
     "Repository": "docctl.repository",
-    "WatchEvent": "docctl.watch",
-    "Watcher": "docctl.watch",
+    "WatchEvent": "docctl.watcher",
+    "Watcher": "docctl.watcher",
+    "watch": "docctl.watcher",
 }
 
 
@@ -84,8 +85,6 @@ def __getattr__(name: str) -> Any:
 
     if name == "open":
         return importlib.import_module("docctl.repository").open_repository
-    if name == "watch":  # the module docctl.watch is callable: it is also the function
-        return importlib.import_module("docctl.watch")
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'docctl' has no attribute {name!r}")

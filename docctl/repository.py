@@ -364,7 +364,7 @@ class Repository:
         )
         findings.extend(f for f in self._history_findings(loaded, ctx) if _finding_file(f) in selected or f.code == "DC306" and files is None)
         findings.extend(f for f in self._suspect_references(documents, ctx) if _finding_file(f) in selected)
-        findings = self._apply_policy(findings)
+        findings = self.apply_policy(findings)
         history = self.history_index()
         store.save(prune=self.current)
         return Report(
@@ -511,7 +511,7 @@ class Repository:
             except ValueError:
                 raise UsageError(f"{name} is outside the repository {self.root}") from None
 
-    def _apply_policy(self, findings: Iterable[Finding]) -> list[Finding]:
+    def apply_policy(self, findings: Iterable[Finding]) -> list[Finding]:
         """Severity overrides and per-path ignores from docctl.toml."""
         from dataclasses import replace
 

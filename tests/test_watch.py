@@ -24,7 +24,7 @@ from helpers import GitRepo, front_matter, sop
 
 import docctl
 from docctl.formats.docx import new_docx
-from docctl.watch import Watcher, WatchEvent
+from docctl.watcher import Watcher, WatchEvent
 
 TIMEOUT = 10.0
 
@@ -544,7 +544,7 @@ def test_periodic_reconcile_catches_a_lost_event(
     qms: GitRepo, start: Callable[..., Watcher], recorder: Recorder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An overflowing kernel queue (or a network drive) loses events: reconciling finds them."""
-    from docctl import watch
+    from docctl import watcher as watch
 
     dispatch = watch._Queue.dispatch
 
@@ -661,7 +661,7 @@ def test_watch_function_stops_on_event(qms: GitRepo, recorder: Recorder) -> None
 def test_inotify_limits_are_a_readable_error(qms: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
     import errno
 
-    from docctl import watch
+    from docctl import watcher as watch
 
     def no_watches(self: object) -> None:  # the kernel's limit, the one edge mocked here
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))

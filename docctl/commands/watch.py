@@ -24,7 +24,7 @@ from typing import IO
 from docctl.commands.common import display_path, notice, out, repository
 from docctl.errors import UsageError
 from docctl.repository import Repository
-from docctl.watch import Watcher, WatchEvent
+from docctl.watcher import Watcher, WatchEvent
 
 
 class _Terminated(Exception):

@@ -16,10 +16,8 @@ import contextlib
 import datetime as dt
 import logging
 import os
-import sys
 import threading
 import time
-import types
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,7 +69,6 @@ _EVENT_TYPES: list[type[FileSystemEvent]] = [
 #: watchdog logs (does not raise) when the kernel's inotify queue overflowed and events were lost.
 _WATCHDOG_LOGGER = "watchdog.observers"
 
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class WatchEvent:
     """A finding that a change raised or cleared."""
@@ -90,14 +87,12 @@ class WatchEvent:
     def __str__(self) -> str:
         return f"{self.event}: {self.finding}"
 
-
 @dataclass(frozen=True, slots=True)
 class _Change:
     """One path from one watchdog event, as queued."""
 
     path: str
     directory: bool
-
 
 class _Queue(FileSystemEventHandler):
     """The watchdog handler: puts the paths of each event in the watcher's queue, nothing more.
@@ -118,7 +113,6 @@ class _Queue(FileSystemEventHandler):
             changes.append(_Change(os.fsdecode(event.dest_path), directory))
         self._put(changes)
 
-
 class _Overflow(logging.Handler):
     """Hears watchdog's warning that the kernel dropped events, and asks for a reconcile pass."""
 
@@ -129,7 +123,6 @@ class _Overflow(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         if "overflow" in record.getMessage().lower():
             self._request()
-
 
 class Watcher:
     """Watch a working copy and report the findings each change raises or clears.
@@ -457,13 +450,13 @@ class Watcher:
             found = list(after.findings)
             if after.document is not None:
                 found.extend(check_document(after.document, ctx))
-            self._by_path[path] = frozenset(self.repo._apply_policy(found))
+            self._by_path[path] = frozenset(self.repo.apply_policy(found))
         documents = [item.document for item in self._loaded.values() if item.document is not None]
         self._track_deletions(vanished, documents)
-        deleted = self.repo._apply_policy(self._deleted.values())
+        deleted = self.repo.apply_policy(self._deleted.values())
         held = frozenset().union(*self._by_path.values(), deleted)
         self._report("documents", held, now, report=report)
-        collection = frozenset(self.repo._apply_policy(check_collection(documents, ctx)))
+        collection = frozenset(self.repo.apply_policy(check_collection(documents, ctx)))
         self._report("collection", collection, now, report=report)
 
     def _read(self, path: str) -> Loaded | None:
@@ -562,7 +555,6 @@ class Watcher:
         if error is not None:
             raise error
 
-
 def watch(
     repo: Repository | str | os.PathLike[str] = ".",
     on_event: EventCallback | None = None,
@@ -591,7 +583,6 @@ def watch(
             if watcher.wait(0):
                 return
 
-
 def _alive(observer: BaseObserver) -> bool:
     """The observer's threads run: its dispatcher, its emitters and (inotify) its reader."""
     reader = getattr(observer, "_inotify_fd", None)  # watchdog >= 6 reads inotify in its own thread
@@ -599,13 +590,11 @@ def _alive(observer: BaseObserver) -> bool:
         return False
     return observer.is_alive() and all(emitter.is_alive() for emitter in observer.emitters)
 
-
 def _document_path(rel: str) -> str | None:
     """The document a file belongs to: itself, or the .docx its sidecar describes."""
     if rel.lower().endswith(".docx" + SIDECAR_SUFFIX):
         return rel[: -len(SIDECAR_SUFFIX)]
     return rel if file_format(rel) else None
-
 
 def _observer_error(error: OSError, root: str) -> str:
     import errno
@@ -616,19 +605,3 @@ def _observer_error(error: OSError, root: str) -> str:
             "raise fs.inotify.max_user_watches / max_user_instances, or use --polling"
         )
     return f"cannot watch {root}: {error.strerror or error}"
-
-
-class _CallableModule(types.ModuleType):
-    """``docctl.watch`` is this module *and* the function: importing the submodule makes the
-    package attribute ``docctl.watch`` the module, so the module calls :func:`watch`."""
-
-    def __call__(
-        self,
-        repo: Repository | str | os.PathLike[str] = ".",
-        on_event: EventCallback | None = None,
-        **options: Any,
-    ) -> None:
-        watch(repo, on_event, **options)
-
-
-sys.modules[__name__].__class__ = _CallableModule
