@@ -32,6 +32,11 @@ PEOPLE = {
     "sam": ("Sam Okafor", "sam.okafor@acme.example", ["Quality Engineer"]),
 }
 TYPES = {"SOP": ("sops", ["Process Owner", "Quality Manager"]), "WI": ("work-instructions", ["Process Owner"]), "FRM": ("forms", ["Quality Manager"])}
+#: ISO 9001:2015 clauses the synthetic documents claim, the mandatory documented information among them.
+CLAUSES = (
+    "4.3 4.4.2 5.2.2 6.2.1 7.1.5.1 7.1.5.2 7.2 7.5.3 8.1 8.2.3.2 8.3.2 8.3.3 8.3.4 8.3.5 8.3.6 8.4.1 8.5.1 "
+    "8.5.2 8.5.3 8.5.6 8.6 8.7.2 9.1.1 9.2.2 9.3.3 10.2.2"
+).split()
 WORDS = (
     "inspection record supplier calibration gauge drawing tolerance batch lot customer order review "
     "approval training competence audit finding nonconformity correction action risk process owner "
@@ -76,7 +81,9 @@ class Doc:
         self.effective: str | None = None
         self.review_due: str | None = None
         self.change: str | None = None
-        self.references = sorted({f"SOP-{rng.randrange(1, 50) * 3 - 2:04}"}) if self.type != "SOP" else []
+        sops = max(1, index // 3)
+        self.references = sorted({f"SOP-{rng.randrange(0, sops) * 3 + 1:04}"}) if self.type != "SOP" else []
+        self.clauses = sorted(rng.sample(CLAUSES, 2), key=lambda c: [int(p) for p in c.split(".")])
 
     def _body(self, rng: random.Random) -> str:
         lines = [f"# {self.id} {self.title}", ""]
@@ -89,7 +96,7 @@ class Doc:
 
     @property
     def fingerprint(self) -> str:
-        return fingerprint(id=self.id, title=self.title, type=self.type, revision=self.revision, clauses=["7.5"],
+        return fingerprint(id=self.id, title=self.title, type=self.type, revision=self.revision, clauses=self.clauses,
                            references=self.references, supersedes=None, body=self.body)
 
     def text(self) -> str:
@@ -99,7 +106,8 @@ class Doc:
             out.append(f"effective: {self.effective}")
         if self.review_due:
             out.append(f"review_due: {self.review_due}")
-        out += ["owner: tom.baker@acme.example", "author: sam.okafor@acme.example", 'clauses: ["7.5"]',
+        out += ["owner: tom.baker@acme.example", "author: sam.okafor@acme.example",
+                "clauses: [" + ", ".join(f'"{c}"' for c in self.clauses) + "]",
                 f"references: [{', '.join(self.references)}]"]
         if self.change:
             out.append(f"change: {self.change}")
@@ -155,23 +163,44 @@ def apply(doc: Doc, who: str, action: str, when: dt.datetime, rng: random.Random
     return f"{doc.id}: {action.split(':')[0]} revision {doc.revision}"
 
 
-def _spread(rng: random.Random, documents: int, commits: int) -> list[int]:
-    """Commits per document: 3 to 12, mostly around the mean, adding up to ``commits``."""
-    mean = max(1, commits // documents)
-    counts = [max(1, min(12, mean + rng.randint(-3, 3))) for _ in range(documents)]
+def _spread(rng: random.Random, docs: list[Doc], commits: int) -> list[int]:
+    """Commits per document, adding up to ``commits``, as in a healthy QMS: about nine documents in
+    ten end effective (after their first or a later release), the rest are in progress."""
+    points = []
+    for doc in docs:
+        cycle = 1 + len(doc.approvers) + 1  # submit, approvals, release (after the draft, or a revise and an edit)
+        points.append([1 + cycle + k * (2 + cycle) for k in range(40)])
+    in_progress = [i for i in range(len(docs)) if rng.random() < 0.1]
+    level = [0] * len(docs)
+    counts = [points[i][0] for i in range(len(docs))]
+    for i in in_progress:
+        counts[i] = rng.randint(1, points[i][0] - 1) if points[i][0] > 1 else 1
+    healthy = [i for i in range(len(docs)) if i not in set(in_progress)]
+    # later releases for random effective documents while they fit
+    while healthy and sum(counts) < commits:
+        i = rng.choice(healthy)
+        step = points[i][level[i] + 1] - points[i][level[i]]
+        if sum(counts) + step > commits:
+            break
+        level[i] += 1
+        counts[i] = points[i][level[i]]
+    # the rest (or the excess) is absorbed by documents in progress, else by anyone
+    adjustable = in_progress or list(range(len(docs)))
     while (total := sum(counts)) != commits:
-        index = rng.randrange(documents)
-        if total < commits and counts[index] < 40:
-            counts[index] += 1
-        elif total > commits and counts[index] > 1:
-            counts[index] -= 1
+        i = rng.choice(adjustable)
+        if total < commits:
+            counts[i] += 1
+        elif counts[i] > 1:
+            counts[i] -= 1
+        elif all(counts[j] == 1 for j in adjustable):
+            adjustable = list(range(len(docs)))
     return counts
 
 
 def stream(documents: int, commits: int, seed: int) -> Iterator[bytes]:
     rng = random.Random(seed)
     docs = [Doc(rng, i) for i in range(documents)]
-    per_doc = _spread(rng, documents, commits)
+    per_doc = _spread(rng, docs, commits)
     queues = [list(steps(doc, rng, n)) for doc, n in zip(docs, per_doc, strict=True)]
     # the drafts first (documents enter control over the first commits), then the rest at random
     order: list[int] = list(range(documents))

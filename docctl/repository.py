@@ -16,7 +16,7 @@ from docctl.git import Git
 from docctl.model import Document, Finding, Report
 from docctl.rules.codes import finding
 from docctl.scaffold import NewDocument
-from docctl.store import FindingsMemo, ParsedStore, blob_id, entry_key, stamp_of
+from docctl.store import FindingsMemo, ParsedStore, ReportCache, blob_id, entry_key, stamp_of
 
 if TYPE_CHECKING:
     from docctl.history import ApprovalKey, Commit, History, Revision
@@ -349,6 +349,46 @@ class Repository:
     def check(self, files: Sequence[str | os.PathLike[str]] | None = None) -> Report:
         """Run every rule. With ``files``, report only on those files (and the documents they belong to)."""
         ctx = self.context()
+        cache: ReportCache | None = None
+        git = self.git()
+        if files is None and self.current and git is not None:
+            digest, newest = self._inputs(ctx)
+            cache = ReportCache(git.git_dir / "docctl", self.store_key(), type(self).__name__)
+            known = cache.get(digest, newest)
+            if isinstance(known, Report):
+                return known
+        report = self._check(files, ctx)
+        if cache is not None and not self._time_sensitive(ctx):
+            cache.put(digest, report)
+        return report
+
+    def _inputs(self, ctx: RuleContext) -> tuple[str, float]:
+        """A digest of everything a whole check depends on, and the newest input's time (for racy stamps):
+        HEAD, the configuration, the day, and every controlled file's stat stamp (and its sidecar's)."""
+        parts: list[str] = [str(self.history_tip()), ctx.today.isoformat()]
+        newest = 0.0
+        for path in self.controlled_paths():
+            full = self.root / path
+            stamp = stamp_of(full)
+            side = stamp_of(full.with_name(full.name + SIDECAR_SUFFIX)) if file_format(path) == "docx" else None
+            parts.append(f"{path}\x00{stamp}\x00{side}")
+            newest = max(newest, (stamp[1] if stamp else 0) / 1e9, (side[1] if side else 0) / 1e9)
+        return hashlib.sha256("\x01".join(parts).encode("utf-8", "surrogateescape")).hexdigest(), newest
+
+    def _time_sensitive(self, ctx: RuleContext) -> bool:
+        """Findings that can change within the day: an approval dated today or later (DC207)."""
+        return any(
+            a.date is not None and a.date.date() >= ctx.today
+            for item in self.loaded()
+            if item.document is not None
+            for a in item.document.approvals
+        )
+
+    def history_tip(self) -> str | None:
+        git = self.git()
+        return (self._head or git.head()) if git is not None else None
+
+    def _check(self, files: Sequence[str | os.PathLike[str]] | None, ctx: RuleContext) -> Report:
         loaded = self.loaded()
         selected = self._select(loaded, files)
         findings: list[Finding] = []
@@ -606,6 +646,17 @@ class StagedView(CommitView):
 
     def __repr__(self) -> str:
         return f"Repository({str(self.root)!r}, staged)"
+
+    def _inputs(self, ctx: RuleContext) -> tuple[str, float]:
+        """The staged tree is known by its blob ids (racy stamps only matter for staged symlinks)."""
+        parts = [str(self._head), ctx.today.isoformat()]
+        parts += [f"{path}\x00{blob}" for path, blob in sorted(self._files.items())]
+        newest = 0.0
+        for link in sorted(self._links):
+            stamp = stamp_of(self.root / link)
+            parts.append(f"{link}\x00{stamp}")
+            newest = max(newest, (stamp[1] if stamp else 0) / 1e9)
+        return hashlib.sha256("\x01".join(parts).encode("utf-8", "surrogateescape")).hexdigest(), newest
 
     def load(self, path: str) -> Loaded:
         if path in self._links:

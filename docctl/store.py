@@ -178,3 +178,29 @@ class FindingsMemo:
     def save(self) -> None:
         if self.path is not None and (self._changed or len(self._next) != len(self._table)):
             _write(self.path, (STORE_VERSION, self._next))
+
+
+class ReportCache:
+    """The last whole report, for a check whose inputs did not change at all.
+
+    The inputs are summed up by the caller in a digest (HEAD, configuration, the day, and the stat
+    stamps or blob ids of every controlled file). A report that depends on the time of day (an
+    approval dated today or later, DC207) is never kept, and stamps younger than RACY_SECONDS when
+    the report was made are not trusted.
+    """
+
+    def __init__(self, folder: Path | None, key: str, kind: str) -> None:
+        self.path = folder / f"report-{kind}-{key}.pickle" if folder is not None else None
+
+    def get(self, digest: str, newest_input: float) -> Any:
+        data = _read(self.path) if self.path else None
+        if not (isinstance(data, tuple) and len(data) == 4 and data[0] == STORE_VERSION and data[1] == digest):
+            return None
+        recorded_at = data[2]
+        if newest_input >= recorded_at - RACY_SECONDS:
+            return None
+        return data[3]
+
+    def put(self, digest: str, report: object) -> None:
+        if self.path is not None:
+            _write(self.path, (STORE_VERSION, digest, time.time(), report))

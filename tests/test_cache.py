@@ -109,3 +109,36 @@ def test_check_from_the_index_shares_the_parse_cache(office: Office) -> None:
     view = first.at("HEAD")  # a view of a commit knows blob ids; the cache already has every document
     assert view.document("SOP-001").fingerprint == first.document("SOP-001").fingerprint
     assert view._contents is None  # type: ignore[attr-defined]  # no blob had to be read
+
+
+def test_unchanged_inputs_reuse_the_whole_report(office: Office, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = fresh(office)
+    first.check()
+    # make the files' stamps older than the racy window, as they are in everyday use
+    for path in office.repo.path.rglob("*.md"):
+        if ".git" not in path.parts:
+            os.utime(path, (path.stat().st_atime - 60, path.stat().st_mtime - 60))
+    expected = fresh(office).check()
+    second = fresh(office)
+
+    def no_reading() -> list[object]:
+        raise AssertionError("the report should come from the cache")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(second, "loaded", no_reading)
+        assert second.check() == expected
+    path = office.repo.path / "sops/SOP-001.md"
+    path.write_text(path.read_text().replace("Control documents.", "Control all documents."))
+    assert [f.code for f in fresh(office).check().findings] == ["DC202"]
+
+
+def test_reports_that_depend_on_the_time_of_day_are_not_kept(office: Office) -> None:
+    import re
+
+    path = office.repo.path / "sops/SOP-001.md"
+    later_today = office.now.strftime("%Y-%m-%dT") + "23:59:00+00:00"
+    path.write_text(re.sub(r"date: \S+", f"date: {later_today}", path.read_text(), count=1))
+    for item in office.repo.path.rglob("*.md"):
+        os.utime(item, (item.stat().st_atime - 60, item.stat().st_mtime - 60))
+    assert "DC207" in [f.code for f in fresh(office).check().findings]  # later today: in the future
+    assert not list((office.repo.path / ".git/docctl").glob("report-*.pickle"))
