@@ -58,7 +58,10 @@ def hook_seconds(repo: Path, rel: str, repeat: int) -> list[float]:
         target.write_bytes(original + b"\nOne more sentence for the hook benchmark.\n")
         git(repo, "add", "--", rel)
         subprocess.run(command, **quiet)  # warm up: the history cache of HEAD
-        for _ in range(repeat):
+        for number in range(repeat):
+            # a new edit each time, as each commit brings one: no cache knows its findings yet
+            target.write_bytes(original + b"\nOne more sentence for the hook benchmark, edit %d.\n" % number)
+            git(repo, "add", "--", rel)
             start = time.perf_counter()
             result = subprocess.run(command, **quiet)
             samples.append(time.perf_counter() - start)

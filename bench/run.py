@@ -118,8 +118,11 @@ def run_suite(documents: int, commits: int, repeat: int) -> tuple[list[Row], dic
     target = next(p for p in sorted(repo.glob("sops/*/*.md")))
     original = target.read_bytes()
 
+    edits = iter(range(1_000_000))
+
     def stage_one() -> None:
-        target.write_bytes(original + b"\nOne more sentence for the hook benchmark.\n")
+        """A new edit each time, as each commit brings one (no cache can know its findings yet)."""
+        target.write_bytes(original + b"\nOne more sentence for the hook benchmark, edit %d.\n" % next(edits))
         subprocess.run(["git", "add", "--", str(target)], cwd=repo, check=True)
 
     try:

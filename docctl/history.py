@@ -592,25 +592,32 @@ def snapshot_from_blobs(key: str, contents: dict[str, bytes], config: Config) ->
     return Snapshot.of(loaded.document) if loaded.document is not None and loaded.document.id else None
 
 
-def working_events(history: History, loaded: Iterable[Loaded], when: dt.datetime, who: tuple[str, str]) -> dict[str, Event]:
-    """Events for what the working copy changed since HEAD: a changed document, or a deleted one."""
-    commit = Commit(id=None, author_name=who[0], author_email=who[1], date=when, committed=when)
-    now: dict[str, tuple[str, Snapshot]] = {}
+def working_event(history: History, doc_id: str, working: Loaded | None, when: dt.datetime) -> Event | None:
+    """The event for what the working copy did to one document since HEAD: changed it, deleted it,
+    or added it; None when it is as HEAD has it."""
+    commit = Commit(id=None, author_name="working copy", author_email="", date=when, committed=when)
+    last = history.last(doc_id)
+    if working is not None and working.document is not None:
+        snapshot = Snapshot.of(working.document)
+        if last is None or last.snapshot != snapshot:
+            return Event(commit, working.path, snapshot)
+        return None
+    if last is not None and last.snapshot is not None:
+        return Event(commit, last.path, None)
+    return None
+
+
+def working_events(history: History, loaded: Iterable[Loaded], when: dt.datetime) -> dict[str, Event]:
+    """:func:`working_event` for every document of the working copy and of HEAD."""
+    items: dict[str, Loaded] = {}
     for item in loaded:
-        if item.document is not None and item.document.id and item.document.id not in now:
-            now[item.document.id] = (item.path, Snapshot.of(item.document))
+        if item.document is not None and item.document.id:
+            items.setdefault(item.document.id, item)
     result: dict[str, Event] = {}
-    for doc_id in history.ids():
-        last = history.last(doc_id)
-        if doc_id in now:
-            path, snapshot = now[doc_id]
-            if last is None or last.snapshot != snapshot:
-                result[doc_id] = Event(commit, path, snapshot)
-        elif last is not None and last.snapshot is not None:
-            result[doc_id] = Event(commit, last.path, None)
-    for doc_id, (path, snapshot) in now.items():
-        if doc_id not in result and history.last(doc_id) is None:
-            result[doc_id] = Event(commit, path, snapshot)
+    for doc_id in sorted(set(history.ids()) | set(items)):
+        event = working_event(history, doc_id, items.get(doc_id), when)
+        if event is not None:
+            result[doc_id] = event
     return result
 
 

@@ -63,8 +63,12 @@ def matches(path: str, patterns: Sequence[str]) -> bool:
     return any(glob_regex(p).match(path) for p in patterns)
 
 
+@lru_cache(maxsize=1 << 16)
 def is_controlled(path: str, controlled: Sequence[str], exclude: Sequence[str]) -> bool:
-    """``path`` is relative, POSIX. Hidden folders, scratch files and sidecars are never controlled."""
+    """``path`` is relative, POSIX. Hidden folders, scratch files and sidecars are never controlled.
+
+    Memoised: ``controlled`` and ``exclude`` are the configuration's tuples.
+    """
     parts = path.split("/")
     if any(part.startswith(".") for part in parts[:-1]) or is_scratch(parts[-1]) or parts[-1].startswith("."):
         return False

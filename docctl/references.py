@@ -181,6 +181,24 @@ def candidates(document: Document, config: Config) -> Candidates:
     return found
 
 
+def remembered(document: Document, config: Config) -> tuple[Extracted | None, Candidates | None]:
+    """What this process has computed for ``document``, for a persistent cache to keep."""
+    extracted = _CACHE.get(id(document))
+    found = _CANDIDATES.get(id(document))
+    return (
+        extracted[3] if extracted is not None and extracted[0] is document and extracted[1] is config else None,
+        found[2] if found is not None and found[0] is document and found[1] is config else None,
+    )
+
+
+def remember(document: Document, config: Config, extracted: Extracted | None, found: Candidates | None) -> None:
+    """Seed the caches with what was computed earlier for the same content (by path and blob ids)."""
+    if extracted is not None:
+        _CACHE[id(document)] = (document, config, load_catalogues(config), extracted)
+    if found is not None:
+        _CANDIDATES[id(document)] = (document, config, found)
+
+
 def _id_patterns(config: Config) -> tuple[str, ...]:
     return tuple(t.id_pattern for t in config.types.values())
 

@@ -371,7 +371,7 @@ class _Source:
         if history is None:
             return cls(repo, documents, {}, now.date(), None, None)
         loaded = repo.loaded()
-        extra = working_events(history, loaded, now, ("working copy", ""))
+        extra = working_events(history, loaded, now)
         events = {doc_id: list(history.events(doc_id)) for doc_id in {d.id for d in documents if d.id}}
         commit = history.tip
         return cls(repo, documents, events, now.date(), commit, _commit_date(repo, commit), bool(extra), extra)

@@ -397,6 +397,7 @@ class Repository:
         for item in loaded:
             if item.path in selected:
                 findings.extend(self._document_findings(item, ctx, store))
+        self._seed_references(loaded, store)
         # Repository-wide findings without a file (DC406) belong to a check of the whole repository.
         findings.extend(
             f for f in check_collection(documents, ctx)
@@ -406,6 +407,7 @@ class Repository:
         findings.extend(f for f in self._suspect_references(documents, ctx) if _finding_file(f) in selected)
         findings = self.apply_policy(findings)
         history = self.history_index()
+        self._keep_references(loaded, store)
         store.save(prune=self.current)
         return Report(
             findings=tuple(sorted(findings, key=Finding.sort_key)),
@@ -424,6 +426,28 @@ class Repository:
         return suspect_references(
             documents, ctx, lambda doc_id: history.newest_effective(doc_id, ctx.today), history.last_review
         )
+
+    def _seed_references(self, loaded: list[Loaded], store: ParsedStore) -> None:
+        """Reference extraction of unchanged documents comes from the parse cache."""
+        from docctl import references
+
+        for item in loaded:
+            key = self._keys.get(item.path)
+            known = store.derived(key) if key is not None and item.document is not None else None
+            if known is not None:
+                references.remember(item.document, self.config, *known)  # type: ignore[arg-type]
+
+    def _keep_references(self, loaded: list[Loaded], store: ParsedStore) -> None:
+        from docctl import references
+
+        for item in loaded:
+            key = self._keys.get(item.path)
+            if key is None or item.document is None:
+                continue
+            extracted, found = references.remembered(item.document, self.config)
+            if (extracted is not None or found is not None) and store.derived(key) != (extracted, found):
+                old = store.derived(key) or (None, None)
+                store.set_derived(key, (extracted or old[0], found or old[1]))
 
     def _document_findings(self, item: Loaded, ctx: RuleContext, store: ParsedStore) -> tuple[Finding, ...]:
         """Parse findings and per-document rules, memoised by content and day."""
@@ -446,34 +470,35 @@ class Repository:
         Memoised per document while HEAD and the document's working copy stay the same, so a check
         after a one-file change reads the history of that document only.
         """
-        from docctl.history import attesting_commits, working_events
+        from docctl.history import attesting_commits, working_event
         from docctl.rules import history as history_rules
 
         history = self.history_index()
         git = self.git()
         if history is None or git is None:
             return []
-        working_docs: dict[str, Document] = {}
+        working_items: dict[str, Loaded] = {}
         for item in loaded:
             if item.document is not None and item.document.id:
-                working_docs.setdefault(item.document.id, item.document)
-        pending = working_events(history, loaded, ctx.now, ("working copy", ""))
+                working_items.setdefault(item.document.id, item)
         memo = FindingsMemo(git.git_dir / "docctl", self.store_key())
         results: dict[str, list[Finding]] = {}
         keys: dict[str, Hashable] = {}
         attestations: list[tuple[Document, dict[ApprovalKey, Commit]]] = []
-        for doc_id in sorted(set(history.ids()) | set(pending)):
-            working = working_docs.get(doc_id)
-            content = self._keys.get(working.path) if working is not None else None
+        for doc_id in sorted(set(history.ids()) | set(working_items)):
+            current = working_items.get(doc_id)
+            working = current.document if current is not None else None
+            content = self._keys.get(current.path) if current is not None else None
             key: Hashable = (history.tip, content, self.config.signing)
-            cached = memo.get(doc_id, key) if working is None or content is not None else None
+            cached = memo.get(doc_id, key) if current is None or content is not None else None
             if cached is not None:
                 results[doc_id] = list(cached)
                 continue
             keys[doc_id] = key
             events = list(history.events(doc_id))
-            if doc_id in pending:
-                events.append(pending[doc_id])
+            pending = working_event(history, doc_id, current, ctx.now)
+            if pending is not None:
+                events.append(pending)
             found = list(history_rules.check_history(doc_id, events, working, ctx))
             if working is not None and working.approvals:
                 attesting = attesting_commits(git, self.config, doc_id, history.events(doc_id))
@@ -484,7 +509,7 @@ class Repository:
             for signed in self._signature_findings(git, attestations):
                 results.setdefault(signed.document or "", []).append(signed)
         for doc_id, key in keys.items():
-            if doc_id in working_docs and self._keys.get(working_docs[doc_id].path) is None:
+            if doc_id in working_items and self._keys.get(working_items[doc_id].path) is None:
                 continue
             memo.put(doc_id, key, tuple(results[doc_id]))
         memo.save()

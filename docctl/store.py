@@ -98,10 +98,25 @@ class ParsedStore:
         self._used.add(key)
         self._dirty.add(zlib.crc32(key.encode("utf-8", "surrogateescape")) % SHARDS)
 
+    def derived(self, key: str) -> Any:
+        """A value derived from the document's content alone (its references), or None."""
+        entry = self._shard(key).get(key)
+        return entry[3] if entry is not None and len(entry) == 4 else None
+
+    def set_derived(self, key: str, value: object) -> None:
+        shard = self._shard(key)
+        entry = shard.get(key)
+        if entry is None:
+            return
+        loaded = entry[0]
+        memo, findings = (entry[1], entry[2]) if len(entry) >= 3 else (None, None)
+        shard[key] = (loaded, memo, findings, value)
+        self._dirty.add(zlib.crc32(key.encode("utf-8", "surrogateescape")) % SHARDS)
+
     def findings(self, key: str, memo: Hashable) -> tuple[Finding, ...] | None:
         """Per-document findings stored for ``memo`` (the day and anything else they depend on)."""
         entry = self._shard(key).get(key)
-        if entry is not None and len(entry) == 3 and entry[1] == memo:
+        if entry is not None and len(entry) >= 3 and entry[1] == memo and entry[2] is not None:
             return entry[2]  # type: ignore[no-any-return]
         return None
 
@@ -110,7 +125,7 @@ class ParsedStore:
         entry = shard.get(key)
         if entry is None:
             return
-        shard[key] = (entry[0], memo, findings)
+        shard[key] = (entry[0], memo, findings, *entry[3:4])
         self._dirty.add(zlib.crc32(key.encode("utf-8", "surrogateescape")) % SHARDS)
 
     # working-tree stamps ----------------------------------------------------------------------
