@@ -29,7 +29,7 @@ from docctl.config import Config
 from docctl.model import Document
 from docctl.sources import SIDECAR_SUFFIX, Loaded, file_format, load
 
-CACHE_VERSION = 6
+CACHE_VERSION = 7
 FINAL_STATES = frozenset({"superseded", "obsolete"})
 
 ApprovalKey = tuple[str, str, str, str, str, str]  # name, by, role, meaning, date, fingerprint
@@ -276,24 +276,70 @@ class StaleCache(Exception):
     """The cache on disk changed under us, or cannot be read: build the history again."""
 
 
-@dataclass
 class HistoryState:
-    """The walk's position and every document's events (persisted as a meta file and event shards)."""
+    """The walk's position and every document's events.
 
-    key: str
-    tip: str | None = None
-    files: dict[str, str] = field(default_factory=dict)  # controlled path or sidecar -> blob
-    path_ids: dict[str, str] = field(default_factory=dict)  # document path -> id
-    last: dict[str, Event] = field(default_factory=dict)  # id -> its latest event
-    releases: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # id -> (revision, effective date) per release
-    reviews: dict[str, str] = field(default_factory=dict)  # id -> date of its last recorded periodic review
-    events: EventStore = field(default_factory=EventStore.fresh)
-    snapshots: dict[str, Snapshot | None] = field(default_factory=dict)  # blob key -> snapshot (not stored)
+    On disk: a small meta file (tip, ids, releases and reviews: what reading needs), the walk file
+    (the controlled files and ids at the tip: what extending needs) and the event shards; each is
+    read only when needed.
+    """
+
+    def __init__(
+        self,
+        key: str,
+        *,
+        tip: str | None = None,
+        ids: set[str] | None = None,
+        releases: dict[str, list[tuple[str, str]]] | None = None,
+        reviews: dict[str, str] | None = None,
+        events: EventStore | None = None,
+        walk: Callable[[], tuple[dict[str, str], dict[str, str]]] | None = None,
+    ) -> None:
+        self.key = key
+        self.tip = tip
+        self.ids: set[str] = ids if ids is not None else set()
+        self.releases: dict[str, list[tuple[str, str]]] = releases if releases is not None else {}  # id -> (revision, effective)
+        self.reviews: dict[str, str] = reviews if reviews is not None else {}  # id -> day of its last periodic review
+        self.events = events if events is not None else EventStore.fresh()
+        self.snapshots: dict[str, Snapshot | None] = {}  # blob key -> snapshot (not stored)
+        self._walk = walk
+        self._files: dict[str, str] | None = None if walk else {}
+        self._path_ids: dict[str, str] | None = None if walk else {}
+        self.walk_dirty = False
+
+    def _load_walk(self) -> None:
+        if self._files is None or self._path_ids is None:
+            assert self._walk is not None
+            self._files, self._path_ids = self._walk()
+
+    @property
+    def files(self) -> dict[str, str]:
+        """Controlled path or sidecar -> blob id, at the tip."""
+        self._load_walk()
+        assert self._files is not None
+        return self._files
+
+    @files.setter
+    def files(self, value: dict[str, str]) -> None:
+        self._files = value
+        self.walk_dirty = True
+
+    @property
+    def path_ids(self) -> dict[str, str]:
+        """Document path -> id, at the tip."""
+        self._load_walk()
+        assert self._path_ids is not None
+        self.walk_dirty = True  # handed out for the walker to change
+        return self._path_ids
+
+    def last(self, doc_id: str) -> Event | None:
+        events = self.events.get(doc_id)
+        return events[-1] if events else None
 
     def append(self, doc_id: str, event: Event) -> None:
-        before = self.last.get(doc_id)
+        before = self.last(doc_id)
         self.events.append(doc_id, event)
-        self.last[doc_id] = event
+        self.ids.add(doc_id)
         now = event.snapshot
         if now is not None and now.status == "effective" and now.effective and now.revision:
             was = before.snapshot if before is not None else None
@@ -314,11 +360,15 @@ class History:
         return self.state.tip
 
     def ids(self) -> list[str]:
-        return sorted(self.state.last)
+        return sorted(self.state.ids)
 
     def last(self, doc_id: str) -> Event | None:
-        """The latest event of a document, without reading its whole history."""
-        return self.state.last.get(doc_id)
+        """The latest event of a document (reads its event shard)."""
+        try:
+            return self.state.last(doc_id)
+        except StaleCache:
+            events = self.events(doc_id)  # rebuilds
+            return events[-1] if events else None
 
     def last_review(self, doc_id: str) -> dt.date | None:
         """The day of the document's last periodic review (``docctl review``), from the commit trailers."""
@@ -411,42 +461,55 @@ def _load(git: gitmod.Git, config: Config, head: str, key: str, use_cache: bool,
 
 
 _META = "meta.pickle"
+_WALK = "walk.pickle"
 
 
 def _read_meta(git: gitmod.Git, key: str) -> HistoryState | None:
     folder = cache_dir(git)
-    try:
-        with (folder / _META).open("rb") as handle:
-            meta = pickle.load(handle)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError, TypeError, ImportError):
-        return None
+    meta = _unpickle(folder / _META)
     if not isinstance(meta, dict) or meta.get("key") != key or meta.get("version") != CACHE_VERSION:
         return None
+    generation = meta["walk"]
+
+    def walk() -> tuple[dict[str, str], dict[str, str]]:
+        data = _unpickle(folder / _WALK)
+        if not (isinstance(data, tuple) and len(data) == 3 and data[0] == generation):
+            raise StaleCache
+        return data[1], data[2]
+
     return HistoryState(
-        key=key,
+        key,
         tip=meta["tip"],
-        files=meta["files"],
-        path_ids=meta["path_ids"],
-        last=meta["last"],
+        ids=meta["ids"],
         releases=meta["releases"],
         reviews=meta["reviews"],
         events=EventStore(folder, meta["generations"]),
+        walk=walk,
     )
 
 
+def _unpickle(path: Path) -> object:
+    try:
+        with path.open("rb") as handle:
+            return pickle.load(handle)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError, TypeError, ImportError):
+        return None
+
+
 def _write_cache(git: gitmod.Git, state: HistoryState) -> None:
-    """Shards first, then the meta file that names their generations (atomic renames): a reader
-    sees a consistent cache or notices the mismatch and rebuilds; two processes never corrupt it."""
+    """Shards and the walk file first, then the meta file that names their generations (atomic
+    renames): a reader sees a consistent cache or notices the mismatch and rebuilds; two processes
+    never corrupt it."""
     from docctl.atomic import write_atomic
 
     folder = cache_dir(git)
     generation = f"{state.tip}-{os.getpid()}-{time.monotonic_ns()}"
     try:
         generations = state.events.write(folder, generation)
+        write_atomic(folder / _WALK, pickle.dumps((generation, state.files, state.path_ids), protocol=pickle.HIGHEST_PROTOCOL))
         meta = {
-            "version": CACHE_VERSION, "key": state.key, "tip": state.tip, "files": state.files,
-            "path_ids": state.path_ids, "last": state.last, "releases": state.releases, "reviews": state.reviews,
-            "generations": generations,
+            "version": CACHE_VERSION, "key": state.key, "tip": state.tip, "ids": state.ids,
+            "releases": state.releases, "reviews": state.reviews, "generations": generations, "walk": generation,
         }
         write_atomic(folder / _META, pickle.dumps(meta, protocol=pickle.HIGHEST_PROTOCOL))
     except (OSError, StaleCache):
@@ -565,7 +628,7 @@ class Walker:
         for doc_id, path in touched_ids.items():
             key = changed[path][1]
             snapshot = state.snapshots.get(key) if key else None
-            last = state.last.get(doc_id)
+            last = state.last(doc_id)
             if last is not None and last.snapshot == snapshot and last.path == path:
                 continue
             state.append(doc_id, Event(commit, path, snapshot))

@@ -52,7 +52,9 @@ _KIND_ORDER = {REFERENCES: 0, SUPERSEDES: 1, LINK: 2, MENTION: 3}
 # --- values ------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+# Reference, ClauseReference, Extracted and Candidates are kept in the parse cache: no __slots__,
+# which would make them unpickle through a slow Python-level __setstate__.
+@dataclass(frozen=True, kw_only=True)
 class Reference:
     """One reference from a document to another document."""
 
@@ -83,7 +85,7 @@ class Reference:
         return f"{self.kind} ({where})"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ClauseReference:
     """A reference to a clause of a standard, in the metadata or in the body text."""
 
@@ -111,7 +113,7 @@ class ClauseReference:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Extracted:
     references: tuple[Reference, ...]
     clauses: tuple[ClauseReference, ...]
@@ -145,7 +147,7 @@ def extract(document: Document, config: Config, catalogues: Catalogues | None = 
     return extracted
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Candidates:
     """Every id and link target a document *might* refer to: a superset of what :func:`extract`
     finds, read from the raw text without masking code or URLs (masking only removes references).

@@ -609,13 +609,16 @@ class CommitView(Repository):
         self.commit = commit
         self._files = files
         self._contents: dict[str, bytes] | None = None
+        self._paths: list[str] | None = None
 
     def __repr__(self) -> str:
         return f"Repository({str(self.root)!r}, at={self.commit[:12]!r})"
 
     def controlled_paths(self) -> list[str]:
-        cfg = self.config
-        return sorted(p for p in self._files if file_format(p) and paths.is_controlled(p, cfg.controlled, cfg.exclude))
+        if self._paths is None:  # a commit's tree does not change: work it out once
+            cfg = self.config
+            self._paths = sorted(p for p in self._files if file_format(p) and paths.is_controlled(p, cfg.controlled, cfg.exclude))
+        return list(self._paths)
 
     def _key(self, path: str) -> str:
         return entry_key(path, self._files[path], self._files.get(path + SIDECAR_SUFFIX))
