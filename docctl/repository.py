@@ -145,7 +145,10 @@ class Repository:
         return None
 
     def loaded(self) -> list[Loaded]:
-        return [self.load(p) for p in self.controlled_paths()]
+        """Every controlled file, parsed (through the caches, which are then kept)."""
+        items = [self.load(p) for p in self.controlled_paths()]
+        self.store().save(prune=self.current)
+        return items
 
     def documents(self) -> list[Document]:
         """Every readable controlled document, sorted by id (then path)."""
