@@ -91,11 +91,59 @@ def floor_read_hash(repo: Path, repeat: int) -> float:
     return statistics.median(samples)
 
 
+def doorstop_tree(repo: Path, out: Path) -> Path:
+    """The same documents as a doorstop item tree: one item per document (its body as the text),
+    work instructions and forms as child documents linked to the SOPs they reference."""
+    import docctl
+
+    if (out / ".git").exists():
+        return out
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", str(out)], check=True)
+    for prefix, parent in (("SOP", None), ("WI", "SOP"), ("FRM", "SOP")):
+        folder = out / prefix.lower()
+        folder.mkdir()
+        settings = f"settings:\n  digits: 4\n  prefix: {prefix}\n  sep: '-'\n"
+        (folder / ".doorstop.yml").write_text(settings + (f"  parent: {parent}\n" if parent else ""))
+    for level, document in enumerate(docctl.open(repo).documents(), start=1):
+        assert document.id and document.type
+        links = "".join(f"\n- {ref}: null" for ref in document.references) or " []"
+        text = "\n".join("  " + line for line in document.body.strip().splitlines())
+        item = (
+            f"active: true\nderived: false\nheader: ''\nlevel: {level}.0\nlinks:{links}\n"
+            f"normative: true\nref: ''\nreviewed: null\ntext: |\n{text}\n"
+        )
+        (out / document.type.lower() / f"{document.id}.yml").write_text(item)
+    subprocess.run(["git", "-C", str(out), "add", "-A"], check=True)
+    subprocess.run(["git", "-C", str(out), "-c", "user.name=bench", "-c", "user.email=bench@example.com",
+                    "commit", "-q", "-m", "items"], check=True)
+    return out
+
+
+def doorstop_seconds(repo: Path, documents: int) -> tuple[float | None, str]:
+    """Wall time of ``doorstop`` (build and validate the tree) on the equivalent item tree, with
+    doorstop installed from PyPI into its own environment under build/."""
+    venv = ROOT / "build" / "bench-doorstop-venv"
+    doorstop = venv / "bin" / "doorstop"
+    if not doorstop.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        result = subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "doorstop"], capture_output=True, text=True)
+        if result.returncode != 0 or not doorstop.exists():
+            return None, "doorstop could not be installed: " + result.stderr.strip()[-200:]
+    tree = doorstop_tree(repo, ROOT / "build" / f"bench-doorstop-{documents}")
+    start = time.perf_counter()
+    result = subprocess.run([str(doorstop)], cwd=tree, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    version = subprocess.run([str(doorstop), "--version"], capture_output=True, text=True).stdout.strip()
+    return seconds, f"{version}, exit {result.returncode}"
+
+
 def has_command(name: str, repo: Path, env: dict[str, str]) -> bool:
     return subprocess.run([*DOCCTL, name, "--help"], cwd=repo, env=env, capture_output=True).returncode == 0
 
 
-def run_suite(documents: int, commits: int, repeat: int) -> tuple[list[Row], dict[str, str]]:
+def run_suite(documents: int, commits: int, repeat: int, *, doorstop: bool = True) -> tuple[list[Row], dict[str, str]]:
     repo = ROOT / "build" / f"bench-{documents}-{commits}"
     if not (repo / ".git").exists():
         print(f"bench: generating {repo} ...", file=sys.stderr)
@@ -155,6 +203,10 @@ def run_suite(documents: int, commits: int, repeat: int) -> tuple[list[Row], dic
         rows.append(Row("watcher: save to reported finding, p50", p50, "", None, "", None))
         rows.append(Row("watcher: save to reported finding, p95", p95, "", None, "p95 < 0.3 s", p95 is not None and p95 < 0.3,
                         "" if p95 is not None else result.stderr.strip()[-200:]))
+    if doorstop:
+        seconds, note = doorstop_seconds(repo, documents)
+        rows.append(Row(f"doorstop on the same {documents} items (no history)", seconds, "docctl check cold", check_cold,
+                        "docctl faster", seconds is not None and check_cold < seconds, note))
     version = timed([*DOCCTL, "--version"], repo, repeat=max(repeat, 5), env=env)
     rows.append(Row("docctl --version (import cost)", version, "python -c pass", timed([sys.executable, "-c", "pass"], repo, repeat=5), "< 0.15 s", version < 0.15))
     cold()
@@ -192,9 +244,17 @@ def main() -> int:
     parser.add_argument("--commits", type=int, default=30000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table (for docs/performance.md)")
+    parser.add_argument("--no-doorstop", action="store_true", help="skip the doorstop comparison")
+    parser.add_argument("--scaling", action="store_true", help="also the main rows at 500 and 20,000 documents")
     args = parser.parse_args()
-    rows, machine = run_suite(args.documents, args.commits, args.repeat)
+    rows, machine = run_suite(args.documents, args.commits, args.repeat, doorstop=not args.no_doorstop)
     print(render(rows, machine, args.markdown))
+    if args.scaling:
+        for documents in (500, 20000):
+            commits = documents * args.commits // args.documents
+            print(f"\nscaling: {documents} documents, {commits} commits")
+            small, info = run_suite(documents, commits, args.repeat, doorstop=False)
+            print(render(small, info, args.markdown))
     return 0
 
 
