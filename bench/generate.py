@@ -25,6 +25,7 @@ from docctl.fingerprints import fingerprint  # noqa: E402
 
 START = dt.datetime(2025, 1, 1, 8, 0, tzinfo=dt.timezone.utc)
 NOW = "2026-10-01T12:00:00+00:00"  # the clock the benchmark runs docctl with
+SPAN = dt.timedelta(days=625)  # from START to shortly before NOW
 PEOPLE = {
     "jane": ("Jane Smith", "jane.smith@acme.example", ["Quality Manager"]),
     "tom": ("Tom Baker", "tom.baker@acme.example", ["Process Owner"]),
@@ -151,7 +152,8 @@ def apply(doc: Doc, who: str, action: str, when: dt.datetime, rng: random.Random
         doc.status = "effective"
         day = (when + dt.timedelta(days=1)).date()
         doc.effective = day.isoformat()
-        doc.review_due = day.replace(year=day.year + 3).isoformat()
+        due = dt.date(day.year + 3, day.month, min(day.day, 28)) if day.month == 2 else day.replace(year=day.year + 3)
+        doc.review_due = due.isoformat()
     elif action == "revise":
         doc.revision = chr(ord(doc.revision) + 1)
         doc.status = "draft"
@@ -223,12 +225,13 @@ def stream(documents: int, commits: int, seed: int) -> Iterator[bytes]:
         head = f"commit refs/heads/main\nmark :{mark}\nauthor {name} <{email}> {stamp}\ncommitter {name} <{email}> {stamp}\n".encode()
         return head + data(message.encode()) + (b"from :%d\n" % (mark - 1) if mark > 1 else b"")
 
+    step = SPAN / max(1, len(order))  # the whole history spans SPAN, whatever its size
     yield header("jane", "Set up the controlled document repository") + b"M 100644 inline docctl.toml\n" + data(CONFIG.encode())
     step_of = [0] * documents
     for i in order:
         who, action = queues[i][step_of[i]]
         step_of[i] += 1
-        when += dt.timedelta(minutes=30)
+        when += step
         doc = docs[i]
         message = apply(doc, who, action, when, rng)
         yield header(who, message) + f"M 100644 inline {doc.path}\n".encode() + data(doc.text().encode())

@@ -354,6 +354,7 @@ class History:
         self.state = state
         self._rebuild = rebuild
         self._revisions: dict[str, tuple[Revision, ...]] = {}
+        self._newest: dict[tuple[str, dt.date], tuple[str, dt.date] | None] = {}
 
     @property
     def tip(self) -> str | None:
@@ -380,11 +381,14 @@ class History:
 
         Read from the release list kept with the cache's meta file: no event shard is needed.
         """
+        known = self._newest.get((doc_id, today), False)
+        if known is not False:
+            return known  # type: ignore[return-value]
         releases = [(rev, dt.date.fromisoformat(day)) for rev, day in self.state.releases.get(doc_id, ())]
         in_force = [(rev, day) for rev, day in releases if day <= today]
-        if not in_force or in_force[-1][0] == releases[0][0]:
-            return None
-        return in_force[-1]
+        result = None if not in_force or in_force[-1][0] == releases[0][0] else in_force[-1]
+        self._newest[(doc_id, today)] = result
+        return result
 
     def events(self, doc_id: str) -> tuple[Event, ...]:
         try:
