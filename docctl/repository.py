@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+from dataclasses import dataclass
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,7 +14,7 @@ from docctl import __version__, paths
 from docctl.config import Config, find_root, load_config
 from docctl.errors import UnknownDocumentError, UsageError
 from docctl.git import Git
-from docctl.model import Document, Finding, Report
+from docctl.model import Approval, Document, Finding, Report
 from docctl.rules.codes import finding
 from docctl.scaffold import NewDocument
 from docctl.store import FindingsMemo, ParsedStore, ReportCache, blob_id, entry_key, stamp_of
@@ -25,6 +26,30 @@ if TYPE_CHECKING:
     from docctl.references import Impact, Matrix, XRef
 
 _UNSET = object()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SignatureRecord:
+    """One line of a signature manifest."""
+
+    approval: Approval
+    valid: bool  # approved meaning, current content, role held, not a forbidden self-approval
+    commit: str | None  # the commit that added it (None: not committed yet)
+    committed_by: str | None  # that commit's author
+    attested: bool  # the commit's author is the approver (DC205)
+    signature: str | None  # git's %G? for that commit (G good, N none, ...), None when not committed
+    signer: str | None  # who signed it, as allowed_signers or the GPG key says
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            **self.approval.to_dict(),
+            "valid": self.valid,
+            "commit": self.commit,
+            "committed_by": self.committed_by,
+            "attested": self.attested,
+            "signature": self.signature,
+            "signer": self.signer,
+        }
 from docctl.rules.context import RuleContext
 from docctl.rules.registry import check_collection, check_document
 from docctl.sources import SIDECAR_SUFFIX, Loaded, file_format, load
@@ -525,18 +550,26 @@ class Repository:
         return hashlib.sha256(repr((__version__, self.config, catalogues)).encode()).hexdigest()[:16]
 
     def _signature_findings(self, git: Git, attestations: list[tuple[Document, dict[ApprovalKey, Commit]]]) -> list[Finding]:
-        """DC206, verifying each approval commit against allowed_signers as it stood *before* it.
+        """DC206 for every approval commit (see :meth:`signature_status`)."""
+        from docctl.rules import history as history_rules
 
-        A key added in the same change as the approval it signs is therefore not trusted: whoever
-        can push cannot vouch for a signature by adding a key under someone else's email.
-        """
+        commits = sorted({c.id for _, attesting in attestations for c in attesting.values() if c.id})
+        signed = self.signature_status(git, commits)
+        result: list[Finding] = []
+        for working, attesting in attestations:
+            result.extend(history_rules.unsigned(working, attesting, signed))
+        return result
+
+    def signature_status(self, git: Git, commits: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """commit -> (git's %G? status, signer email), each commit verified against allowed_signers
+        as it stood *before* it: a key added in the same change as the approval it signs is not
+        trusted, so whoever can push cannot vouch for a signature by adding a key under someone
+        else's email."""
         import tempfile
 
         from docctl.git import blob_ids, read_blobs, signatures
-        from docctl.rules import history as history_rules
 
         signers = self.config.signing.allowed_signers
-        commits = sorted({c.id for _, attesting in attestations for c in attesting.values() if c.id})
         versions = {c: None for c in commits} if not signers else {c: f"{c}^1:./{signers}" for c in commits}
         blobs = blob_ids(git, [spec for spec in versions.values() if spec])
         by_version: dict[str | None, list[str]] = {}
@@ -550,10 +583,39 @@ class Repository:
                 allowed.write_bytes(contents.get(blob, b"") if blob else b"")
                 for commit, sig in signatures(git, group, allowed_signers=allowed).items():
                     signed[commit] = (sig.status, sig.email)
-        result: list[Finding] = []
-        for working, attesting in attestations:
-            result.extend(history_rules.unsigned(working, attesting, signed))
-        return result
+        return signed
+
+    def manifest(self, document: Document) -> list[SignatureRecord]:
+        """The signature manifest of a document (21 CFR 11.50): each approval with its validity,
+        the commit that added it, that commit's author, and its signature as git verifies it."""
+        from docctl.history import approval_key, attesting_commits
+        from docctl.rules import approvals as approval_rules
+
+        ctx = self.context()
+        valid = {id(a) for a in approval_rules.valid_approvals(document, ctx)}
+        history = self.history_index()
+        git = self.git()
+        attesting: dict[ApprovalKey, Commit] = {}
+        if history is not None and git is not None and document.id:
+            attesting = attesting_commits(git, self.config, document.id, history.events(document.id))
+        commits = sorted({c.id for c in attesting.values() if c.id})
+        signed = self.signature_status(git, commits) if git is not None and commits else {}
+        records = []
+        for approval in document.approvals:
+            commit = attesting.get(approval_key(approval))
+            status, signer = signed.get(commit.id, ("N", "")) if commit is not None and commit.id else (None, None)
+            records.append(
+                SignatureRecord(
+                    approval=approval,
+                    valid=id(approval) in valid,
+                    commit=commit.id if commit is not None else None,
+                    committed_by=commit.author_email if commit is not None else None,
+                    attested=commit is not None and commit.author_email == approval.by,
+                    signature=status,
+                    signer=signer or None,
+                )
+            )
+        return records
 
     def _select(self, loaded: list[Loaded], files: Sequence[str | os.PathLike[str]] | None) -> set[str]:
         everything = {item.path for item in loaded}

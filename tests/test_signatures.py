@@ -216,3 +216,19 @@ def test_forgery_content_edited_after_approval_and_fingerprint_edited(office: Of
     assert [c for c, _, _ in codes(office.qms)] == []  # not committed yet: nothing to attest
     office.commit_as("sam", "tweak")
     assert [c for c, _, _ in codes(office.qms)] == ["DC205", "DC205"]
+
+
+def test_show_prints_the_signature_manifest(signed_office: tuple[Office, dict[str, Path]], run_cli: object) -> None:
+    office, keys = signed_office
+    with signing_with(keys["tom"]), office.acting("tom") as qms:
+        qms.approve("SOP-001", role="Process Owner")
+    with signing_with(None), office.acting("jane") as qms:
+        qms.approve("SOP-001", role="Quality Manager")
+    manifest = {r.approval.role: r for r in office.qms.manifest(office.qms.document("SOP-001"))}
+    tom, jane = manifest["Process Owner"], manifest["Quality Manager"]
+    assert (tom.valid, tom.attested, tom.signature, tom.signer) == (True, True, "G", "tom.baker@acme.example")
+    assert (jane.valid, jane.attested, jane.signature) == (True, True, "N")
+    code, out, _ = run_cli("show", "SOP-001", cwd=office.repo.path)  # type: ignore[operator]
+    assert code == 0
+    assert re.search(r"    commit [0-9a-f]{12} by the approver; good signature by tom\.baker@acme\.example\n", out)
+    assert re.search(r"    commit [0-9a-f]{12} by the approver; not signed\n", out)

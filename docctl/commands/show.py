@@ -6,7 +6,7 @@ import argparse
 
 from docctl.commands.common import out, out_json, repository
 from docctl.model import Document
-from docctl.repository import Repository
+from docctl.repository import Repository, SignatureRecord
 from docctl.rules import approvals as approval_rules
 from docctl.rules.lifecycle import review_due
 
@@ -20,20 +20,25 @@ def run(args: argparse.Namespace) -> int:
     else:
         document = repo.document(args.id)
     ctx = repo.context()
-    valid = {id(a) for a in approval_rules.valid_approvals(document, ctx)}
+    manifest = repo.manifest(document)
     if args.format == "json":
         data = document.to_dict()
         due = review_due(document, ctx)
         data["review_due"] = due.isoformat() if due else None
-        data["approvals"] = [dict(a.to_dict(), valid=id(a) in valid) for a in document.approvals]
+        data["approvals"] = [record.to_dict() for record in manifest]
         data["missing_roles"] = approval_rules.missing_roles(document, ctx)
         out_json(data)
         return 0
-    _text(repo, document, valid)
+    _text(repo, document, manifest)
     return 0
 
 
-def _text(repo: Repository, document: Document, valid: set[int]) -> None:
+_SIGNATURES = {"G": "good signature", "U": "good signature (key of unknown trust)", "N": "not signed",
+               "B": "BAD signature", "E": "signature cannot be checked", "X": "expired signature",
+               "Y": "signed by an expired key", "R": "signed by a revoked key"}
+
+
+def _text(repo: Repository, document: Document, manifest: list[SignatureRecord]) -> None:
     ctx = repo.context()
     due = review_due(document, ctx)
     rows = [
@@ -57,16 +62,24 @@ def _text(repo: Repository, document: Document, valid: set[int]) -> None:
         if value:
             out(f"{label + ':':<16}{value}")
     out()
-    if not document.approvals:
+    if not manifest:
         out("Signatures:     none")
     else:
         out("Signatures:")
-        for approval in document.approvals:
+        for record in manifest:
+            approval = record.approval
             when = approval.date.isoformat() if approval.date else "?"
-            state = "valid" if id(approval) in valid else "NOT VALID"
+            state = "valid" if record.valid else "NOT VALID"
             out(f"  {approval.name} <{approval.by}>")
             out(f"    {approval.role}, {approval.meaning.value}, {when}")
             out(f"    content {approval.fingerprint}  [{state}]")
+            if record.commit is None:
+                out("    not committed yet")
+            else:
+                who = "by the approver" if record.attested else f"by {record.committed_by}, NOT the approver"
+                signature = _SIGNATURES.get(record.signature or "", f"signature status {record.signature}")
+                signer = f" by {record.signer}" if record.signer and record.signature in ("G", "U") else ""
+                out(f"    commit {record.commit[:12]} {who}; {signature}{signer}")
     missing = approval_rules.missing_roles(document, ctx)
     if missing:
         out(f"Still required: {', '.join(missing)}")
