@@ -28,6 +28,7 @@ from docctl import paths
 from docctl.config import Config
 from docctl.model import Document
 from docctl.sources import SIDECAR_SUFFIX, Loaded, file_format, load
+from docctl.store import unpickle
 
 CACHE_VERSION = 7
 FINAL_STATES = frozenset({"superseded", "obsolete"})
@@ -244,7 +245,7 @@ class EventStore:
             return {}
         try:
             with (self.folder / f"events-{number:02}.pickle").open("rb") as handle:
-                generation, events = pickle.load(handle)
+                generation, events = unpickle(handle)
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError, TypeError, ImportError):
             raise StaleCache from None
         if generation != self.generations[number]:
@@ -495,7 +496,7 @@ def _read_meta(git: gitmod.Git, key: str) -> HistoryState | None:
 def _unpickle(path: Path) -> object:
     try:
         with path.open("rb") as handle:
-            return pickle.load(handle)
+            return unpickle(handle)
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError, TypeError, ImportError):
         return None
 

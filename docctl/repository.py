@@ -517,7 +517,7 @@ class Repository:
             current = working_items.get(doc_id)
             working = current.document if current is not None else None
             content = self._keys.get(current.path) if current is not None else None
-            key: Hashable = (history.tip, content, self.config.signing)
+            key: Hashable = f"{history.tip}\x00{content}"  # the configuration is in the memo's file name
             cached = memo.get(doc_id, key) if current is None or content is not None else None
             if cached is not None:
                 results[doc_id] = list(cached)

@@ -13,6 +13,7 @@ ignored, and a cache that cannot be written (a read-only repository) is simply n
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import pickle
 import time
@@ -40,6 +41,10 @@ def entry_key(path: str, blob: str, sidecar: str | None = None) -> str:
     return f"{path}\x00{blob}+{sidecar}" if sidecar else f"{path}\x00{blob}"
 
 
+def _shard_number(key: str) -> int:
+    return zlib.crc32(key.encode("utf-8", "surrogateescape")) % SHARDS
+
+
 def stamp_of(path: Path) -> Stamp | None:
     try:
         st = path.stat()
@@ -48,10 +53,22 @@ def stamp_of(path: Path) -> Stamp | None:
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
+def unpickle(handle: Any) -> Any:
+    """pickle.load with the cyclic garbage collector paused: unpickling builds many objects, and the
+    collector would otherwise run over all of them again and again (several times slower)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.load(handle)
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _read(path: Path) -> Any:
     try:
         with path.open("rb") as handle:
-            return pickle.load(handle)
+            return unpickle(handle)
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError, TypeError, ImportError, IndexError):
         return None
 
@@ -70,63 +87,67 @@ class ParsedStore:
 
     def __init__(self, folder: Path | None, key: str) -> None:
         self.folder = folder / f"parsed-{key}" if folder is not None else None
-        self._shards: dict[int, dict[str, tuple[Loaded, Hashable, tuple[Finding, ...]] | tuple[Loaded]]] = {}
+        self._all: dict[str, Any] | None = None  # key -> (Loaded, memo, findings, derived), fewer at first
         self._dirty: set[int] = set()
         self._stamps: dict[str, tuple[Stamp, Stamp | None, str, float]] | None = None
         self._stamps_dirty = False
         self._used: set[str] = set()
 
-    # shards -----------------------------------------------------------------------------------
-    def _shard(self, key: str) -> dict[str, Any]:
-        number = zlib.crc32(key.encode("utf-8", "surrogateescape")) % SHARDS
-        shard = self._shards.get(number)
-        if shard is None:
-            data = _read(self.folder / f"shard-{number:02}.pickle") if self.folder else None
-            shard = data[1] if isinstance(data, tuple) and len(data) == 2 and data[0] == STORE_VERSION else {}
-            self._shards[number] = shard
-        return shard
+    # entries ----------------------------------------------------------------------------------
+    def _entries(self) -> dict[str, Any]:
+        """Every entry, all shards read at first use (a check needs nearly all of them anyway)."""
+        if self._all is None:
+            merged: dict[str, Any] = {}
+            for number in range(SHARDS):
+                data = _read(self.folder / f"shard-{number:02}.pickle") if self.folder else None
+                if isinstance(data, tuple) and len(data) == 2 and data[0] == STORE_VERSION:
+                    merged.update(data[1])
+            self._all = merged
+        return self._all
+
+    def _touch(self, key: str) -> None:
+        self._dirty.add(_shard_number(key))
 
     def get(self, key: str) -> Loaded | None:
-        entry = self._shard(key).get(key)
+        entry = self._entries().get(key)
         if entry is None:
             return None
         self._used.add(key)
         return entry[0]  # type: ignore[no-any-return]
 
     def put(self, key: str, loaded: Loaded) -> None:
-        self._shard(key)[key] = (loaded,)
+        self._entries()[key] = (loaded,)
         self._used.add(key)
-        self._dirty.add(zlib.crc32(key.encode("utf-8", "surrogateescape")) % SHARDS)
+        self._touch(key)
 
     def derived(self, key: str) -> Any:
         """A value derived from the document's content alone (its references), or None."""
-        entry = self._shard(key).get(key)
+        entry = self._entries().get(key)
         return entry[3] if entry is not None and len(entry) == 4 else None
 
     def set_derived(self, key: str, value: object) -> None:
-        shard = self._shard(key)
-        entry = shard.get(key)
+        entries = self._entries()
+        entry = entries.get(key)
         if entry is None:
             return
-        loaded = entry[0]
         memo, findings = (entry[1], entry[2]) if len(entry) >= 3 else (None, None)
-        shard[key] = (loaded, memo, findings, value)
-        self._dirty.add(zlib.crc32(key.encode("utf-8", "surrogateescape")) % SHARDS)
+        entries[key] = (entry[0], memo, findings, value)
+        self._touch(key)
 
     def findings(self, key: str, memo: Hashable) -> tuple[Finding, ...] | None:
         """Per-document findings stored for ``memo`` (the day and anything else they depend on)."""
-        entry = self._shard(key).get(key)
+        entry = self._entries().get(key)
         if entry is not None and len(entry) >= 3 and entry[1] == memo and entry[2] is not None:
             return entry[2]  # type: ignore[no-any-return]
         return None
 
     def set_findings(self, key: str, memo: Hashable, findings: tuple[Finding, ...]) -> None:
-        shard = self._shard(key)
-        entry = shard.get(key)
+        entries = self._entries()
+        entry = entries.get(key)
         if entry is None:
             return
-        shard[key] = (entry[0], memo, findings, *entry[3:4])
-        self._dirty.add(zlib.crc32(key.encode("utf-8", "surrogateescape")) % SHARDS)
+        entries[key] = (entry[0], memo, findings, *entry[3:4])
+        self._touch(key)
 
     # working-tree stamps ----------------------------------------------------------------------
     def _stamp_table(self) -> dict[str, tuple[Stamp, Stamp | None, str, float]]:
@@ -158,10 +179,14 @@ class ParsedStore:
         (a view of the past does not prune: it must not evict the working tree's entries)."""
         if self.folder is None:
             return
-        for number in sorted(self._dirty):
-            shard = self._shards.get(number, {})
-            kept = {k: v for k, v in shard.items() if k in self._used} if prune else shard
-            _write(self.folder / f"shard-{number:02}.pickle", (STORE_VERSION, kept))
+        if self._dirty and self._all is not None:
+            shards: dict[int, dict[str, Any]] = {number: {} for number in self._dirty}
+            for key, entry in self._all.items():
+                number = _shard_number(key)
+                if number in shards and (not prune or key in self._used):
+                    shards[number][key] = entry
+            for number, shard in sorted(shards.items()):
+                _write(self.folder / f"shard-{number:02}.pickle", (STORE_VERSION, shard))
         self._dirty.clear()
         if self._stamps_dirty and self._stamps is not None:
             _write(self.folder / "stamps.pickle", (STORE_VERSION, self._stamps))

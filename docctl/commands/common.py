@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import sys
@@ -29,12 +30,24 @@ def out_json(value: object) -> None:
 
 
 def display_path(repo: Repository, path: str | None) -> str:
-    """A root-relative path shown relative to the current folder (so editors can open it)."""
+    """A root-relative path shown relative to the current folder (so editors can open it): the
+    same path when the current folder is the root or outside it; without the folder's prefix when
+    the current folder lies inside the root and the path below it."""
     if path is None:
         return "."
-    full = repo.root / path
-    try:
-        rel = os.path.relpath(full, Path.cwd())
-    except ValueError:
+    prefix = _cwd_prefix(str(repo.root), os.getcwd())
+    if prefix is None:
         return path
-    return path if rel.startswith("..") else Path(rel).as_posix()
+    return path[len(prefix) :] if path.startswith(prefix) else path
+
+
+@functools.lru_cache(maxsize=8)
+def _cwd_prefix(root: str, cwd: str) -> str | None:
+    """The folder ``cwd`` relative to ``root`` as a 'folder/' prefix, '' at the root, None outside."""
+    try:
+        rel = os.path.relpath(Path(cwd).resolve(), Path(root).resolve())
+    except ValueError:
+        return None
+    if rel == ".":
+        return ""
+    return None if rel.startswith("..") else Path(rel).as_posix() + "/"
