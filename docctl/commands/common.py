@@ -30,24 +30,29 @@ def out_json(value: object) -> None:
 
 
 def display_path(repo: Repository, path: str | None) -> str:
-    """A root-relative path shown relative to the current folder (so editors can open it): the
-    same path when the current folder is the root or outside it; without the folder's prefix when
-    the current folder lies inside the root and the path below it."""
+    """A root-relative path shown relative to the current folder (so editors can open it); the
+    root-relative path itself when the current folder is elsewhere."""
     if path is None:
         return "."
-    prefix = _cwd_prefix(str(repo.root), os.getcwd())
-    if prefix is None:
-        return path
-    return path[len(prefix) :] if path.startswith(prefix) else path
+    above, below = _placement(str(repo.root), os.getcwd())
+    if above is not None:  # the root is the current folder or below it
+        return above + path
+    if below is not None and path.startswith(below):  # the current folder is below the root
+        return path[len(below) :]
+    return path
 
 
 @functools.lru_cache(maxsize=8)
-def _cwd_prefix(root: str, cwd: str) -> str | None:
-    """The folder ``cwd`` relative to ``root`` as a 'folder/' prefix, '' at the root, None outside."""
+def _placement(root: str, cwd: str) -> tuple[str | None, str | None]:
+    """('qms/' when the root is the folder qms below cwd, '' when it is cwd, else None;
+    'sops/' when cwd is the folder sops below the root, else None)."""
     try:
-        rel = os.path.relpath(Path(cwd).resolve(), Path(root).resolve())
+        down = Path(os.path.relpath(Path(root).resolve(), Path(cwd).resolve())).as_posix()
     except ValueError:
-        return None
-    if rel == ".":
-        return ""
-    return None if rel.startswith("..") else Path(rel).as_posix() + "/"
+        return None, None
+    if down == ".":
+        return "", None
+    if not down.startswith(".."):
+        return down + "/", None
+    up = Path(os.path.relpath(Path(cwd).resolve(), Path(root).resolve())).as_posix()
+    return None, (None if up.startswith("..") else up + "/")
