@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 BUILD := build
 
-.PHONY: demo test bench bench-small lint clean venv
+.PHONY: demo test bench bench-small lint coverage clean venv
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +34,7 @@ demo: $(VENV)/.installed
 	cd $(EXAMPLE) && $(DOCCTL) matrix --format html -o ../acme-matrix.html
 	@echo; echo "The example repository is in $(EXAMPLE); registers and matrix are in $(BUILD)/."
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed lint
 	$(PY) -m pytest -q
 
 # The benchmark suite of SPEC §10 (5,000 documents, 30,000 commits; the repository is generated once).
@@ -44,8 +44,13 @@ bench: $(VENV)/.installed
 bench-small: $(VENV)/.installed
 	$(PY) bench/run.py --documents 500 --commits 3000
 
+coverage: $(VENV)/.installed
+	$(PY) -m coverage run --source=docctl -m pytest -q
+	$(PY) -m coverage report --skip-covered --sort=cover
+
 lint: $(VENV)/.installed
-	$(VENV)/bin/ruff check docctl tests examples
+	$(VENV)/bin/ruff check docctl tests examples bench
+	$(VENV)/bin/ruff format --check docctl tests examples bench
 	$(VENV)/bin/mypy
 
 clean:

@@ -51,8 +51,15 @@ class Row:
         return f"{self.seconds / self.floor:.2f}x"
 
 
-def timed(command: Sequence[str], cwd: Path, *, before: Callable[[], None] | None = None, repeat: int = 3,
-          env: dict[str, str] | None = None, check: bool = False) -> float:
+def timed(
+    command: Sequence[str],
+    cwd: Path,
+    *,
+    before: Callable[[], None] | None = None,
+    repeat: int = 3,
+    env: dict[str, str] | None = None,
+    check: bool = False,
+) -> float:
     samples = []
     for _ in range(repeat):
         if before:
@@ -116,8 +123,22 @@ def doorstop_tree(repo: Path, out: Path) -> Path:
         )
         (out / document.type.lower() / f"{document.id}.yml").write_text(item)
     subprocess.run(["git", "-C", str(out), "add", "-A"], check=True)
-    subprocess.run(["git", "-C", str(out), "-c", "user.name=bench", "-c", "user.email=bench@example.com",
-                    "commit", "-q", "-m", "items"], check=True)
+    subprocess.run(
+        [
+            "git",
+            "-C",
+            str(out),
+            "-c",
+            "user.name=bench",
+            "-c",
+            "user.email=bench@example.com",
+            "commit",
+            "-q",
+            "-m",
+            "items",
+        ],
+        check=True,
+    )
     return out
 
 
@@ -128,7 +149,9 @@ def doorstop_seconds(repo: Path, documents: int) -> tuple[float | None, str]:
     doorstop = venv / "bin" / "doorstop"
     if not doorstop.exists():
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        result = subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "doorstop"], capture_output=True, text=True)
+        result = subprocess.run(
+            [str(venv / "bin" / "pip"), "install", "-q", "doorstop"], capture_output=True, text=True
+        )
         if result.returncode != 0 or not doorstop.exists():
             return None, "doorstop could not be installed: " + result.stderr.strip()[-200:]
     tree = doorstop_tree(repo, ROOT / "build" / f"bench-doorstop-{documents}")
@@ -145,7 +168,14 @@ def has_command(name: str, repo: Path, env: dict[str, str]) -> bool:
 
 def run_suite(documents: int, commits: int, repeat: int, *, doorstop: bool = True) -> tuple[list[Row], dict[str, str]]:
     repo = ROOT / "build" / f"bench-{documents}-{commits}"
-    if not (repo / ".git").exists():
+    complete = (
+        (repo / "docctl.toml").exists()
+        and subprocess.run(["git", "rev-parse", "-q", "--verify", "HEAD"], cwd=repo, capture_output=True).returncode
+        == 0
+        if repo.exists()
+        else False
+    )
+    if not complete:
         print(f"bench: generating {repo} ...", file=sys.stderr)
         shutil.rmtree(repo, ignore_errors=True)
         generate(repo, documents, commits)
@@ -159,9 +189,20 @@ def run_suite(documents: int, commits: int, repeat: int, *, doorstop: bool = Tru
     read_floor = floor_read_hash(repo, repeat)
     rows: list[Row] = []
     check_cold = timed([*DOCCTL, "check"], repo, before=cold, repeat=max(1, repeat - 1), env=env, check=True)
-    rows.append(Row("check, all rules, cold cache", check_cold, "git log", log_floor, "<= 2x git log", check_cold <= 2 * log_floor))
+    rows.append(
+        Row(
+            "check, all rules, cold cache",
+            check_cold,
+            "git log",
+            log_floor,
+            "<= 2x git log",
+            check_cold <= 2 * log_floor,
+        )
+    )
     check_warm = timed([*DOCCTL, "check"], repo, repeat=repeat, env=env, check=True)
-    rows.append(Row("check again, nothing changed (warm)", check_warm, "read+hash", read_floor, "< 0.5 s", check_warm < 0.5))
+    rows.append(
+        Row("check again, nothing changed (warm)", check_warm, "read+hash", read_floor, "< 0.5 s", check_warm < 0.5)
+    )
 
     target = next(p for p in sorted(repo.glob("sops/*/*.md")))
     original = target.read_bytes()
@@ -183,10 +224,21 @@ def run_suite(documents: int, commits: int, repeat: int, *, doorstop: bool = Tru
     if has_command("register", repo, env):
         out = repo.parent / f"register-{documents}.csv"
         register = timed([*DOCCTL, "register", "-o", str(out)], repo, repeat=repeat, env=env, check=True)
-        rows.append(Row("register (effective revisions from history)", register, "check cold", check_cold, "<= 1.5x check", register <= 1.5 * check_cold))
+        rows.append(
+            Row(
+                "register (effective revisions from history)",
+                register,
+                "check cold",
+                check_cold,
+                "<= 1.5x check",
+                register <= 1.5 * check_cold,
+            )
+        )
         past = "2025-09-01"
         as_of = timed([*DOCCTL, "register", "--as-of", past, "-o", str(out)], repo, repeat=repeat, env=env, check=True)
-        rows.append(Row(f"register --as-of {past}", as_of, "git log", log_floor, "<= 2x git log", as_of <= 2 * log_floor))
+        rows.append(
+            Row(f"register --as-of {past}", as_of, "git log", log_floor, "<= 2x git log", as_of <= 2 * log_floor)
+        )
     else:
         rows.append(Row("register", None, "", None, "<= 1.5x check", None, "command not available yet"))
 
@@ -196,19 +248,48 @@ def run_suite(documents: int, commits: int, repeat: int, *, doorstop: bool = Tru
 
     latency = HERE / "watch_latency.py"
     if latency.exists():
-        result = subprocess.run([sys.executable, str(latency), str(repo)], env=env, capture_output=True, text=True, timeout=600)
+        result = subprocess.run(
+            [sys.executable, str(latency), str(repo)], env=env, capture_output=True, text=True, timeout=600
+        )
         values = dict(line.split()[:2] for line in result.stdout.splitlines() if len(line.split()) >= 2)
         p50 = float(values["watch_p50"]) if "watch_p50" in values else None
         p95 = float(values["watch_p95"]) if "watch_p95" in values else None
         rows.append(Row("watcher: save to reported finding, p50", p50, "", None, "", None))
-        rows.append(Row("watcher: save to reported finding, p95", p95, "", None, "p95 < 0.3 s", p95 is not None and p95 < 0.3,
-                        "" if p95 is not None else result.stderr.strip()[-200:]))
+        rows.append(
+            Row(
+                "watcher: save to reported finding, p95",
+                p95,
+                "",
+                None,
+                "p95 < 0.3 s",
+                p95 is not None and p95 < 0.3,
+                "" if p95 is not None else result.stderr.strip()[-200:],
+            )
+        )
     if doorstop:
         seconds, note = doorstop_seconds(repo, documents)
-        rows.append(Row(f"doorstop on the same {documents} items (no history)", seconds, "docctl check cold", check_cold,
-                        "docctl faster", seconds is not None and check_cold < seconds, note))
+        rows.append(
+            Row(
+                f"doorstop on the same {documents} items (no history)",
+                seconds,
+                "docctl check cold",
+                check_cold,
+                "docctl faster",
+                seconds is not None and check_cold < seconds,
+                note,
+            )
+        )
     version = timed([*DOCCTL, "--version"], repo, repeat=max(repeat, 5), env=env)
-    rows.append(Row("docctl --version (import cost)", version, "python -c pass", timed([sys.executable, "-c", "pass"], repo, repeat=5), "< 0.15 s", version < 0.15))
+    rows.append(
+        Row(
+            "docctl --version (import cost)",
+            version,
+            "python -c pass",
+            timed([sys.executable, "-c", "pass"], repo, repeat=5),
+            "< 0.15 s",
+            version < 0.15,
+        )
+    )
     cold()
     memory = peak_rss_mb([*DOCCTL, "check"], repo, env)
     rows.append(Row("peak memory, check cold (MB)", memory, "", None, "< 250 MB", memory < 250))
@@ -229,12 +310,28 @@ def render(rows: list[Row], machine: dict[str, str], markdown: bool) -> str:
 
     lines = [" | ".join(f"{k}: {v}" for k, v in machine.items())]
     if markdown:
-        lines += ["", "| operation | docctl | floor | floor time | ratio | target | met |", "|---|---|---|---|---|---|---|"]
+        lines += [
+            "",
+            "| operation | docctl | floor | floor time | ratio | target | met |",
+            "|---|---|---|---|---|---|---|",
+        ]
     for row in rows:
         met = "yes" if row.ok else ("no" if row.ok is False else "")
         floor = f"{row.floor:.3f} s" if row.floor else ""
-        cells = [row.name, fmt(row.seconds, row), row.floor_name, floor, row.ratio, row.target, met + (f" ({row.note})" if row.note else "")]
-        lines.append("| " + " | ".join(cells) + " |" if markdown else f"{cells[0]:<46} {cells[1]:>10} {cells[2]:>14} {cells[3]:>10} {cells[4]:>7}  {cells[5]:<14} {cells[6]}")
+        cells = [
+            row.name,
+            fmt(row.seconds, row),
+            row.floor_name,
+            floor,
+            row.ratio,
+            row.target,
+            met + (f" ({row.note})" if row.note else ""),
+        ]
+        lines.append(
+            "| " + " | ".join(cells) + " |"
+            if markdown
+            else f"{cells[0]:<46} {cells[1]:>10} {cells[2]:>14} {cells[3]:>10} {cells[4]:>7}  {cells[5]:<14} {cells[6]}"
+        )
     return "\n".join(lines)
 
 

@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     from docctl.model import Approval, Document, Finding, Meaning, Report, Severity, Status
     from docctl.repository import Repository
     from docctl.repository import open_repository as open
-    from docctl.watcher import WatchEvent, Watcher, watch
+    from docctl.watcher import Watcher, WatchEvent, watch
 
 # Lazy attributes keep `import docctl` (and `docctl --version`) cheap.
 _LAZY = {

@@ -24,7 +24,9 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="docctl", description="Document control for quality management systems kept in git.")
     parser.add_argument("--version", action="version", version=f"docctl {__version__}")
-    parser.add_argument("--root", metavar="PATH", help="the docctl repository (default: the nearest folder with docctl.toml)")
+    parser.add_argument(
+        "--root", metavar="PATH", help="the docctl repository (default: the nearest folder with docctl.toml)"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 
@@ -45,10 +47,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="*", metavar="FILES", help="only these files (and the rules that involve them)")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--fail-on", choices=SEVERITIES, help="lowest severity that fails (default: fail_on in docctl.toml)")
-    p.add_argument("--hook", action="store_true",
-                   help="pre-commit mode: the whole staged tree (FILES are ignored), one line per finding, no summary")
-    p.add_argument("--root", metavar="PATH", default=argparse.SUPPRESS,
-                   help="as docctl --root; here so that a hook's args can name a docctl root below the git top level")
+    p.add_argument(
+        "--hook",
+        action="store_true",
+        help="pre-commit mode: the whole staged tree (FILES are ignored), one line per finding, no summary",
+    )
+    p.add_argument(
+        "--root",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="as docctl --root; here so that a hook's args can name a docctl root below the git top level",
+    )
 
     p = sub.add_parser("show", help="metadata, approvals (signature manifest), fingerprint and status of a document")
     p.add_argument("id", metavar="ID")
@@ -73,7 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text")
 
     p = sub.add_parser("matrix", help="clause coverage matrix of a standard: clauses x documents, gaps, weak claims")
-    p.add_argument("--standard", metavar="S", help="catalogue id, e.g. iso13485:2016 (default: the first of 'standards')")
+    p.add_argument(
+        "--standard", metavar="S", help="catalogue id, e.g. iso13485:2016 (default: the first of 'standards')"
+    )
     p.add_argument("--format", choices=("text", "md", "csv", "html", "json"), default="text")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of standard output")
 
@@ -81,7 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", metavar="ID")
     _lifecycle_options(p)
 
-    p = sub.add_parser("approve", help="sign the current content in a role (the last required approval makes it approved)")
+    p = sub.add_parser(
+        "approve", help="sign the current content in a role (the last required approval makes it approved)"
+    )
     p.add_argument("id", metavar="ID")
     p.add_argument("--role", required=True, metavar="ROLE")
     p.add_argument("--meaning", choices=("approved", "reviewed", "authored"), default="approved")
@@ -89,7 +102,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("release", help="approved -> effective (tags ID/REV)")
     p.add_argument("id", metavar="ID")
-    p.add_argument("--effective", metavar="DATE", type=_date, help="effective date YYYY-MM-DD (default: today; a future date schedules it)")
+    p.add_argument(
+        "--effective",
+        metavar="DATE",
+        type=_date,
+        help="effective date YYYY-MM-DD (default: today; a future date schedules it)",
+    )
     p.add_argument("--no-tag", action="store_true", help="do not tag the release commit")
     _lifecycle_options(p)
 
@@ -113,25 +131,45 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reason", required=True, metavar="TEXT")
     _lifecycle_options(p)
 
-    p = sub.add_parser("register", help="the controlled-document register (master document list), now or as of a past date")
-    p.add_argument("--format", choices=("csv", "json", "md", "html", "docx", "xlsx"),
-                   help="output format (default: from the suffix of -o or --check, else md)")
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE atomically (default: stdout, text formats only)")
-    p.add_argument("--as-of", metavar="DATE|COMMIT", help="the register as it stood at the end of a date or at a commit")
+    p = sub.add_parser(
+        "register", help="the controlled-document register (master document list), now or as of a past date"
+    )
+    p.add_argument(
+        "--format",
+        choices=("csv", "json", "md", "html", "docx", "xlsx"),
+        help="output format (default: from the suffix of -o or --check, else md)",
+    )
+    p.add_argument(
+        "-o", "--output", metavar="FILE", help="write to FILE atomically (default: stdout, text formats only)"
+    )
+    p.add_argument(
+        "--as-of", metavar="DATE|COMMIT", help="the register as it stood at the end of a date or at a commit"
+    )
     p.add_argument("--status", metavar="S", help="only these statuses (comma-separated)")
     p.add_argument("--type", metavar="T", help="only these document types (comma-separated)")
-    p.add_argument("--stamp", action="store_true", help="record the generation time (the output is no longer reproducible)")
+    p.add_argument(
+        "--stamp", action="store_true", help="record the generation time (the output is no longer reproducible)"
+    )
     p.add_argument("--check", metavar="FILE", help="exit 1 when the rows of FILE differ from the register's")
-    p.add_argument("--root", metavar="PATH", default=argparse.SUPPRESS,
-                   help="as docctl --root; here so that a hook's args can name a docctl root below the git top level")
+    p.add_argument(
+        "--root",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="as docctl --root; here so that a hook's args can name a docctl root below the git top level",
+    )
 
     p = sub.add_parser("watch", help="watch the working copy and report findings as files change")
     p.add_argument("--jsonl", metavar="FILE", help="append one JSON object per event to FILE ('-': stdout)")
     p.add_argument("--exec", metavar="CMD", help="run CMD (no shell) per event, the event's JSON on its stdin")
     p.add_argument("--polling", action="store_true", help="poll instead of inotify (network drives, containers)")
     p.add_argument("--initial", action="store_true", help="report the findings present at start, too")
-    p.add_argument("--reconcile", metavar="SECONDS", type=float, default=60.0,
-                   help="full re-scan interval, for events lost by the system (default: 60)")
+    p.add_argument(
+        "--reconcile",
+        metavar="SECONDS",
+        type=float,
+        default=60.0,
+        help="full re-scan interval, for events lost by the system (default: 60)",
+    )
     return parser
 
 

@@ -160,9 +160,14 @@ class _Parser:
         )
         scheme = self.string(main, ("docctl", "revision_scheme"), "letters")
         if scheme not in REVISION_SCHEMES:
-            raise self.fail(("docctl", "revision_scheme"), f"revision_scheme must be one of {', '.join(REVISION_SCHEMES)}, not '{scheme}'")
+            raise self.fail(
+                ("docctl", "revision_scheme"),
+                f"revision_scheme must be one of {', '.join(REVISION_SCHEMES)}, not '{scheme}'",
+            )
         types_table = self.table(data, ("types",))
-        types = {code: self.doc_type(code, types_table[code]) for code in types_table} if types_table else _default_types()
+        types = (
+            {code: self.doc_type(code, types_table[code]) for code in types_table} if types_table else _default_types()
+        )
         return Config(
             root=self.root,
             path=self.path,
@@ -230,12 +235,18 @@ class _Parser:
         if not isinstance(table, dict):
             raise self.fail(where, f"'types.{code}' must be a table")
         if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", code):
-            raise self.fail(where, f"type code '{code}' must start with a letter and hold only letters, digits, '-' and '_'")
-        self.unknown(table, {"title", "id_pattern", "approvers", "review_months", "allow_self_approval", "template"}, where)
+            raise self.fail(
+                where, f"type code '{code}' must start with a letter and hold only letters, digits, '-' and '_'"
+            )
+        self.unknown(
+            table, {"title", "id_pattern", "approvers", "review_months", "allow_self_approval", "template"}, where
+        )
         pattern = self.string(table, (*where, "id_pattern"), f"{code}-{{n:03}}")
         fields = re.findall(r"\{[^{}]*\}", pattern)
         if fields != ["{n}"] and (len(fields) != 1 or not re.fullmatch(r"\{n:0\d+d?\}", fields[0])):
-            raise self.fail((*where, "id_pattern"), f"'types.{code}.id_pattern' must contain {{n}} or a zero-padded {{n:03}} once")
+            raise self.fail(
+                (*where, "id_pattern"), f"'types.{code}.id_pattern' must contain {{n}} or a zero-padded {{n:03}} once"
+            )
         template = table.get("template")
         if template is not None and not isinstance(template, str):
             raise self.fail((*where, "template"), f"'types.{code}.template' must be a string")
@@ -262,7 +273,9 @@ class _Parser:
             name = self.string(entry, (*where, "name"), "")
             if not name:
                 raise self.fail(where, f"'people.\"{email}\".name' is required")
-            people[email.lower()] = Person(email=email.lower(), name=name, roles=self.strings(entry, (*where, "roles"), ()))
+            people[email.lower()] = Person(
+                email=email.lower(), name=name, roles=self.strings(entry, (*where, "roles"), ())
+            )
         return people
 
     def signing(self, table: dict[str, Any]) -> Signing:

@@ -15,7 +15,24 @@ from docctl.errors import MetadataError
 
 _TOP_KEY = re.compile(r"^(?P<key>[A-Za-z_][A-Za-z0-9_-]*)[ \t]*:(?:[ \t]+|[\r\n]|$)")
 _PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 _@.,:/+()'&-]*")
-_RESERVED = {"null", "Null", "NULL", "~", "true", "false", "True", "False", "yes", "no", "on", "off", "Yes", "No", "On", "Off"}
+_RESERVED = {
+    "null",
+    "Null",
+    "NULL",
+    "~",
+    "true",
+    "false",
+    "True",
+    "False",
+    "yes",
+    "no",
+    "on",
+    "off",
+    "Yes",
+    "No",
+    "On",
+    "Off",
+}
 
 
 def scalar(value: str) -> str:

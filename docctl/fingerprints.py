@@ -35,14 +35,22 @@ def fingerprint(
     # already in sorted order; tests/test_fingerprint.py checks both spellings agree).
     data = "".join(
         (
-            '{"body":', _string(normalise_body(body)),
-            ',"clauses":[', ",".join(map(_string, clauses)),
-            '],"id":', _value(id),
-            ',"references":[', ",".join(map(_string, references)),
-            '],"revision":', _value(revision),
-            ',"supersedes":', _value(supersedes),
-            ',"title":', _value(title),
-            ',"type":', _value(type),
+            '{"body":',
+            _string(normalise_body(body)),
+            ',"clauses":[',
+            ",".join(map(_string, clauses)),
+            '],"id":',
+            _value(id),
+            ',"references":[',
+            ",".join(map(_string, references)),
+            '],"revision":',
+            _value(revision),
+            ',"supersedes":',
+            _value(supersedes),
+            ',"title":',
+            _value(title),
+            ',"type":',
+            _value(type),
             "}",
         )
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import subprocess
@@ -129,8 +130,18 @@ def commit(git: Git, message: str, *, paths: Sequence[str], env: Mapping[str, st
 
 #: git configuration that must not change what docctl reads, whatever the user has set.
 _LOG_CONFIG = (
-    "-c", "log.showSignature=false", "-c", "log.follow=false", "-c", "color.ui=never",
-    "-c", "diff.renames=true", "-c", "core.quotePath=false", "-c", "log.mailmap=false",
+    "-c",
+    "log.showSignature=false",
+    "-c",
+    "log.follow=false",
+    "-c",
+    "color.ui=never",
+    "-c",
+    "diff.renames=true",
+    "-c",
+    "core.quotePath=false",
+    "-c",
+    "log.mailmap=false",
 )
 _MARK = "\x1edocctl\x1f"
 RENAME_LIMIT = 20000
@@ -165,8 +176,18 @@ def log(git: Git, revision_range: Sequence[str], *, first_parent: bool = True) -
     """
     fmt = _MARK + "%H%x00%P%x00%an%x00%ae%x00%aI%x00%cI%x00%s%x00%(trailers:only,unfold)%x00"
     args = [
-        *_LOG_CONFIG, "log", "--reverse", "-z", "--raw", "--no-abbrev", "--no-color", "--no-ext-diff",
-        "--relative", "-M", f"-l{RENAME_LIMIT}", f"--format={fmt}",
+        *_LOG_CONFIG,
+        "log",
+        "--reverse",
+        "-z",
+        "--raw",
+        "--no-abbrev",
+        "--no-color",
+        "--no-ext-diff",
+        "--relative",
+        "-M",
+        f"-l{RENAME_LIMIT}",
+        f"--format={fmt}",
     ]
     if first_parent:
         args += ["--first-parent", "--diff-merges=first-parent"]
@@ -246,8 +267,12 @@ def iter_blobs(git: Git, blob_ids: Sequence[str]) -> Iterator[tuple[str, bytes]]
         return
     try:
         process = subprocess.Popen(
-            ["git", "cat-file", "--batch"], cwd=git.cwd, env=_env(None),
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            ["git", "cat-file", "--batch"],
+            cwd=git.cwd,
+            env=_env(None),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
         )
     except FileNotFoundError:
         raise GitError("git is not installed or not on PATH") from None
@@ -273,7 +298,9 @@ def iter_blobs(git: Git, blob_ids: Sequence[str]) -> Iterator[tuple[str, bytes]]
                 if len(header) < 3:
                     if header[1:2] == [b"missing"]:
                         continue
-                    raise GitError(f"git cat-file --batch answered {b' '.join(header).decode(errors='replace')!r} for {blob}")
+                    raise GitError(
+                        f"git cat-file --batch answered {b' '.join(header).decode(errors='replace')!r} for {blob}"
+                    )
                 size = int(header[2])
                 data = stdout.read(size)
                 stdout.read(1)
@@ -296,10 +323,8 @@ def iter_blobs(git: Git, blob_ids: Sequence[str]) -> Iterator[tuple[str, bytes]]
             process.kill()
         process.wait()
         while reader.is_alive():  # unblock a reader waiting on a full queue
-            try:
+            with contextlib.suppress(queue.Empty):
                 results.get(timeout=0.05)
-            except queue.Empty:
-                pass
         stdout.close()
         writer.join(timeout=5)
 
@@ -377,7 +402,9 @@ def blob_ids(git: Git, specs: Sequence[str]) -> dict[str, str | None]:
     unique = list(dict.fromkeys(specs))
     if not unique:
         return {}
-    out = run(["cat-file", "--batch-check"], git.cwd, stdin=("\n".join(unique) + "\n").encode()).stdout.decode("utf-8", "replace")
+    out = run(["cat-file", "--batch-check"], git.cwd, stdin=("\n".join(unique) + "\n").encode()).stdout.decode(
+        "utf-8", "replace"
+    )
     result: dict[str, str | None] = {}
     for spec, line in zip(unique, out.splitlines(), strict=False):
         parts = line.split()

@@ -20,7 +20,7 @@ import time
 import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from docctl import git as gitmod
@@ -193,13 +193,25 @@ class Revision:
             "change_request": self.change_request,
             "fingerprint": self.fingerprint,
             "steps": [
-                {"status": s.status, "commit": s.commit.id, "date": s.commit.date.isoformat(), "by": s.commit.author_email, "name": s.commit.author_name}
+                {
+                    "status": s.status,
+                    "commit": s.commit.id,
+                    "date": s.commit.date.isoformat(),
+                    "by": s.commit.author_email,
+                    "name": s.commit.author_name,
+                }
                 for s in self.steps
             ],
             "approvals": [
                 {
-                    "name": a.key[0], "by": a.key[1], "role": a.key[2], "meaning": a.key[3], "date": a.key[4],
-                    "fingerprint": a.key[5], "commit": a.commit.id, "commit_author": a.commit.author_email,
+                    "name": a.key[0],
+                    "by": a.key[1],
+                    "role": a.key[2],
+                    "meaning": a.key[3],
+                    "date": a.key[4],
+                    "fingerprint": a.key[5],
+                    "commit": a.commit.id,
+                    "commit_author": a.commit.author_email,
                 }
                 for a in self.approvals
             ],
@@ -299,7 +311,9 @@ class HistoryState:
         self.key = key
         self.tip = tip
         self.ids: set[str] = ids if ids is not None else set()
-        self.releases: dict[str, list[tuple[str, str]]] = releases if releases is not None else {}  # id -> (revision, effective)
+        self.releases: dict[str, list[tuple[str, str]]] = (
+            releases if releases is not None else {}
+        )  # id -> (revision, effective)
         self.reviews: dict[str, str] = reviews if reviews is not None else {}  # id -> day of its last periodic review
         self.events = events if events is not None else EventStore.fresh()
         self.snapshots: dict[str, Snapshot | None] = {}  # blob key -> snapshot (not stored)
@@ -511,10 +525,18 @@ def _write_cache(git: gitmod.Git, state: HistoryState) -> None:
     generation = f"{state.tip}-{os.getpid()}-{time.monotonic_ns()}"
     try:
         generations = state.events.write(folder, generation)
-        write_atomic(folder / _WALK, pickle.dumps((generation, state.files, state.path_ids), protocol=pickle.HIGHEST_PROTOCOL))
+        write_atomic(
+            folder / _WALK, pickle.dumps((generation, state.files, state.path_ids), protocol=pickle.HIGHEST_PROTOCOL)
+        )
         meta = {
-            "version": CACHE_VERSION, "key": state.key, "tip": state.tip, "ids": state.ids,
-            "releases": state.releases, "reviews": state.reviews, "generations": generations, "walk": generation,
+            "version": CACHE_VERSION,
+            "key": state.key,
+            "tip": state.tip,
+            "ids": state.ids,
+            "releases": state.releases,
+            "reviews": state.reviews,
+            "generations": generations,
+            "walk": generation,
         }
         write_atomic(folder / _META, pickle.dumps(meta, protocol=pickle.HIGHEST_PROTOCOL))
     except (OSError, StaleCache):
@@ -550,7 +572,9 @@ class Walker:
     def is_document(self, path: str) -> bool:
         known = self._controlled.get(path)
         if known is None:
-            known = file_format(path) is not None and paths.is_controlled(path, self.config.controlled, self.config.exclude)
+            known = file_format(path) is not None and paths.is_controlled(
+                path, self.config.controlled, self.config.exclude
+            )
             self._controlled[path] = known
         return known
 
@@ -563,7 +587,9 @@ class Walker:
         for entry, changed in plan:
             self._apply_one(entry, changed)
 
-    def _plan(self, entries: Sequence[gitmod.LogEntry]) -> list[tuple[gitmod.LogEntry, dict[str, tuple[str | None, str | None]]]]:
+    def _plan(
+        self, entries: Sequence[gitmod.LogEntry]
+    ) -> list[tuple[gitmod.LogEntry, dict[str, tuple[str | None, str | None]]]]:
         """For each commit: document path -> (blob key or None when gone). Simulates the tree."""
         files = dict(self.state.files)
         plan = []
@@ -699,7 +725,9 @@ def revisions_of(doc_id: str, events: Sequence[Event]) -> Iterator[Revision]:
         snapshot = event.snapshot
         if snapshot is not None and group:
             last = next((e.snapshot for e in reversed(group) if e.snapshot is not None), None)
-            if last is not None and (last.revision != snapshot.revision or group[-1].snapshot is None and _new_lineage(last, snapshot)):
+            if last is not None and (
+                last.revision != snapshot.revision or group[-1].snapshot is None and _new_lineage(last, snapshot)
+            ):
                 yield _revision(doc_id, group)
                 group = []
         group.append(event)
@@ -750,7 +778,9 @@ def _revision(doc_id: str, group: Sequence[Event]) -> Revision:
     )
 
 
-def attesting_commits(git: gitmod.Git | None, config: Config, doc_id: str, events: Sequence[Event]) -> dict[ApprovalKey, Commit]:
+def attesting_commits(
+    git: gitmod.Git | None, config: Config, doc_id: str, events: Sequence[Event]
+) -> dict[ApprovalKey, Commit]:
     """For every approval in a document's history, the commit that first added it.
 
     On the first-parent chain an approval merged from a branch first shows up at the merge commit;
@@ -772,7 +802,9 @@ def attesting_commits(git: gitmod.Git | None, config: Config, doc_id: str, event
     return first
 
 
-def attest_merged(git: gitmod.Git, config: Config, merge: str, doc_id: str, keys: Sequence[ApprovalKey]) -> dict[ApprovalKey, Commit]:
+def attest_merged(
+    git: gitmod.Git, config: Config, merge: str, doc_id: str, keys: Sequence[ApprovalKey]
+) -> dict[ApprovalKey, Commit]:
     """The commits of a merged branch that first added each approval (the merge itself hides them)."""
     entries = gitmod.log(git, [f"{merge}^1..{merge}^2"], first_parent=False) if keys else []
     state = HistoryState(key="merge")
@@ -801,4 +833,3 @@ def document_at(history: History, doc_id: str, moment: dt.datetime) -> Event | N
         if event.commit.committed <= moment:
             chosen = event
     return chosen
-

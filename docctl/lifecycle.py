@@ -80,14 +80,15 @@ def new(
     documents = repo.documents()
     used = {d.id for d in documents if d.id} | repo.retired_ids()
     doc_id = next_id(config, type_code, used)
-    where = folder if folder is not None else default_folder(config, type_code, [(d.type or "", d.path) for d in documents])
+    where = (
+        folder if folder is not None else default_folder(config, type_code, [(d.type or "", d.path) for d in documents])
+    )
     name = f"{doc_id}-{slug(title)}"
-    text = render_template(config, type_code, doc_id=doc_id, title=title.strip(), owner=(owner or who.email).lower(), author=who.email)
+    text = render_template(
+        config, type_code, doc_id=doc_id, title=title.strip(), owner=(owner or who.email).lower(), author=who.email
+    )
     rel = _new_path(repo, where, f"{name}.{format}")
-    if format == "md":
-        files = {rel: text.encode("utf-8")}
-    else:
-        files = _new_docx_files(repo, rel, doc_id, title.strip(), text)
+    files = {rel: text.encode("utf-8")} if format == "md" else _new_docx_files(repo, rel, doc_id, title.strip(), text)
     for path in files:
         if (repo.root / path).exists():
             raise LifecycleError(f"{path} exists already")
@@ -187,7 +188,9 @@ def approve(
     _check_signable(doc)
     name = _check_signer(repo, doc, who, role, signed_meaning)
     stamp = repo.now().replace(microsecond=0)
-    signature = Approval(name=name, by=who.email, role=role, meaning=signed_meaning, date=stamp, fingerprint=doc.fingerprint)
+    signature = Approval(
+        name=name, by=who.email, role=role, meaning=signed_meaning, date=stamp, fingerprint=doc.fingerprint
+    )
     complete = not approval_rules.missing_roles(replace(doc, approvals=(*doc.approvals, signature)), repo.context())
 
     def edit(meta: MetadataText) -> None:
@@ -233,10 +236,14 @@ def _check_signer(repo: Repository, doc: Document, who: Actor, role: str, meanin
     doc_type = repo.config.types[doc.type or ""]
     author = (doc.author or "").lower()
     if meaning is not Meaning.AUTHORED and not doc_type.allow_self_approval and author == who.email:
-        raise LifecycleError(f"{person.name} authored revision {doc.revision} of {doc.id}; type {doc.type} forbids self-approval")
+        raise LifecycleError(
+            f"{person.name} authored revision {doc.revision} of {doc.id}; type {doc.type} forbids self-approval"
+        )
     for existing in doc.approvals:
         if existing.by == who.email and existing.role == role and existing.meaning is meaning:
-            raise LifecycleError(f"{person.name} has already signed {doc.id} revision {doc.revision} as {role} ({meaning})")
+            raise LifecycleError(
+                f"{person.name} has already signed {doc.id} revision {doc.revision} as {role} ({meaning})"
+            )
     return person.name
 
 
@@ -295,7 +302,9 @@ def release(
         subject += f", superseding {old.id}"
     result = change.finish(doc, "release", subject, commit=commit)
     if tagging and result.commit and git is not None:
-        git.tag(tag_name, result.commit, f"{doc_id} revision {doc.revision} effective {day.isoformat()}", env=change.env)
+        git.tag(
+            tag_name, result.commit, f"{doc_id} revision {doc.revision} effective {day.isoformat()}", env=change.env
+        )
         result = replace(result, tag=tag_name)
     return result
 
@@ -315,7 +324,9 @@ def _check_releasable(repo: Repository, doc: Document, day: dt.date) -> None:
         raise LifecycleError(f"{doc.id} lacks a valid approval by {', '.join(missing)}")
     latest = max((a.date.date() for a in doc.approvals if a.date), default=None)
     if latest is not None and day < latest:
-        raise LifecycleError(f"the effective date {day.isoformat()} is before the last approval on {latest.isoformat()}")
+        raise LifecycleError(
+            f"the effective date {day.isoformat()} is before the last approval on {latest.isoformat()}"
+        )
     others = [d for d in repo.documents() if d.id == doc.id and d.path != doc.path and d.status is Status.EFFECTIVE]
     if others:
         raise LifecycleError(
@@ -351,7 +362,12 @@ def _superseded(repo: Repository, doc: Document) -> Document | None:
 
 
 def _check_tag(git: gitmod.Git, name: str, doc: Document) -> None:
-    if name.startswith("-") or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._/-]*", name) or ".." in name or name.endswith((".", "/", ".lock")):
+    if (
+        name.startswith("-")
+        or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._/-]*", name)
+        or ".." in name
+        or name.endswith((".", "/", ".lock"))
+    ):
         raise LifecycleError(f"'{name}' cannot be a git tag name; use --no-tag or a simpler id")
     if git.tag_exists(name):
         raise LifecycleError(f"tag {name} exists already: revision {doc.revision} of {doc.id} was released before")
@@ -377,12 +393,16 @@ def revise(
     if not change.strip() or "\n" in change.strip():
         raise LifecycleError("--change must describe what changes and why, on one line")
     if doc.status in _FINAL:
-        raise LifecycleError(f"{doc_id} is {_state(doc.status)}; a final document cannot be revised (create a new one that supersedes it)")
+        raise LifecycleError(
+            f"{doc_id} is {_state(doc.status)}; a final document cannot be revised (create a new one that supersedes it)"
+        )
     if doc.status is Status.DRAFT:
         raise LifecycleError(f"{doc_id} is already a draft (revision {doc.revision}); edit it directly")
     assert doc.revision is not None
     rework = doc.status is Status.REVIEW
-    revision = doc.revision if rework else revisions.next_revision(repo.config.revision_scheme, doc.revision, major=major)
+    revision = (
+        doc.revision if rework else revisions.next_revision(repo.config.revision_scheme, doc.revision, major=major)
+    )
 
     def edit(meta: MetadataText) -> None:
         meta.set("revision", revision)
@@ -413,7 +433,13 @@ def obsolete(repo: Repository, doc_id: str, *, reason: str, by: str | None = Non
         raise LifecycleError(f"{doc_id} is already {_state(doc.status)}")
     change = _Change(repo, who)
     change.edit(doc, lambda meta: meta.set("status", Status.OBSOLETE.value))
-    return change.finish(doc, "obsolete", f"{doc_id}: make obsolete: {_one_line(reason)}", commit=commit, extra=[("Docctl-Reason", _one_line(reason))])
+    return change.finish(
+        doc,
+        "obsolete",
+        f"{doc_id}: make obsolete: {_one_line(reason)}",
+        commit=commit,
+        extra=[("Docctl-Reason", _one_line(reason))],
+    )
 
 
 def review(
@@ -449,7 +475,9 @@ def review(
     step = _Change(repo, who)
     step.edit(doc, lambda meta: meta.set("review_due", due.isoformat(), after=("effective", "status")))
     subject = f"{doc_id}: periodic review of revision {doc.revision}: keep; next review {due.isoformat()}"
-    return step.finish(doc, "review", subject, commit=commit, extra=[("Docctl-Outcome", "keep"), ("Docctl-Reviewed-By", who.email)])
+    return step.finish(
+        doc, "review", subject, commit=commit, extra=[("Docctl-Outcome", "keep"), ("Docctl-Reviewed-By", who.email)]
+    )
 
 
 # machinery --------------------------------------------------------------------------------------
@@ -528,7 +556,9 @@ class _Change:
             raise LifecycleError(f"{doc.metadata_path}: cannot edit the metadata: {error.message}") from None
         problem = _problem(loaded)
         if loaded.document is None or problem is not None:  # pragma: no cover - an editing bug, never user input
-            raise LifecycleError(f"internal error: the edit of {doc.path} would not read back ({problem}); nothing was written")
+            raise LifecycleError(
+                f"internal error: the edit of {doc.path} would not read back ({problem}); nothing was written"
+            )
         self.results[doc.path] = loaded.document
 
     def _edit_markdown(self, doc: Document, change: Callable[[MetadataText], None]) -> Loaded:

@@ -15,8 +15,22 @@ from docctl.yamlio import YamlValue
 
 REQUIRED = ("id", "title", "type", "revision", "status", "owner")
 KNOWN_FIELDS = (
-    "id", "title", "type", "revision", "status", "owner", "author", "effective", "review_due",
-    "clauses", "references", "supersedes", "change", "change_request", "retention", "approvals",
+    "id",
+    "title",
+    "type",
+    "revision",
+    "status",
+    "owner",
+    "author",
+    "effective",
+    "review_due",
+    "clauses",
+    "references",
+    "supersedes",
+    "change",
+    "change_request",
+    "retention",
+    "approvals",
 )
 APPROVAL_FIELDS = ("name", "by", "role", "meaning", "date", "fingerprint")
 _FINGERPRINT = re.compile(r"sha256:[0-9a-f]{64}")
@@ -121,7 +135,9 @@ class _Parser:
         value = self.text(raw, "revision")
         scheme = self.config.revision_scheme
         if value is not None and not revisions.is_valid(scheme, value):
-            self.problem("revision", f"revision '{value}' is not in the {scheme} scheme: use {revisions.describe(scheme)}")
+            self.problem(
+                "revision", f"revision '{value}' is not in the {scheme} scheme: use {revisions.describe(scheme)}"
+            )
             return None
         return value
 
@@ -184,13 +200,19 @@ class _Parser:
             try:
                 meaning = Meaning(values["meaning"])
             except ValueError:
-                self.problem(f"{where}.meaning", f"'{where}.meaning' must be approved, reviewed or authored, not '{values['meaning']}'")
+                self.problem(
+                    f"{where}.meaning",
+                    f"'{where}.meaning' must be approved, reviewed or authored, not '{values['meaning']}'",
+                )
                 ok = False
         date: dt.datetime | None = None
         if "date" in values:
             date = _datetime(values["date"])
             if date is None:
-                self.problem(f"{where}.date", f"'{where}.date' must be a date and time with zone, e.g. 2026-03-02T10:14:00+00:00, not '{values['date']}'")
+                self.problem(
+                    f"{where}.date",
+                    f"'{where}.date' must be a date and time with zone, e.g. 2026-03-02T10:14:00+00:00, not '{values['date']}'",
+                )
                 ok = False
         if "fingerprint" in values and not _FINGERPRINT.fullmatch(values["fingerprint"]):
             self.problem(f"{where}.fingerprint", f"'{where}.fingerprint' must be sha256: and 64 lowercase hex digits")

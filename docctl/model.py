@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How an auditor grades a finding."""
 
     MAJOR = "major"
@@ -20,11 +20,8 @@ class Severity(str, Enum):
         """Higher is more severe."""
         return {"major": 3, "minor": 2, "ofi": 1}[self.value]
 
-    def __str__(self) -> str:
-        return self.value
 
-
-class Status(str, Enum):
+class Status(StrEnum):
     """Lifecycle status of a document revision."""
 
     DRAFT = "draft"
@@ -34,19 +31,13 @@ class Status(str, Enum):
     SUPERSEDED = "superseded"
     OBSOLETE = "obsolete"
 
-    def __str__(self) -> str:
-        return self.value
 
-
-class Meaning(str, Enum):
+class Meaning(StrEnum):
     """The meaning of an electronic signature (21 CFR 11.50 a 3)."""
 
     APPROVED = "approved"
     REVIEWED = "reviewed"
     AUTHORED = "authored"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -133,12 +133,7 @@ def extract(document: Document, config: Config, catalogues: Catalogues | None = 
     """
     catalogues = catalogues or load_catalogues(config)
     cached = _CACHE.get(id(document))
-    if (
-        cached is not None
-        and cached[0] is document
-        and cached[1] is config
-        and cached[2] is catalogues
-    ):
+    if cached is not None and cached[0] is document and cached[1] is config and cached[2] is catalogues:
         return cached[3]
     extracted = _Extractor(document, config, catalogues).run()
     if len(_CACHE) >= _CACHE_LIMIT:
@@ -252,9 +247,7 @@ class _Extractor:
             )
         for index, value in enumerate(doc.clauses):
             field = f"clauses[{index}]"
-            self.clauses.append(
-                parse_clause(value, catalogues, path=where, line=doc.line_of(field))
-            )
+            self.clauses.append(parse_clause(value, catalogues, path=where, line=doc.line_of(field)))
 
     # body ------------------------------------------------------------------------------------
     def links(self, body: _Body) -> None:
@@ -291,9 +284,7 @@ class _Extractor:
             target = target[: -len(".yml")]
         from docctl.sources import file_format
 
-        if file_format(target) is None or not paths.is_controlled(
-            target, self.config.controlled, self.config.exclude
-        ):
+        if file_format(target) is None or not paths.is_controlled(target, self.config.controlled, self.config.exclude):
             return None
         return target
 
@@ -339,9 +330,7 @@ class _Extractor:
             )
 
 
-def parse_clause(
-    value: str, catalogues: Catalogues, *, path: str = "", line: int | None = None
-) -> ClauseReference:
+def parse_clause(value: str, catalogues: Catalogues, *, path: str = "", line: int | None = None) -> ClauseReference:
     """A ``clauses`` entry: ``7.5.3`` (default standard) or ``iso13485:2016#4.2.4``."""
     standard, sep, number = value.partition("#")
     if not sep:
@@ -373,9 +362,7 @@ _FENCE_OPEN = re.compile(r"^( *)(`{3,}|~{3,})")
 _LIST_ITEM = re.compile(r"^( *)([-*+]|\d{1,9}[.)])( +|$)")
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*)$", re.MULTILINE)
 _HISTORY_WORDS = ("history", "change log", "changelog", "record of changes", "record of revisions")
-_HISTORY = re.compile(
-    r"\bhistory\b|\bchange ?log\b|\brecord of (?:changes|revisions)\b", re.IGNORECASE
-)
+_HISTORY = re.compile(r"\bhistory\b|\bchange ?log\b|\brecord of (?:changes|revisions)\b", re.IGNORECASE)
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _TICKS = re.compile(r"`+")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
@@ -417,11 +404,7 @@ def _code_spans(text: str) -> Iterator[tuple[int, int]]:
     while index < len(runs):
         opening = runs[index]
         closing = next(
-            (
-                j
-                for j in range(index + 1, len(runs))
-                if len(runs[j].group()) == len(opening.group())
-            ),
+            (j for j in range(index + 1, len(runs)) if len(runs[j].group()) == len(opening.group())),
             None,
         )
         if closing is None or _BLANK_LINE.search(text, opening.end(), runs[closing].start()):
@@ -451,9 +434,7 @@ def _links(text: str) -> Iterator[re.Match[str]]:
     """Inline links (not images) and link reference definitions; the destination is group 'dest'."""
     found: list[re.Match[str]] = []
     if "](" in text:
-        found += [
-            m for m in _INLINE_LINK.finditer(text) if not (m.start() and text[m.start() - 1] == "!")
-        ]
+        found += [m for m in _INLINE_LINK.finditer(text) if not (m.start() and text[m.start() - 1] == "!")]
     if "]:" in text:
         found += list(_LINK_DEFINITION.finditer(text))
     return iter(sorted(found, key=lambda m: m.start()))
@@ -468,9 +449,7 @@ class _Body:
         self.history: list[tuple[int, int]] = []
         if markdown:
             # Each pass runs only where its syntax can occur: most SOPs have no code at all.
-            maybe_code = (
-                "```" in text or "~~~" in text or _MAYBE_INDENTED_CODE.search(text) is not None
-            )
+            maybe_code = "```" in text or "~~~" in text or _MAYBE_INDENTED_CODE.search(text) is not None
             code_free = _mask_code_blocks(text) if maybe_code else text
             if "<!--" in code_free:
                 code_free = _COMMENT.sub(_blank_match, code_free)
@@ -479,9 +458,7 @@ class _Body:
             self.unlinked = code_free
             self.link_matches = list(_links(code_free))
             # Destinations are file names or URLs, not mentions; a definition's label is a key.
-            spans = (
-                m.span("dest") if m.re is _INLINE_LINK else m.span() for m in self.link_matches
-            )
+            spans = (m.span("dest") if m.re is _INLINE_LINK else m.span() for m in self.link_matches)
             unlinked = _blank_spans(code_free, spans)
             self.masked = _blank_spans(unlinked, _urls(unlinked))
             lower = self.masked.lower()
@@ -559,9 +536,7 @@ def _is_history(heading: str) -> bool:
 
 def _history_ranges(text: str) -> list[tuple[int, int]]:
     """Spans of sections under a revision-history heading (mentions there are historical)."""
-    headings = [
-        (m.start(), len(m.group(1)), _is_history(m.group(2))) for m in _HEADING.finditer(text)
-    ]
+    headings = [(m.start(), len(m.group(1)), _is_history(m.group(2))) for m in _HEADING.finditer(text)]
     ranges = []
     for index, (start, level, history) in enumerate(headings):
         if not history:
@@ -584,9 +559,7 @@ def _mention_regex(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
             if not re.search(r"[A-Za-z]", re.sub(r"\{n[^}]*\}", "", pattern)):
                 continue
             parts.append(id_pattern_regex(pattern).pattern.replace("(?P<n>", "(?:"))
-        _MENTION_CACHE[patterns] = (
-            re.compile(rf"(?:{'|'.join(parts)})(?![\w]|-\w)") if parts else None
-        )
+        _MENTION_CACHE[patterns] = re.compile(rf"(?:{'|'.join(parts)})(?![\w]|-\w)") if parts else None
     return _MENTION_CACHE[patterns]
 
 
@@ -605,7 +578,19 @@ _EXTERNAL = re.compile(
     re.IGNORECASE,
 )
 _EXTERNAL_WORDS = frozenset(
-    "cfr part contract agreement order drawing specification terms regulation directive act".split()
+    [
+        "cfr",
+        "part",
+        "contract",
+        "agreement",
+        "order",
+        "drawing",
+        "specification",
+        "terms",
+        "regulation",
+        "directive",
+        "act",
+    ]
 )
 
 
@@ -631,21 +616,15 @@ class _ClauseScanner:
         for catalogue in sorted(catalogues, key=lambda c: c.id not in catalogues.standards):
             for name in catalogue.cited_as:
                 self.names.append((_normal(name), catalogue.id))
-                body = r"\s*".join(re.escape(part) for part in name.split()).replace(
-                    ":", r"\s*:\s*"
-                )
+                body = r"\s*".join(re.escape(part) for part in name.split()).replace(":", r"\s*:\s*")
                 prefix = _PREFIX if name.upper().startswith("ISO") else ""
                 alternatives.append((len(name), rf"{prefix}{body}(?!\s*:\s*\d)(?![\w])"))
         alternatives.sort(key=lambda a: -a[0])
         cited = "|".join(a for _, a in alternatives) or r"(?!x)x"
-        firsts = sorted(
-            {re.escape(name.split()[0]) for c in catalogues for name in c.cited_as if name.split()}
-        )
+        firsts = sorted({re.escape(name.split()[0]) for c in catalogues for name in c.cited_as if name.split()})
         # Where a clause mention can start: the full pattern is tried only there (much faster).
         words = [*firsts, "sub-clause", "subclause", "clause", r"ref\.", r"cf\."]
-        variants = dict.fromkeys(
-            v for w in words for v in (w, w.lower(), w.capitalize(), w.upper())
-        )
+        variants = dict.fromkeys(v for w in words for v in (w, w.lower(), w.capitalize(), w.upper()))
         # Plain literals, case variants spelled out: far faster than IGNORECASE or a lookbehind.
         self.anchors = re.compile("|".join([*variants, "§"]))
         self.regex = re.compile(
@@ -706,9 +685,7 @@ class _ClauseScanner:
             elif first_dotted and not dotted:
                 return
             if in_range and previous is not None:
-                yield from self.range_between(
-                    standard, previous, number, offset + piece.start(), written
-                )
+                yield from self.range_between(standard, previous, number, offset + piece.start(), written)
             yield standard, number, offset + piece.start(), written, False
             previous, in_range = number, False
 
@@ -753,9 +730,7 @@ _LAST_INDEX: list[ReferenceIndex] = []
 class ReferenceIndex:
     """Every document's references, resolved against the collection (by id, or by path for links)."""
 
-    def __init__(
-        self, documents: Sequence[Document], config: Config, catalogues: Catalogues | None = None
-    ) -> None:
+    def __init__(self, documents: Sequence[Document], config: Config, catalogues: Catalogues | None = None) -> None:
         self.documents = sorted(documents, key=lambda d: (d.id is None, d.id or "", d.path))
         self.config = config
         self.catalogues = catalogues or load_catalogues(config)
@@ -884,14 +859,10 @@ class XrefEntry:
 
     def to_dict(self) -> dict[str, object]:
         return {
-            "id": self.document.id
-            if self.document
-            else (None if "/" in self.target else self.target),
+            "id": self.document.id if self.document else (None if "/" in self.target else self.target),
             "title": self.document.title if self.document else None,
             "status": self.document.status if self.document else None,
-            "path": self.document.path
-            if self.document
-            else (self.target if "/" in self.target else None),
+            "path": self.document.path if self.document else (self.target if "/" in self.target else None),
             "exists": self.document is not None,
             "declared": self.declared,
             "in_text": self.in_text,
@@ -957,21 +928,15 @@ def xref(documents: Sequence[Document], config: Config, doc_id: str) -> XRef:
         key = target.id or target.path if target is not None else ref.target
         grouped.setdefault(key, (target, []))[1].append(ref)
     outgoing = tuple(
-        XrefEntry(
-            target=key, document=DocumentSummary.of(target) if target else None, via=tuple(refs)
-        )
+        XrefEntry(target=key, document=DocumentSummary.of(target) if target else None, via=tuple(refs))
         for key, (target, refs) in sorted(grouped.items())
     )
     sources: dict[str, tuple[Document, list[Reference]]] = {}
     for source, ref in index.incoming(document):
         sources.setdefault(source.path, (source, []))[1].append(ref)
     incoming = tuple(
-        XrefEntry(
-            target=source.id or source.path, document=DocumentSummary.of(source), via=tuple(refs)
-        )
-        for source, refs in sorted(
-            sources.values(), key=lambda item: (item[0].id or "", item[0].path)
-        )
+        XrefEntry(target=source.id or source.path, document=DocumentSummary.of(source), via=tuple(refs))
+        for source, refs in sorted(sources.values(), key=lambda item: (item[0].id or "", item[0].path))
     )
     return XRef(
         document=DocumentSummary.of(document),
@@ -1037,13 +1002,9 @@ class Step:
         return {"from": self.source, "to": self.target, **self.reference.to_dict()}
 
     def __str__(self) -> str:
-        verb = {REFERENCES: "references", LINK: "links to", MENTION: "mentions"}.get(
-            self.reference.kind, "refers to"
-        )
+        verb = {REFERENCES: "references", LINK: "links to", MENTION: "mentions"}.get(self.reference.kind, "refers to")
         where = (
-            f"{self.reference.path}:{self.reference.line}"
-            if self.reference.line is not None
-            else self.reference.path
+            f"{self.reference.path}:{self.reference.line}" if self.reference.line is not None else self.reference.path
         )
         return f"{self.source} {verb} {self.target} ({where})"
 
@@ -1076,9 +1037,7 @@ class Impact:
         }
 
 
-def impact(
-    documents: Sequence[Document], config: Config, doc_id: str, *, depth: int | None = None
-) -> Impact:
+def impact(documents: Sequence[Document], config: Config, doc_id: str, *, depth: int | None = None) -> Impact:
     """Documents to review when ``doc_id`` changes: those that refer to it, then those that refer to
     them, and so on (up to ``depth`` steps), each with the shortest reason chain.
 
@@ -1097,12 +1056,7 @@ def impact(
             continue
         best: dict[str, tuple[Document, Reference]] = {}
         for source, ref in index.incoming(target):
-            if (
-                ref.kind == SUPERSEDES
-                or ref.historical
-                or source.status in RETIRED
-                or source is start
-            ):
+            if ref.kind == SUPERSEDES or ref.historical or source.status in RETIRED or source is start:
                 continue
             current = best.get(source.path)
             if current is None or _reason_order(ref) < _reason_order(current[1]):
@@ -1110,16 +1064,12 @@ def impact(
         for source, ref in sorted(best.values(), key=lambda item: (item[0].id or "", item[0].path)):
             if source.path in chains:
                 continue
-            step = Step(
-                source=source.id or source.path, target=target.id or target.path, reference=ref
-            )
+            step = Step(source=source.id or source.path, target=target.id or target.path, reference=ref)
             chains[source.path] = (source, (step, *chain))
             queue.append((source, (step, *chain)))
     affected = tuple(
         ImpactEntry(document=DocumentSummary.of(doc), distance=len(chain), chain=chain)
-        for doc, chain in sorted(
-            chains.values(), key=lambda item: (len(item[1]), item[0].id or "", item[0].path)
-        )
+        for doc, chain in sorted(chains.values(), key=lambda item: (len(item[1]), item[0].id or "", item[0].path))
     )
     return Impact(document=DocumentSummary.of(start), depth=depth, affected=affected)
 
@@ -1158,9 +1108,7 @@ class Cell:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MandatoryCoverage:
     item: MandatoryItem
-    covered_by: tuple[
-        tuple[str, str], ...
-    ]  # (document id, the clause it claims: this one or a parent)
+    covered_by: tuple[tuple[str, str], ...]  # (document id, the clause it claims: this one or a parent)
 
     @property
     def gap(self) -> bool:
@@ -1198,9 +1146,7 @@ class MatrixRow:
             "depth": self.depth,
             "coverage": self.coverage,
             "documents": [c.to_dict() for c in self.cells],
-            "inherited_from": [
-                {"id": doc, "clause": clause} for doc, clause in self.inherited_from
-            ],
+            "inherited_from": [{"id": doc, "clause": clause} for doc, clause in self.inherited_from],
             "mandatory": [m.to_dict() for m in self.mandatory],
         }
 
@@ -1231,10 +1177,7 @@ class Matrix:
     def to_dict(self) -> dict[str, object]:
         return {
             "standard": {"id": self.standard, "title": self.title},
-            "documents": [
-                dict(d.to_dict(), effective=d.status == Status.EFFECTIVE.value)
-                for d in self.documents
-            ],
+            "documents": [dict(d.to_dict(), effective=d.status == Status.EFFECTIVE.value) for d in self.documents],
             "clauses": [r.to_dict() for r in self.rows],
             "summary": self.summary,
         }
@@ -1305,11 +1248,7 @@ def matrix(documents: Sequence[Document], config: Config, standard: str | None =
             MandatoryCoverage(
                 item=item,
                 covered_by=tuple((doc, clause.number) for doc in claims.get(clause.number, ()))
-                + tuple(
-                    (doc, parent)
-                    for doc, parent in inherited
-                    if doc not in claims.get(clause.number, ())
-                ),
+                + tuple((doc, parent) for doc, parent in inherited if doc not in claims.get(clause.number, ())),
             )
             for item in catalogue.mandatory
             if item.clause == clause.number
@@ -1327,9 +1266,7 @@ def matrix(documents: Sequence[Document], config: Config, standard: str | None =
             )
         )
     summaries = tuple(DocumentSummary.of(shown[name]) for name in sorted(shown))
-    return Matrix(
-        standard=catalogue.id, title=catalogue.title, documents=summaries, rows=tuple(rows)
-    )
+    return Matrix(standard=catalogue.id, title=catalogue.title, documents=summaries, rows=tuple(rows))
 
 
 def _catalogue(catalogues: Catalogues, standard: str | None) -> Catalogue:
@@ -1337,15 +1274,11 @@ def _catalogue(catalogues: Catalogues, standard: str | None) -> Catalogue:
         return catalogues.default
     found = catalogues.get(standard)
     if found is None:
-        raise UsageError(
-            f"unknown standard '{standard}' (catalogues: {', '.join(sorted(c.id for c in catalogues))})"
-        )
+        raise UsageError(f"unknown standard '{standard}' (catalogues: {', '.join(sorted(c.id for c in catalogues))})")
     return found
 
 
-def mandatory_gaps(
-    documents: Iterable[Document], config: Config
-) -> Iterator[tuple[Catalogue, MandatoryItem]]:
+def mandatory_gaps(documents: Iterable[Document], config: Config) -> Iterator[tuple[Catalogue, MandatoryItem]]:
     """Mandatory items of the configured standards that no effective document claims (or claims a parent of).
 
     A standard is only checked once the repository maps documents to it: while no effective
@@ -1367,9 +1300,7 @@ def mandatory_gaps(
         if not claimed:
             continue
         for item in catalogue.mandatory:
-            if item.clause not in claimed and not any(
-                a in claimed for a in ancestors_of(item.clause)
-            ):
+            if item.clause not in claimed and not any(a in claimed for a in ancestors_of(item.clause)):
                 yield catalogue, item
 
 
@@ -1396,17 +1327,11 @@ def _documents_text(row: MatrixRow, documents: Mapping[str, DocumentSummary]) ->
 
 
 def _coverage_label(row: MatrixRow) -> str:
-    return {"direct": "", "inherited": "inherited", "partial": "partial", "gap": "GAP"}[
-        row.coverage
-    ]
+    return {"direct": "", "inherited": "inherited", "partial": "partial", "gap": "GAP"}[row.coverage]
 
 
 def _mandatory_text(item: MandatoryCoverage) -> str:
-    state = (
-        "GAP"
-        if item.gap
-        else "covered by " + ", ".join(sorted({doc for doc, _ in item.covered_by}))
-    )
+    state = "GAP" if item.gap else "covered by " + ", ".join(sorted({doc for doc, _ in item.covered_by}))
     return f"mandatory {item.item.kind.label}: {item.item.what} [{state}]"
 
 
@@ -1452,9 +1377,7 @@ def _matrix_md(m: Matrix) -> str:
     ]
     for row in m.rows:
         title = f"*(untitled)* {row.title}" if row.untitled else row.title
-        mandatory = "<br>".join(
-            _md_escape(_mandatory_text(i).removeprefix("mandatory ")) for i in row.mandatory
-        )
+        mandatory = "<br>".join(_md_escape(_mandatory_text(i).removeprefix("mandatory ")) for i in row.mandatory)
         label = _coverage_label(row)
         coverage = f"**{label}**" if row.gap else label
         number = f"**{row.number}**" if row.depth == 1 else row.number
@@ -1548,21 +1471,12 @@ def _matrix_html(m: Matrix) -> str:
     symbols = {"claimed": "&#9679;", "weak": "&#9675;", "mentioned": "&#183;"}
     for row in m.rows:
         classes = [row.coverage] + (["top"] if row.depth == 1 else [])
-        title = (
-            f'<span class="untitled">(untitled)</span> {esc(row.title)}'
-            if row.untitled
-            else esc(row.title)
-        )
+        title = f'<span class="untitled">(untitled)</span> {esc(row.title)}' if row.untitled else esc(row.title)
         coverage = esc(_coverage_label(row) or "direct")
         if row.coverage == "inherited":
-            coverage += (
-                "<br><small>"
-                + esc(", ".join(f"{d} {c}" for d, c in row.inherited_from))
-                + "</small>"
-            )
+            coverage += "<br><small>" + esc(", ".join(f"{d} {c}" for d, c in row.inherited_from)) + "</small>"
         mandatory = "<br>".join(
-            ('<span class="mgap">GAP</span> ' if i.gap else "")
-            + esc(f"{i.item.kind.label}: {i.item.what}")
+            ('<span class="mgap">GAP</span> ' if i.gap else "") + esc(f"{i.item.kind.label}: {i.item.what}")
             for i in row.mandatory
         )
         out.append(

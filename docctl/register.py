@@ -38,8 +38,14 @@ TITLE = "Controlled document register"
 FORMATS = ("csv", "json", "md", "html", "docx", "xlsx")
 TEXT_FORMATS = ("csv", "json", "md", "html")
 SUFFIXES = {
-    ".csv": "csv", ".json": "json", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
-    ".docx": "docx", ".xlsx": "xlsx",
+    ".csv": "csv",
+    ".json": "json",
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".docx": "docx",
+    ".xlsx": "xlsx",
 }
 STATUSES = ("draft", "review", "approved", "effective", "superseded", "obsolete")
 IN_PROGRESS = ("draft", "review", "approved")
@@ -49,15 +55,40 @@ XLSX_MISSING = "install docctl[xlsx] for Excel output"
 
 #: (key, heading) of the columns every human-readable format shows, in order.
 COLUMNS = (
-    ("id", "ID"), ("title", "Title"), ("type", "Type"), ("revision", "Revision"), ("status", "Status"),
-    ("owner", "Owner"), ("effective", "Effective"), ("review_due", "Next review"), ("approvers", "Approvers"),
-    ("clauses", "Clauses"), ("path", "Path"), ("pending", "Pending revision"), ("superseded_by", "Superseded by"),
+    ("id", "ID"),
+    ("title", "Title"),
+    ("type", "Type"),
+    ("revision", "Revision"),
+    ("status", "Status"),
+    ("owner", "Owner"),
+    ("effective", "Effective"),
+    ("review_due", "Next review"),
+    ("approvers", "Approvers"),
+    ("clauses", "Clauses"),
+    ("path", "Path"),
+    ("pending", "Pending revision"),
+    ("superseded_by", "Superseded by"),
     ("fingerprint", "Fingerprint"),
 )
 #: The CSV columns (machine-readable: one value per cell); the last two name the register's source.
 CSV_COLUMNS = (
-    "id", "title", "type", "revision", "status", "owner", "owner_name", "effective", "review_due", "approvers",
-    "clauses", "path", "pending_revision", "pending_status", "pending_effective", "superseded_by", "fingerprint",
+    "id",
+    "title",
+    "type",
+    "revision",
+    "status",
+    "owner",
+    "owner_name",
+    "effective",
+    "review_due",
+    "approvers",
+    "clauses",
+    "path",
+    "pending_revision",
+    "pending_status",
+    "pending_effective",
+    "superseded_by",
+    "fingerprint",
 )
 CSV_SOURCE = ("commit", "as_of", "generated")
 
@@ -149,19 +180,41 @@ class Row:
     def cells(self) -> list[str]:
         """The row as the human-readable formats show it, one string per column of COLUMNS."""
         return [
-            self.id, self.title, self.type, self.revision or "", self.status, self.owner_name or self.owner,
-            _iso(self.effective) or "", _iso(self.review_due) or "", "; ".join(a.label for a in self.approvers),
-            ", ".join(self.clauses), self.path, self.pending.label if self.pending else "",
-            ", ".join(self.superseded_by), self.fingerprint or "",
+            self.id,
+            self.title,
+            self.type,
+            self.revision or "",
+            self.status,
+            self.owner_name or self.owner,
+            _iso(self.effective) or "",
+            _iso(self.review_due) or "",
+            "; ".join(a.label for a in self.approvers),
+            ", ".join(self.clauses),
+            self.path,
+            self.pending.label if self.pending else "",
+            ", ".join(self.superseded_by),
+            self.fingerprint or "",
         ]
 
     def csv_cells(self) -> list[str]:
         pending = self.pending
         return [
-            self.id, self.title, self.type, self.revision or "", self.status, self.owner, self.owner_name,
-            _iso(self.effective) or "", _iso(self.review_due) or "", "; ".join(a.label for a in self.approvers),
-            "; ".join(self.clauses), self.path, pending.revision if pending else "", pending.status if pending else "",
-            (_iso(pending.effective) or "") if pending else "", "; ".join(self.superseded_by),
+            self.id,
+            self.title,
+            self.type,
+            self.revision or "",
+            self.status,
+            self.owner,
+            self.owner_name,
+            _iso(self.effective) or "",
+            _iso(self.review_due) or "",
+            "; ".join(a.label for a in self.approvers),
+            "; ".join(self.clauses),
+            self.path,
+            pending.revision if pending else "",
+            pending.status if pending else "",
+            (_iso(pending.effective) or "") if pending else "",
+            "; ".join(self.superseded_by),
             self.fingerprint or "",
         ]
 
@@ -271,7 +324,9 @@ def format_of(path: str | Path) -> str:
     suffix = Path(path).suffix.lower()
     fmt = SUFFIXES.get(suffix)
     if fmt is None:
-        raise UsageError(f"cannot tell the register format of '{path}' from its suffix: use --format ({', '.join(FORMATS)})")
+        raise UsageError(
+            f"cannot tell the register format of '{path}' from its suffix: use --format ({', '.join(FORMATS)})"
+        )
     return fmt
 
 
@@ -388,7 +443,7 @@ class _Source:
         history = repo.history_index()
         chain = _first_parent_chain(repo, history.tip if history is not None else None)
         if history is not None and view.commit in chain:
-            older = chain[chain.index(view.commit):]
+            older = chain[chain.index(view.commit) :]
             allowed = set(older)
             events = {i: [e for e in history.events(i) if e.commit.id in allowed] for i in wanted}
         else:  # a commit off the first-parent line of HEAD: walk its own history
@@ -969,17 +1024,23 @@ def _html_row(row: Row) -> str:
     parts: list[str] = []
     for (key, _), text in zip(COLUMNS, cells, strict=True):
         if key == "status":
-            parts.append(f'<td data-sort="{STATUSES.index(row.status) if row.status in STATUSES else 9}">{_badge(row.status, text)}</td>')
+            parts.append(
+                f'<td data-sort="{STATUSES.index(row.status) if row.status in STATUSES else 9}">{_badge(row.status, text)}</td>'
+            )
         elif key == "pending":
             parts.append(f'<td class="pending">{_badge(row.pending.status, text) if row.pending else ""}</td>')
         elif key == "approvers":
-            parts.append('<td class="approvers">' + "".join(f"<span>{esc(a.label)}</span>" for a in row.approvers) + "</td>")
+            parts.append(
+                '<td class="approvers">' + "".join(f"<span>{esc(a.label)}</span>" for a in row.approvers) + "</td>"
+            )
         elif key == "fingerprint" and row.fingerprint:
             parts.append(f'<td class="fp" title="{esc(row.fingerprint)}">{esc(_short(row.fingerprint))}</td>')
         elif key in ("id", "effective", "review_due", "revision"):
             parts.append(f'<td class="nowrap">{esc(text)}</td>')
         elif key == "path":
-            parts.append('<td class="path"><code>' + "/<wbr>".join(esc(part) for part in text.split("/")) + "</code></td>")
+            parts.append(
+                '<td class="path"><code>' + "/<wbr>".join(esc(part) for part in text.split("/")) + "</code></td>"
+            )
         elif key in ("title", "clauses"):
             parts.append(f'<td class="{key}">{esc(text)}</td>')
         else:
@@ -993,8 +1054,13 @@ def _html_row(row: Row) -> str:
 #: Relative column widths of the Word table (landscape A4), in the order of COLUMNS.
 _DOCX_WIDTHS = (16, 31, 10, 14, 17, 18, 18, 18, 34, 18, 30, 17, 15, 21)  # mm, 277 in all
 _FILLS = {
-    "effective": "D9F2E0", "draft": "E8EAED", "review": "FFF1C2", "approved": "D8E8FF", "scheduled": "E6E0FF",
-    "superseded": "FFE1D6", "obsolete": "F8D7DA",
+    "effective": "D9F2E0",
+    "draft": "E8EAED",
+    "review": "FFF1C2",
+    "approved": "D8E8FF",
+    "scheduled": "E6E0FF",
+    "superseded": "FFE1D6",
+    "obsolete": "F8D7DA",
 }
 
 
@@ -1175,7 +1241,9 @@ def _xlsx(register: Register) -> bytes:
         sheet.row_dimensions[number].height = 15 * lines  # Excel and LibreOffice do not grow rows on open
         sheet.cell(row=number, column=5).fill = PatternFill("solid", fgColor=_FILLS.get(row.status, "FFFFFF"))
         if row.pending is not None:
-            sheet.cell(row=number, column=12).fill = PatternFill("solid", fgColor=_FILLS.get(row.pending.status, "FFFFFF"))
+            sheet.cell(row=number, column=12).fill = PatternFill(
+                "solid", fgColor=_FILLS.get(row.pending.status, "FFFFFF")
+            )
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     last = get_column_letter(len(COLUMNS))
@@ -1194,8 +1262,12 @@ def _xlsx(register: Register) -> bytes:
 
     about = book.create_sheet("About")
     for key, value in (
-        ("Register", register.title), ("Source", register.source), ("Commit", register.commit or ""),
-        ("As of", register.as_of), ("Selection", register.selection), ("Documents", len(register.rows)),
+        ("Register", register.title),
+        ("Source", register.source),
+        ("Commit", register.commit or ""),
+        ("As of", register.as_of),
+        ("Selection", register.selection),
+        ("Documents", len(register.rows)),
         ("Generated", register.generated.replace(tzinfo=None) if register.generated else "not stamped"),
         ("Note", f"{UNCONTROLLED}. Verify the current revision in the repository before use."),
     ):
@@ -1254,8 +1326,18 @@ def _openpyxl() -> Any:
 
 
 _WRITERS: dict[str, Callable[[Register], bytes]] = {
-    "csv": _csv, "json": _json, "md": _md, "html": _html, "docx": _docx, "xlsx": _xlsx,
+    "csv": _csv,
+    "json": _json,
+    "md": _md,
+    "html": _html,
+    "docx": _docx,
+    "xlsx": _xlsx,
 }
 _READERS: dict[str, Callable[[bytes], Table]] = {
-    "csv": _read_csv, "json": _read_json, "md": _read_md, "html": _read_html, "docx": _read_docx, "xlsx": _read_xlsx,
+    "csv": _read_csv,
+    "json": _read_json,
+    "md": _read_md,
+    "html": _read_html,
+    "docx": _read_docx,
+    "xlsx": _read_xlsx,
 }

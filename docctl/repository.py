@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-from dataclasses import dataclass
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,14 +16,17 @@ from docctl.errors import UnknownDocumentError, UsageError
 from docctl.git import Git
 from docctl.model import Approval, Document, Finding, Report
 from docctl.rules.codes import finding
+from docctl.rules.context import RuleContext
+from docctl.rules.registry import check_collection, check_document
 from docctl.scaffold import NewDocument
+from docctl.sources import SIDECAR_SUFFIX, Loaded, file_format, load
 from docctl.store import FindingsMemo, ParsedStore, ReportCache, blob_id, entry_key, stamp_of
 
 if TYPE_CHECKING:
     from docctl.history import ApprovalKey, Commit, History, Revision
     from docctl.lifecycle import StepResult
-    from docctl.register import Register
     from docctl.references import Impact, Matrix, XRef
+    from docctl.register import Register
 
 _UNSET = object()
 
@@ -50,9 +53,7 @@ class SignatureRecord:
             "signature": self.signature,
             "signer": self.signer,
         }
-from docctl.rules.context import RuleContext
-from docctl.rules.registry import check_collection, check_document
-from docctl.sources import SIDECAR_SUFFIX, Loaded, file_format, load
+
 
 Clock = Callable[[], dt.datetime]
 
@@ -64,9 +65,11 @@ def system_clock() -> dt.datetime:
         try:
             value = dt.datetime.fromisoformat(fixed)
         except ValueError:
-            raise UsageError(f"DOCCTL_NOW must be a date and time like 2026-06-01T12:00:00+00:00, not '{fixed}'") from None
-        return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
-    return dt.datetime.now(dt.timezone.utc).astimezone()
+            raise UsageError(
+                f"DOCCTL_NOW must be a date and time like 2026-06-01T12:00:00+00:00, not '{fixed}'"
+            ) from None
+        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    return dt.datetime.now(dt.UTC).astimezone()
 
 
 def open_repository(path: str | os.PathLike[str] = ".", *, clock: Clock | None = None) -> Repository:
@@ -106,7 +109,9 @@ class Repository:
     def controlled_paths(self) -> list[str]:
         """Relative POSIX paths of every controlled file in the working tree, sorted."""
         cfg = self.config
-        return sorted(p for p in paths.walk(self.root) if file_format(p) and paths.is_controlled(p, cfg.controlled, cfg.exclude))
+        return sorted(
+            p for p in paths.walk(self.root) if file_format(p) and paths.is_controlled(p, cfg.controlled, cfg.exclude)
+        )
 
     def store(self) -> ParsedStore:
         """The parse cache (under .git/docctl; in memory only outside git)."""
@@ -154,7 +159,11 @@ class Repository:
             try:
                 side = sidecar.read_bytes()
             except OSError as error:
-                return Loaded(path, None, (finding("DC107", f"cannot read the sidecar: {error.strerror}", path=path + SIDECAR_SUFFIX),)), None
+                return Loaded(
+                    path,
+                    None,
+                    (finding("DC107", f"cannot read the sidecar: {error.strerror}", path=path + SIDECAR_SUFFIX),),
+                ), None
         key = entry_key(path, blob_id(data), blob_id(side) if side is not None else None)
         known = self.store().get(key)
         return (known if known is not None else load(path, data, self.config, sidecar=side)), key
@@ -225,7 +234,9 @@ class Repository:
         if any(a.commit.merge for r in revisions for a in r.approvals):
             attesting = attesting_commits(self.git(), self.config, doc_id, history.events(doc_id))  # type: ignore[union-attr]
             revisions = [
-                replace(r, approvals=tuple(AttestedApproval(a.key, attesting.get(a.key, a.commit)) for a in r.approvals))
+                replace(
+                    r, approvals=tuple(AttestedApproval(a.key, attesting.get(a.key, a.commit)) for a in r.approvals)
+                )
                 for r in revisions
             ]
         return revisions
@@ -241,12 +252,12 @@ class Repository:
         commit: str | None = None
         moment: dt.datetime | None = None
         if isinstance(when, dt.datetime):
-            moment = when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
+            moment = when if when.tzinfo else when.replace(tzinfo=dt.UTC)
         elif isinstance(when, dt.date):
-            moment = dt.datetime.combine(when, dt.time(23, 59, 59), dt.timezone.utc)
+            moment = dt.datetime.combine(when, dt.time(23, 59, 59), dt.UTC)
         else:
             try:
-                moment = dt.datetime.combine(dt.date.fromisoformat(when), dt.time(23, 59, 59), dt.timezone.utc)
+                moment = dt.datetime.combine(dt.date.fromisoformat(when), dt.time(23, 59, 59), dt.UTC)
             except ValueError:
                 commit = gitmod.resolve(git, when)
                 if commit is None:
@@ -269,8 +280,14 @@ class Repository:
         fixed = moment
         return CommitView(config, git=git, commit=commit, files=files, clock=lambda: fixed)
 
-    def register(self, as_of: str | dt.date | dt.datetime | None = None, status: str | Iterable[str] | None = None,
-                 type: str | Iterable[str] | None = None, *, stamp: bool = False) -> Register:
+    def register(
+        self,
+        as_of: str | dt.date | dt.datetime | None = None,
+        status: str | Iterable[str] | None = None,
+        type: str | Iterable[str] | None = None,
+        *,
+        stamp: bool = False,
+    ) -> Register:
         """The controlled-document register now, or as it stood on a past date or commit."""
         from docctl import register
 
@@ -296,8 +313,17 @@ class Repository:
         return StagedView(config, git=git, files=files, links=links, clock=self.now)
 
     # lifecycle --------------------------------------------------------------------------------
-    def new(self, type_code: str, title: str, *, format: str = "md", folder: str | None = None,
-            owner: str | None = None, by: str | None = None, commit: bool = True) -> NewDocument:
+    def new(
+        self,
+        type_code: str,
+        title: str,
+        *,
+        format: str = "md",
+        folder: str | None = None,
+        owner: str | None = None,
+        by: str | None = None,
+        commit: bool = True,
+    ) -> NewDocument:
         """Create a document with the next free id of its type (and commit it, unless ``commit=False``)."""
         self._writable()
         from docctl import lifecycle
@@ -311,15 +337,24 @@ class Repository:
 
         return lifecycle.submit(self, doc_id, by=by, commit=commit)
 
-    def approve(self, doc_id: str, *, role: str, meaning: str = "approved", by: str | None = None, commit: bool = True) -> StepResult:
+    def approve(
+        self, doc_id: str, *, role: str, meaning: str = "approved", by: str | None = None, commit: bool = True
+    ) -> StepResult:
         """Sign the current content as ``role``; the last required approval makes it approved."""
         self._writable()
         from docctl import lifecycle
 
         return lifecycle.approve(self, doc_id, role=role, meaning=meaning, by=by, commit=commit)
 
-    def release(self, doc_id: str, *, effective: dt.date | str | None = None, by: str | None = None,
-                commit: bool = True, tag: bool = True) -> StepResult:
+    def release(
+        self,
+        doc_id: str,
+        *,
+        effective: dt.date | str | None = None,
+        by: str | None = None,
+        commit: bool = True,
+        tag: bool = True,
+    ) -> StepResult:
         """approved -> effective (a future ``effective`` date schedules the release)."""
         self._writable()
         from docctl import lifecycle
@@ -327,22 +362,49 @@ class Repository:
         day = dt.date.fromisoformat(effective) if isinstance(effective, str) else effective
         return lifecycle.release(self, doc_id, effective=day, by=by, commit=commit, tag=tag)
 
-    def revise(self, doc_id: str, *, change: str, change_request: str | None = None, major: bool = False,
-               by: str | None = None, commit: bool = True) -> StepResult:
+    def revise(
+        self,
+        doc_id: str,
+        *,
+        change: str,
+        change_request: str | None = None,
+        major: bool = False,
+        by: str | None = None,
+        commit: bool = True,
+    ) -> StepResult:
         """Start the next revision (back to draft, approvals cleared)."""
         self._writable()
         from docctl import lifecycle
 
-        return lifecycle.revise(self, doc_id, change=change, change_request=change_request, major=major, by=by, commit=commit)
+        return lifecycle.revise(
+            self, doc_id, change=change, change_request=change_request, major=major, by=by, commit=commit
+        )
 
-    def review(self, doc_id: str, *, outcome: str, change: str | None = None, change_request: str | None = None,
-               reason: str | None = None, by: str | None = None, commit: bool = True) -> StepResult:
+    def review(
+        self,
+        doc_id: str,
+        *,
+        outcome: str,
+        change: str | None = None,
+        change_request: str | None = None,
+        reason: str | None = None,
+        by: str | None = None,
+        commit: bool = True,
+    ) -> StepResult:
         """Record a periodic review: keep, revise or obsolete."""
         self._writable()
         from docctl import lifecycle
 
-        return lifecycle.review(self, doc_id, outcome=outcome, change=change, change_request=change_request,
-                                reason=reason, by=by, commit=commit)
+        return lifecycle.review(
+            self,
+            doc_id,
+            outcome=outcome,
+            change=change,
+            change_request=change_request,
+            reason=reason,
+            by=by,
+            commit=commit,
+        )
 
     def obsolete(self, doc_id: str, *, reason: str, by: str | None = None, commit: bool = True) -> StepResult:
         """Withdraw a document (final)."""
@@ -428,10 +490,15 @@ class Repository:
         self._seed_references(loaded, store)
         # Repository-wide findings without a file (DC406) belong to a check of the whole repository.
         findings.extend(
-            f for f in check_collection(documents, ctx)
+            f
+            for f in check_collection(documents, ctx)
             if _finding_file(f) in selected or (f.path is None and files is None)
         )
-        findings.extend(f for f in self._history_findings(loaded, ctx) if _finding_file(f) in selected or f.code == "DC306" and files is None)
+        findings.extend(
+            f
+            for f in self._history_findings(loaded, ctx)
+            if _finding_file(f) in selected or f.code == "DC306" and files is None
+        )
         findings.extend(f for f in self._suspect_references(documents, ctx) if _finding_file(f) in selected)
         findings = self.apply_policy(findings)
         history = self.history_index()
@@ -483,7 +550,11 @@ class Repository:
         document = item.document
         day = ctx.today.isoformat()
         # an approval dated today or later depends on the time of day (DC207), not just the day
-        moment = ctx.now.isoformat() if document and any(a.date and a.date.date() >= ctx.today for a in document.approvals) else ""
+        moment = (
+            ctx.now.isoformat()
+            if document and any(a.date and a.date.date() >= ctx.today for a in document.approvals)
+            else ""
+        )
         memo = (day, moment)
         cached = store.findings(key, memo) if key is not None else None
         if cached is None:
@@ -549,7 +620,9 @@ class Repository:
         catalogues = catalogue_stamps(self.config)  # DC401 findings depend on the catalogue files too
         return hashlib.sha256(repr((__version__, self.config, catalogues)).encode()).hexdigest()[:16]
 
-    def _signature_findings(self, git: Git, attestations: list[tuple[Document, dict[ApprovalKey, Commit]]]) -> list[Finding]:
+    def _signature_findings(
+        self, git: Git, attestations: list[tuple[Document, dict[ApprovalKey, Commit]]]
+    ) -> list[Finding]:
         """DC206 for every approval commit (see :meth:`signature_status`)."""
         from docctl.rules import history as history_rules
 
@@ -648,7 +721,9 @@ class Repository:
         result = []
         for item in findings:
             target = _finding_file(item)
-            if target and any(item.code in codes and paths.matches(target, [glob]) for glob, codes in self.config.ignore):
+            if target and any(
+                item.code in codes and paths.matches(target, [glob]) for glob, codes in self.config.ignore
+            ):
                 continue
             severity = self.config.severity.get(item.code)
             result.append(replace(item, severity=severity) if severity else item)
@@ -682,7 +757,9 @@ class CommitView(Repository):
     def controlled_paths(self) -> list[str]:
         if self._paths is None:  # a commit's tree does not change: work it out once
             cfg = self.config
-            self._paths = sorted(p for p in self._files if file_format(p) and paths.is_controlled(p, cfg.controlled, cfg.exclude))
+            self._paths = sorted(
+                p for p in self._files if file_format(p) and paths.is_controlled(p, cfg.controlled, cfg.exclude)
+            )
         return list(self._paths)
 
     def _key(self, path: str) -> str:

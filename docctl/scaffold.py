@@ -15,7 +15,16 @@ from docctl.config import CONFIG_NAME, Config
 from docctl.errors import UsageError
 
 TEMPLATE_DIR = ".docctl/templates"
-SECTIONS = ("Purpose", "Scope", "Responsibilities", "Definitions", "Procedure", "Records", "References", "Revision history")
+SECTIONS = (
+    "Purpose",
+    "Scope",
+    "Responsibilities",
+    "Definitions",
+    "Procedure",
+    "Records",
+    "References",
+    "Revision history",
+)
 
 
 def builtin_template(name: str) -> str:

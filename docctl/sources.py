@@ -52,16 +52,42 @@ def _load_markdown(path: str, data: bytes, config: Config) -> Loaded:
     from docctl.formats.markdown import read_markdown
 
     if len(data) > MAX_MARKDOWN_BYTES:
-        return Loaded(path, None, (finding("DC107", f"file is {len(data) // (1024 * 1024)} MiB; controlled Markdown files are limited to 10 MiB", path=path, line=None),))
+        return Loaded(
+            path,
+            None,
+            (
+                finding(
+                    "DC107",
+                    f"file is {len(data) // (1024 * 1024)} MiB; controlled Markdown files are limited to 10 MiB",
+                    path=path,
+                    line=None,
+                ),
+            ),
+        )
     try:
         content = read_markdown(data)
     except DocumentReadError as error:
         return _unreadable(path, error)
     if content.metadata is None:
-        return Loaded(path, None, (finding("DC101", "no metadata: add YAML front matter (id, title, type, revision, status, owner) between '---' lines", path=path, line=1),))
+        return Loaded(
+            path,
+            None,
+            (
+                finding(
+                    "DC101",
+                    "no metadata: add YAML front matter (id, title, type, revision, status, owner) between '---' lines",
+                    path=path,
+                    line=1,
+                ),
+            ),
+        )
     extra: list[Finding] = []
     if content.bom:
-        extra.append(finding("DC102", "file starts with a byte order mark (BOM); save it as UTF-8 without BOM", path=path, line=1))
+        extra.append(
+            finding(
+                "DC102", "file starts with a byte order mark (BOM); save it as UTF-8 without BOM", path=path, line=1
+            )
+        )
     return _build(
         path=path,
         fmt="md",
@@ -86,7 +112,18 @@ def _load_docx(path: str, data: bytes, sidecar: bytes | None, config: Config) ->
 
     sidecar_path = path + SIDECAR_SUFFIX
     if sidecar is None:
-        return Loaded(path, None, (finding("DC101", f"no metadata: add the sidecar {sidecar_path.rsplit('/', 1)[-1]} with id, title, type, revision, status, owner", path=path, line=None),))
+        return Loaded(
+            path,
+            None,
+            (
+                finding(
+                    "DC101",
+                    f"no metadata: add the sidecar {sidecar_path.rsplit('/', 1)[-1]} with id, title, type, revision, status, owner",
+                    path=path,
+                    line=None,
+                ),
+            ),
+        )
     try:
         content = read_docx(data)
     except DocumentReadError as error:
@@ -100,9 +137,27 @@ def _load_docx(path: str, data: bytes, sidecar: bytes | None, config: Config) ->
     except DocumentReadError as error:
         return _unreadable(sidecar_path, DocumentReadError(error.message, path=sidecar_path, line=error.line))
     if bom:
-        extra.append(finding("DC102", "sidecar starts with a byte order mark (BOM); save it as UTF-8 without BOM", path=sidecar_path, line=1))
+        extra.append(
+            finding(
+                "DC102",
+                "sidecar starts with a byte order mark (BOM); save it as UTF-8 without BOM",
+                path=sidecar_path,
+                line=1,
+            )
+        )
     if loaded.data is None:
-        return Loaded(path, None, (finding("DC101", f"no metadata: the sidecar {sidecar_path.rsplit('/', 1)[-1]} is empty", path=path, line=None),))
+        return Loaded(
+            path,
+            None,
+            (
+                finding(
+                    "DC101",
+                    f"no metadata: the sidecar {sidecar_path.rsplit('/', 1)[-1]} is empty",
+                    path=path,
+                    line=None,
+                ),
+            ),
+        )
     return _build(
         path=path,
         fmt="docx",
@@ -140,7 +195,9 @@ def _build(
     fields = parsed.fields
     doc_id = fields.get("id")
     findings = list(extra)
-    findings.extend(finding("DC102", p.message, path=metadata_path, line=p.line, document=doc_id) for p in parsed.problems)
+    findings.extend(
+        finding("DC102", p.message, path=metadata_path, line=p.line, document=doc_id) for p in parsed.problems
+    )
     document = Document(
         path=path,
         format=fmt,

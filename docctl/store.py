@@ -13,6 +13,7 @@ ignored, and a cache that cannot be written (a read-only repository) is simply n
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import pickle
@@ -76,10 +77,8 @@ def _read(path: Path) -> Any:
 def _write(path: Path, value: object) -> None:
     from docctl.atomic import write_atomic
 
-    try:
+    with contextlib.suppress(OSError):
         write_atomic(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-    except OSError:
-        pass
 
 
 class ParsedStore:

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal
+from typing import Literal
 
 from watchdog.events import (
     DirCreatedEvent,
@@ -69,6 +69,7 @@ _EVENT_TYPES: list[type[FileSystemEvent]] = [
 #: watchdog logs (does not raise) when the kernel's inotify queue overflowed and events were lost.
 _WATCHDOG_LOGGER = "watchdog.observers"
 
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class WatchEvent:
     """A finding that a change raised or cleared."""
@@ -87,12 +88,14 @@ class WatchEvent:
     def __str__(self) -> str:
         return f"{self.event}: {self.finding}"
 
+
 @dataclass(frozen=True, slots=True)
 class _Change:
     """One path from one watchdog event, as queued."""
 
     path: str
     directory: bool
+
 
 class _Queue(FileSystemEventHandler):
     """The watchdog handler: puts the paths of each event in the watcher's queue, nothing more.
@@ -113,6 +116,7 @@ class _Queue(FileSystemEventHandler):
             changes.append(_Change(os.fsdecode(event.dest_path), directory))
         self._put(changes)
 
+
 class _Overflow(logging.Handler):
     """Hears watchdog's warning that the kernel dropped events, and asks for a reconcile pass."""
 
@@ -123,6 +127,7 @@ class _Overflow(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         if "overflow" in record.getMessage().lower():
             self._request()
+
 
 class Watcher:
     """Watch a working copy and report the findings each change raises or clears.
@@ -427,9 +432,7 @@ class Watcher:
         self.repo = Repository(config, clock=self.repo.now)
         return True
 
-    def _update(
-        self, affected: set[str], ctx: RuleContext, now: dt.datetime, *, report: bool
-    ) -> None:
+    def _update(self, affected: set[str], ctx: RuleContext, now: dt.datetime, *, report: bool) -> None:
         """Re-read the ``affected`` paths, re-run the rules, and report what changed.
 
         The findings of the documents themselves are reported first; the repository-wide rules
@@ -523,9 +526,7 @@ class Watcher:
         found = Git.find(self.repo.root)
         return found.git_dir if found else None
 
-    def _report(
-        self, kind: str, current: frozenset[Finding], now: dt.datetime, *, report: bool
-    ) -> None:
+    def _report(self, kind: str, current: frozenset[Finding], now: dt.datetime, *, report: bool) -> None:
         """Hold ``current`` as the findings of ``kind``; report the differences, cleared first."""
         with self._cond:
             before, self._held[kind] = self._held[kind], current
@@ -555,6 +556,7 @@ class Watcher:
         if error is not None:
             raise error
 
+
 def watch(
     repo: Repository | str | os.PathLike[str] = ".",
     on_event: EventCallback | None = None,
@@ -583,6 +585,7 @@ def watch(
             if watcher.wait(0):
                 return
 
+
 def _alive(observer: BaseObserver) -> bool:
     """The observer's threads run: its dispatcher, its emitters and (inotify) its reader."""
     reader = getattr(observer, "_inotify_fd", None)  # watchdog >= 6 reads inotify in its own thread
@@ -590,11 +593,13 @@ def _alive(observer: BaseObserver) -> bool:
         return False
     return observer.is_alive() and all(emitter.is_alive() for emitter in observer.emitters)
 
+
 def _document_path(rel: str) -> str | None:
     """The document a file belongs to: itself, or the .docx its sidecar describes."""
     if rel.lower().endswith(".docx" + SIDECAR_SUFFIX):
         return rel[: -len(SIDECAR_SUFFIX)]
     return rel if file_format(rel) else None
+
 
 def _observer_error(error: OSError, root: str) -> str:
     import errno

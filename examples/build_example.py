@@ -33,9 +33,27 @@ from docctl.formats.docx import set_core_properties  # noqa: E402
 
 #: The order documents are drafted and released in (day offsets from the start of the history).
 ORDER = [
-    "POL-001", "QM-001", "POL-002", "SOP-001", "SOP-002", "FRM-001", "SOP-003", "FRM-002", "SOP-004",
-    "FRM-005", "SOP-005", "FRM-003", "SOP-006", "FRM-004", "SOP-007", "SOP-008", "SOP-009", "SOP-010",
-    "WI-001", "WI-002", "WI-003",
+    "POL-001",
+    "QM-001",
+    "POL-002",
+    "SOP-001",
+    "SOP-002",
+    "FRM-001",
+    "SOP-003",
+    "FRM-002",
+    "SOP-004",
+    "FRM-005",
+    "SOP-005",
+    "FRM-003",
+    "SOP-006",
+    "FRM-004",
+    "SOP-007",
+    "SOP-008",
+    "SOP-009",
+    "SOP-010",
+    "WI-001",
+    "WI-002",
+    "WI-003",
 ]
 HISTORY_DAYS = 400
 
@@ -43,7 +61,7 @@ HISTORY_DAYS = 400
 class Builder:
     def __init__(self, out: Path, today: dt.date) -> None:
         self.out = out
-        self.start = dt.datetime.combine(today - dt.timedelta(days=HISTORY_DAYS), dt.time(9, 0), dt.timezone.utc)
+        self.start = dt.datetime.combine(today - dt.timedelta(days=HISTORY_DAYS), dt.time(9, 0), dt.UTC)
         self.now = self.start
         config = tomllib.loads((SOURCE / "docctl.toml").read_text(encoding="utf-8"))
         self.people = {email: entry for email, entry in config["people"].items()}
@@ -62,8 +80,12 @@ class Builder:
         name = self.people[email]["name"]
         stamp = self.now.isoformat()
         values = {
-            "GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email, "GIT_AUTHOR_DATE": stamp,
-            "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email, "GIT_COMMITTER_DATE": stamp,
+            "GIT_AUTHOR_NAME": name,
+            "GIT_AUTHOR_EMAIL": email,
+            "GIT_AUTHOR_DATE": stamp,
+            "GIT_COMMITTER_NAME": name,
+            "GIT_COMMITTER_EMAIL": email,
+            "GIT_COMMITTER_DATE": stamp,
         }
         saved = {key: os.environ.get(key) for key in values}
         os.environ.update(values)
@@ -84,8 +106,12 @@ class Builder:
     def setup(self) -> None:
         self.out.mkdir(parents=True)
         self.git("init", "-q", "-b", "main")
-        for key, value in (("user.name", "Jane Smith"), ("user.email", "jane.smith@acme.example"),
-                           ("commit.gpgsign", "false"), ("tag.gpgsign", "false")):
+        for key, value in (
+            ("user.name", "Jane Smith"),
+            ("user.email", "jane.smith@acme.example"),
+            ("commit.gpgsign", "false"),
+            ("tag.gpgsign", "false"),
+        ):
             self.git("config", key, value)
         shutil.copy(SOURCE / "docctl.toml", self.out / "docctl.toml")
         (self.out / "README.md").write_text(
@@ -120,7 +146,9 @@ class Builder:
 
         rel = f"forms/{doc_id}-{slug(meta['title'])}.docx"
         data = (SOURCE / "forms-src" / f"{doc_id}.docx").read_bytes()
-        data = set_core_properties(data, {"identifier": doc_id, "title": meta["title"], "version": "A", "content_status": "draft"})
+        data = set_core_properties(
+            data, {"identifier": doc_id, "title": meta["title"], "version": "A", "content_status": "draft"}
+        )
         (self.out / "forms").mkdir(exist_ok=True)
         (self.out / rel).write_bytes(data)
         sidecar = (

@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-
 CONFIG = """\
 [docctl]
 standards = ["iso9001:2015"]
@@ -118,7 +117,9 @@ class GitRepo:
         full_env = dict(os.environ)
         if env:
             full_env.update(env)
-        result = subprocess.run(["git", *args], cwd=self.path, capture_output=True, text=True, env=full_env, check=False)
+        result = subprocess.run(
+            ["git", *args], cwd=self.path, capture_output=True, text=True, env=full_env, check=False
+        )
         if result.returncode != 0:
             raise AssertionError(f"git {' '.join(args)} failed: {result.stderr}")
         return result.stdout

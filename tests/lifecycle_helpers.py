@@ -7,8 +7,9 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import docctl
 from helpers import PEOPLE, GitRepo
+
+import docctl
 
 
 class Office:
@@ -29,8 +30,10 @@ class Office:
     def acting(self, who: str) -> Iterator[docctl.Repository]:
         name, email = PEOPLE[who]
         values = {
-            "GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email,
-            "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email,
+            "GIT_AUTHOR_NAME": name,
+            "GIT_AUTHOR_EMAIL": email,
+            "GIT_COMMITTER_NAME": name,
+            "GIT_COMMITTER_EMAIL": email,
             "GIT_COMMITTER_DATE": self.now.isoformat(),
         }
         saved = {k: os.environ.get(k) for k in values}
@@ -54,7 +57,9 @@ class Office:
         from helpers import sop
 
         rel = rel or f"sops/{doc_id}.md"
-        self.repo.write(rel, sop(doc_id, title=title, body=f"\n# {doc_id} {title}\n\n## Purpose\n\nControl documents.\n"))
+        self.repo.write(
+            rel, sop(doc_id, title=title, body=f"\n# {doc_id} {title}\n\n## Purpose\n\nControl documents.\n")
+        )
         self.commit_as("sam", f"{doc_id}: draft")
         with self.acting("sam") as qms:
             qms.submit(doc_id)

@@ -10,9 +10,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from helpers import GitRepo, sop
 
 import docctl
-from helpers import GitRepo, sop
 
 Run = Callable[..., tuple[int, str, str]]
 SIDECAR = "id: FRM-001\ntitle: Form\ntype: FRM\nrevision: A\nstatus: draft\nowner: jane.smith@acme.example\n"
@@ -57,13 +57,17 @@ def test_yaml_tags_never_construct_objects(repo: GitRepo) -> None:
 
 def test_bom_is_reported_but_document_still_read(repo: GitRepo) -> None:
     repo.write("sops/SOP-001.md", b"\xef\xbb\xbf" + sop().encode())
-    assert findings(repo) == [("DC102", "sops/SOP-001.md", 1, "file starts with a byte order mark (BOM); save it as UTF-8 without BOM")]
+    assert findings(repo) == [
+        ("DC102", "sops/SOP-001.md", 1, "file starts with a byte order mark (BOM); save it as UTF-8 without BOM")
+    ]
     assert docctl.open(repo.path).document("SOP-001").title == "Document Control"
 
 
 def test_missing_closing_delimiter(repo: GitRepo) -> None:
     repo.write("sops/SOP-001.md", "---\nid: SOP-001\ntitle: A\n\n# body\n")
-    assert findings(repo) == [("DC107", "sops/SOP-001.md", 1, "front matter opened on line 1 is never closed with '---'")]
+    assert findings(repo) == [
+        ("DC107", "sops/SOP-001.md", 1, "front matter opened on line 1 is never closed with '---'")
+    ]
 
 
 def test_not_utf8(repo: GitRepo) -> None:
@@ -116,7 +120,10 @@ def test_xml_with_entities_refused(repo: GitRepo) -> None:
         for info in source.infolist():
             data = source.read(info)
             if info.filename == "word/document.xml":
-                data = b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]>' + data.split(b"?>", 1)[1]
+                data = (
+                    b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]>'
+                    + data.split(b"?>", 1)[1]
+                )
             archive.writestr(info, data)
     repo.write("forms/FRM-001.docx", buffer.getvalue())
     repo.write("forms/FRM-001.docx.yml", SIDECAR)
@@ -131,7 +138,9 @@ def test_bad_sidecar_yaml_names_the_sidecar(repo: GitRepo) -> None:
     repo.write("forms/FRM-001.docx", new_docx(title="Form", headings=[], properties={}))
     repo.write("forms/FRM-001.docx.yml", "id: FRM-001\ntitle: [\n")
     [(code, path, line, message)] = findings(repo)
-    assert (code, path) == ("DC107", "forms/FRM-001.docx.yml") and line is not None and message.startswith("invalid YAML")
+    assert (
+        (code, path) == ("DC107", "forms/FRM-001.docx.yml") and line is not None and message.startswith("invalid YAML")
+    )
 
 
 def test_symlink_leaving_the_repository(repo: GitRepo, tmp_path: Path) -> None:
@@ -155,7 +164,14 @@ def test_symlink_inside_the_repository_is_read(repo: GitRepo) -> None:
 def test_odd_characters_in_paths(repo: GitRepo, run_cli: Run) -> None:
     name = "sops/Prüfung «draft» #1 $(rm -rf ~) ; -n.md"
     repo.write(name, "# no metadata\n")
-    assert findings(repo) == [("DC101", name, 1, "no metadata: add YAML front matter (id, title, type, revision, status, owner) between '---' lines")]
+    assert findings(repo) == [
+        (
+            "DC101",
+            name,
+            1,
+            "no metadata: add YAML front matter (id, title, type, revision, status, owner) between '---' lines",
+        )
+    ]
     code, out, _ = run_cli("check", cwd=repo.path)
     assert code == 1 and out.startswith(name + ":1: DC101")
 
@@ -171,7 +187,9 @@ def test_100_mb_file(repo: GitRepo) -> None:
     with open(repo.path / "big.md", "wb") as handle:
         handle.write(sop().encode())
         handle.truncate(100 * 1024 * 1024)
-    assert findings(repo) == [("DC107", "big.md", None, "file is 100 MiB; controlled Markdown files are limited to 10 MiB")]
+    assert findings(repo) == [
+        ("DC107", "big.md", None, "file is 100 MiB; controlled Markdown files are limited to 10 MiB")
+    ]
 
 
 def test_binary_file_with_md_suffix(repo: GitRepo) -> None:
@@ -183,7 +201,10 @@ def test_bad_config_is_one_line_exit_2(repo: GitRepo, run_cli: Run) -> None:
     repo.write("docctl.toml", "[docctl]\nfail_on = 3\n")
     code, out, err = run_cli("check", cwd=repo.path)
     assert (code, out) == (2, "")
-    assert err == f"docctl: error: {repo.path.resolve() / 'docctl.toml'}:2: 'docctl.fail_on' must be one of major, minor, ofi\n"
+    assert (
+        err
+        == f"docctl: error: {repo.path.resolve() / 'docctl.toml'}:2: 'docctl.fail_on' must be one of major, minor, ofi\n"
+    )
 
 
 def test_check_and_show_never_write(repo: GitRepo, run_cli: Run) -> None:
@@ -193,7 +214,12 @@ def test_check_and_show_never_write(repo: GitRepo, run_cli: Run) -> None:
     repo.commit()
     status = repo.status()
     before = snapshot(repo.path)
-    for args in (["check"], ["check", "--format", "json"], ["show", "SOP-001"], ["show", "SOP-002", "--format", "json"]):
+    for args in (
+        ["check"],
+        ["check", "--format", "json"],
+        ["show", "SOP-001"],
+        ["show", "SOP-002", "--format", "json"],
+    ):
         run_cli(*args, cwd=repo.path)
     assert snapshot(repo.path) == before
     assert repo.status() == status

@@ -6,12 +6,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+
 import pytest
+from helpers import GitRepo, sop
+from lifecycle_helpers import Office
 
 import docctl
 from docctl.store import blob_id
-from helpers import GitRepo, sop
-from lifecycle_helpers import Office
 
 
 @pytest.fixture
@@ -29,7 +30,11 @@ def fresh(office: Office) -> docctl.Repository:
 
 def test_blob_id_is_gits() -> None:
     data = b"hello\n"
-    expected = subprocess.run(["git", "hash-object", "--stdin"], input=data, capture_output=True, check=True).stdout.decode().strip()
+    expected = (
+        subprocess.run(["git", "hash-object", "--stdin"], input=data, capture_output=True, check=True)
+        .stdout.decode()
+        .strip()
+    )
     assert blob_id(data) == expected
 
 
@@ -78,11 +83,16 @@ def test_changed_day_recomputes_review_findings(office: Office) -> None:
 
 def test_two_processes_at_once_agree_and_leave_a_sound_cache(office: Office) -> None:
     for n in range(3, 40):
-        office.repo.write(f"sops/SOP-{n:03}.md", sop(f"SOP-{n:03}", body=f"\n# SOP-{n:03} Document Control\n\nText {n}.\n"))
+        office.repo.write(
+            f"sops/SOP-{n:03}.md", sop(f"SOP-{n:03}", body=f"\n# SOP-{n:03} Document Control\n\nText {n}.\n")
+        )
     office.commit_as("sam", "drafts")
     env = dict(os.environ, DOCCTL_NOW=office.now.isoformat())
     command = [sys.executable, "-m", "docctl", "check", "--format", "json"]
-    runs = [subprocess.Popen(command, cwd=office.repo.path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(4)]
+    runs = [
+        subprocess.Popen(command, cwd=office.repo.path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for _ in range(4)
+    ]
     outputs = [run.communicate()[0] for run in runs]
     assert all(run.returncode == 0 for run in runs)
     import json

@@ -29,7 +29,9 @@ def doc_blocks(lang: str) -> list[str]:
 AS9100 = doc_blocks("yaml")[0]
 
 
-def with_catalogue(repo: GitRepo, text: str, *, standards: str = '["as9100:2016"]', rel: str = "standards/as9100d.yml") -> GitRepo:
+def with_catalogue(
+    repo: GitRepo, text: str, *, standards: str = '["as9100:2016"]', rel: str = "standards/as9100d.yml"
+) -> GitRepo:
     repo.write(rel, text)
     config = CONFIG.replace('standards = ["iso9001:2015"]', f'standards = {standards}\ncatalogues = ["{rel}"]')
     repo.write("docctl.toml", config)
@@ -69,7 +71,9 @@ def test_builtin_catalogues_match_the_reference_numbers_and_titles(name: str) ->
 
 @pytest.mark.skipif(not REFERENCE.is_dir(), reason="reference facts not available")
 def test_iso9001_mandatory_items_match_the_reference() -> None:
-    rows = [line.split("\t")[:2] for line in (REFERENCE / "iso9001_mandatory.tsv").read_text().splitlines() if line.strip()]
+    rows = [
+        line.split("\t")[:2] for line in (REFERENCE / "iso9001_mandatory.tsv").read_text().splitlines() if line.strip()
+    ]
     assert [[m.clause, m.kind.value] for m in builtin_catalogues()["iso9001:2015"].mandatory] == rows
 
 
@@ -88,8 +92,19 @@ def test_custom_catalogue_extends_a_builtin(repo: GitRepo) -> None:
     with_catalogue(repo, AS9100)
     catalogues = load_catalogues(docctl.open(repo.path).config)
     as9100 = catalogues.default
-    assert (as9100.id, as9100.source, len(as9100.clauses), len(as9100.mandatory)) == ("as9100:2016", "standards/as9100d.yml", 98, 29)
-    assert [c.number for c in as9100.clauses if c.number.startswith("8.1")] == ["8.1", "8.1.1", "8.1.2", "8.1.3", "8.1.4"]
+    assert (as9100.id, as9100.source, len(as9100.clauses), len(as9100.mandatory)) == (
+        "as9100:2016",
+        "standards/as9100d.yml",
+        98,
+        29,
+    )
+    assert [c.number for c in as9100.clauses if c.number.startswith("8.1")] == [
+        "8.1",
+        "8.1.1",
+        "8.1.2",
+        "8.1.3",
+        "8.1.4",
+    ]
     assert as9100.name == "AS9100D"
 
 
@@ -109,27 +124,58 @@ def test_custom_catalogue_in_clauses_text_and_matrix(repo: GitRepo, run_cli: Run
 def test_custom_catalogue_untitled_clause(repo: GitRepo) -> None:
     with_catalogue(repo, doc_blocks("yaml")[1], standards='["acme-policy:2025"]', rel="acme.yml")
     clause = load_catalogues(docctl.open(repo.path).config).default.clause("1.1.1")
-    assert clause is not None and (clause.untitled, clause.display_title) == (True, "(untitled) Deputy named in writing")
+    assert clause is not None and (clause.untitled, clause.display_title) == (
+        True,
+        "(untitled) Deputy named in writing",
+    )
 
 
 BAD = [
-    ('catalogue: x:1\ntitle: X\nclauses:\n  "1": A\n  "8.1.x": B\n', "standards/as9100d.yml:5: '8.1.x' is not a clause number (digits separated by dots, e.g. 8.1.4 or A.5.1)"),
-    ('catalogue: x:1\ntitle: X\nclauses:\n  "1": A\nmandatory:\n  - clause: "1"\n    kind: record\n    what: R\n  - clause: "8.9"\n    kind: record\n    what: R\n',
-     "standards/as9100d.yml:9: 'mandatory[1].clause' names clause 8.9, which the catalogue does not list"),
-    ('catalogue: x:1\ntitle: X\nclauses:\n  "1": A\nmandatory:\n  - clause: "1"\n    kind: form\n    what: R\n', "standards/as9100d.yml:7: 'mandatory[0].kind' must be document or record, not 'form'"),
-    ('catalogue: x:1\ntitle: X\nclause:\n  "1": A\n', "standards/as9100d.yml:3: unknown key 'clause' (known: catalogue, title, cited_as, extends, clauses, mandatory)"),
-    ('catalogue: x:1\ntitle: X\nclauses:\n  "1": A\n  "1": B\n', "standards/as9100d.yml:5: duplicate key '1' (first on line 4)"),
-    ('catalogue: ISO 9001\ntitle: X\nclauses: {}\n', "standards/as9100d.yml:1: catalogue id 'iso 9001' must look like 'as9100:2016' (letters, digits, '.', '-', '_', one ':')"),
-    ('catalogue: iso9001:2015\ntitle: X\nclauses: {}\n', "standards/as9100d.yml:1: catalogue 'iso9001:2015' is already defined (built-in); use 'extends' to build on it"),
-    ('catalogue: x:1\ntitle: X\nextends: as9100:2016\n', "standards/as9100d.yml:3: cannot extend 'as9100:2016': no such catalogue (known: iso13485:2016, iso14001:2015, iso45001:2018, iso9001:2015; list custom ones first)"),
-    ('catalogue: x:1\nclauses: {}\n', "standards/as9100d.yml:1: required key 'title' is missing"),
-    ('catalogue: x:1\ntitle: X\nclauses:\n  "1": {title: A, untitled: maybe}\n', "standards/as9100d.yml:4: 'clauses.1.untitled' must be true or false"),
+    (
+        'catalogue: x:1\ntitle: X\nclauses:\n  "1": A\n  "8.1.x": B\n',
+        "standards/as9100d.yml:5: '8.1.x' is not a clause number (digits separated by dots, e.g. 8.1.4 or A.5.1)",
+    ),
+    (
+        'catalogue: x:1\ntitle: X\nclauses:\n  "1": A\nmandatory:\n  - clause: "1"\n    kind: record\n    what: R\n  - clause: "8.9"\n    kind: record\n    what: R\n',
+        "standards/as9100d.yml:9: 'mandatory[1].clause' names clause 8.9, which the catalogue does not list",
+    ),
+    (
+        'catalogue: x:1\ntitle: X\nclauses:\n  "1": A\nmandatory:\n  - clause: "1"\n    kind: form\n    what: R\n',
+        "standards/as9100d.yml:7: 'mandatory[0].kind' must be document or record, not 'form'",
+    ),
+    (
+        'catalogue: x:1\ntitle: X\nclause:\n  "1": A\n',
+        "standards/as9100d.yml:3: unknown key 'clause' (known: catalogue, title, cited_as, extends, clauses, mandatory)",
+    ),
+    (
+        'catalogue: x:1\ntitle: X\nclauses:\n  "1": A\n  "1": B\n',
+        "standards/as9100d.yml:5: duplicate key '1' (first on line 4)",
+    ),
+    (
+        "catalogue: ISO 9001\ntitle: X\nclauses: {}\n",
+        "standards/as9100d.yml:1: catalogue id 'iso 9001' must look like 'as9100:2016' (letters, digits, '.', '-', '_', one ':')",
+    ),
+    (
+        "catalogue: iso9001:2015\ntitle: X\nclauses: {}\n",
+        "standards/as9100d.yml:1: catalogue 'iso9001:2015' is already defined (built-in); use 'extends' to build on it",
+    ),
+    (
+        "catalogue: x:1\ntitle: X\nextends: as9100:2016\n",
+        "standards/as9100d.yml:3: cannot extend 'as9100:2016': no such catalogue (known: iso13485:2016, iso14001:2015, iso45001:2018, iso9001:2015; list custom ones first)",
+    ),
+    ("catalogue: x:1\nclauses: {}\n", "standards/as9100d.yml:1: required key 'title' is missing"),
+    (
+        'catalogue: x:1\ntitle: X\nclauses:\n  "1": {title: A, untitled: maybe}\n',
+        "standards/as9100d.yml:4: 'clauses.1.untitled' must be true or false",
+    ),
     ("catalogue: x:1\ntitle: [unclosed\n", "standards/as9100d.yml:3: invalid YAML: did not find expected ',' or ']'"),
 ]
 
 
 @pytest.mark.parametrize(("text", "error"), BAD)
-def test_bad_catalogue_is_a_one_line_error_naming_file_and_line(repo: GitRepo, run_cli: Run, text: str, error: str) -> None:
+def test_bad_catalogue_is_a_one_line_error_naming_file_and_line(
+    repo: GitRepo, run_cli: Run, text: str, error: str
+) -> None:
     with_catalogue(repo, text, standards='["iso9001:2015"]')
     with pytest.raises(ConfigError) as raised:
         load_catalogues(docctl.open(repo.path).config)
@@ -139,10 +185,16 @@ def test_bad_catalogue_is_a_one_line_error_naming_file_and_line(repo: GitRepo, r
 
 
 def test_missing_catalogue_file_and_unknown_standard_name_docctl_toml(repo: GitRepo) -> None:
-    repo.write("docctl.toml", CONFIG.replace('standards = ["iso9001:2015"]', 'standards = ["iso9001:2015"]\ncatalogues = ["nope.yml"]'))
+    repo.write(
+        "docctl.toml",
+        CONFIG.replace('standards = ["iso9001:2015"]', 'standards = ["iso9001:2015"]\ncatalogues = ["nope.yml"]'),
+    )
     with pytest.raises(ConfigError) as raised:
         load_catalogues(docctl.open(repo.path).config)
-    assert str(raised.value) == f"{repo.path / 'docctl.toml'}:3: catalogue file 'nope.yml' listed in docctl.toml does not exist"
+    assert (
+        str(raised.value)
+        == f"{repo.path / 'docctl.toml'}:3: catalogue file 'nope.yml' listed in docctl.toml does not exist"
+    )
     repo.write("docctl.toml", CONFIG.replace('standards = ["iso9001:2015"]', 'standards = ["as9100:2016"]'))
     with pytest.raises(ConfigError) as raised:
         load_catalogues(docctl.open(repo.path).config)
@@ -154,7 +206,10 @@ def test_missing_catalogue_file_and_unknown_standard_name_docctl_toml(repo: GitR
 
 def test_catalogue_outside_the_repository(repo: GitRepo, tmp_path: Path) -> None:
     (tmp_path / "outside.yml").write_text("catalogue: x:1\ntitle: X\nclauses: {}\n")
-    repo.write("docctl.toml", CONFIG.replace('standards = ["iso9001:2015"]', 'standards = ["iso9001:2015"]\ncatalogues = ["../outside.yml"]'))
+    repo.write(
+        "docctl.toml",
+        CONFIG.replace('standards = ["iso9001:2015"]', 'standards = ["iso9001:2015"]\ncatalogues = ["../outside.yml"]'),
+    )
     with pytest.raises(ConfigError, match="catalogue file '../outside.yml' is outside the repository"):
         load_catalogues(docctl.open(repo.path).config)
 

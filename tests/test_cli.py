@@ -10,7 +10,6 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-
 from helpers import GitRepo, sop
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,7 +32,10 @@ def test_check_text_lines_and_exit_1(repo: GitRepo, run_cli: Run) -> None:
     repo.write("sops/notes.md", "# no metadata\n")
     code, out, _ = run_cli("check", cwd=repo.path)
     assert code == 1
-    assert out == "sops/notes.md:1: DC101 no metadata: add YAML front matter (id, title, type, revision, status, owner) between '---' lines\n"
+    assert (
+        out
+        == "sops/notes.md:1: DC101 no metadata: add YAML front matter (id, title, type, revision, status, owner) between '---' lines\n"
+    )
 
 
 def test_check_paths_are_relative_to_the_current_folder(repo: GitRepo, run_cli: Run) -> None:
@@ -87,7 +89,9 @@ def test_check_without_git_still_works(tmp_path: Path, run_cli: Run) -> None:
 def test_no_config_is_exit_2_with_one_line(tmp_path: Path, run_cli: Run) -> None:
     code, out, err = run_cli("check", cwd=tmp_path)
     assert code == 2 and out == ""
-    assert err == f"docctl: error: no docctl.toml found in {tmp_path.resolve()} or any parent folder (run 'docctl init')\n"
+    assert (
+        err == f"docctl: error: no docctl.toml found in {tmp_path.resolve()} or any parent folder (run 'docctl init')\n"
+    )
 
 
 def test_usage_error_is_exit_2(run_cli: Run) -> None:
@@ -125,7 +129,16 @@ def test_init_then_new_markdown_and_docx(tmp_path: Path, run_cli: Run) -> None:
     code, out, _ = run_cli("new", "SOP", "Control of Records", cwd=target)
     assert (code, out) == (0, "created SOP-001: sops/SOP-001-control-of-records.md\n")
     text = (target / "sops/SOP-001-control-of-records.md").read_text()
-    for section in ("Purpose", "Scope", "Responsibilities", "Definitions", "Procedure", "Records", "References", "Revision history"):
+    for section in (
+        "Purpose",
+        "Scope",
+        "Responsibilities",
+        "Definitions",
+        "Procedure",
+        "Records",
+        "References",
+        "Revision history",
+    ):
         assert f"\n## {section}\n" in text
     code, out, _ = run_cli("new", "SOP", "Internal Audit: Planning", cwd=target)
     assert out == "created SOP-002: sops/SOP-002-internal-audit-planning.md\n"
@@ -135,7 +148,12 @@ def test_init_then_new_markdown_and_docx(tmp_path: Path, run_cli: Run) -> None:
     assert (target / "forms/FRM-001-training-record.docx.yml").read_text().startswith("id: FRM-001\n")
     code, out, err = run_cli("check", cwd=target)
     assert (code, out) == (0, ""), err
-    log = subprocess.run(["git", "-C", str(target), "log", "--format=%an|%s|%(trailers:key=Docctl-Action,valueonly)"], capture_output=True, text=True, check=True).stdout
+    log = subprocess.run(
+        ["git", "-C", str(target), "log", "--format=%an|%s|%(trailers:key=Docctl-Action,valueonly)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert log.splitlines()[0] == "Ann Lee|FRM-001: new FRM 'Training Record'|new"
 
 

@@ -44,7 +44,13 @@ def test_empty_file_gives_documented_defaults(tmp_path: Path) -> None:
 def test_type_defaults(tmp_path: Path) -> None:
     config = load_config(write(tmp_path, "[types.CAL]\n"))
     cal = config.types["CAL"]
-    assert (cal.title, cal.id_pattern, cal.approvers, cal.review_months, cal.allow_self_approval) == ("CAL", "CAL-{n:03}", ("Quality Manager",), 24, False)
+    assert (cal.title, cal.id_pattern, cal.approvers, cal.review_months, cal.allow_self_approval) == (
+        "CAL",
+        "CAL-{n:03}",
+        ("Quality Manager",),
+        24,
+        False,
+    )
     assert list(config.types) == ["CAL"]
 
 
@@ -52,19 +58,37 @@ def test_type_defaults(tmp_path: Path) -> None:
     ("text", "message"),
     [
         ("[docctl]\nstandrds = []\n", "docctl.toml:2: unknown key 'docctl.standrds'"),
-        ("[docctl]\nfail_on = \"critical\"\n", "docctl.toml:2: 'docctl.fail_on' must be one of major, minor, ofi"),
-        ("[docctl]\nrevision_scheme = \"roman\"\n", "docctl.toml:2: revision_scheme must be one of letters, numbers, major.minor, not 'roman'"),
-        ("[docctl]\nreview_warning_days = \"30\"\n", "docctl.toml:2: 'docctl.review_warning_days' must be a whole number of at least 0"),
-        ("[docctl]\ncontrolled = \"**/*.md\"\n", "docctl.toml:2: 'docctl.controlled' must be a list of strings"),
-        ("\n\n[types.SOP]\napprovers = \"QM\"\n", "docctl.toml:4: 'types.SOP.approvers' must be a list of strings"),
-        ("[types.SOP]\nid_pattern = \"SOP-001\"\n", "docctl.toml:2: 'types.SOP.id_pattern' must contain {n} or a zero-padded {n:03} once"),
-        ("[types.SOP]\nid_pattern = \"SOP-{n:3}\"\n", "docctl.toml:2: 'types.SOP.id_pattern' must contain {n} or a zero-padded {n:03} once"),
+        ('[docctl]\nfail_on = "critical"\n', "docctl.toml:2: 'docctl.fail_on' must be one of major, minor, ofi"),
+        (
+            '[docctl]\nrevision_scheme = "roman"\n',
+            "docctl.toml:2: revision_scheme must be one of letters, numbers, major.minor, not 'roman'",
+        ),
+        (
+            '[docctl]\nreview_warning_days = "30"\n',
+            "docctl.toml:2: 'docctl.review_warning_days' must be a whole number of at least 0",
+        ),
+        ('[docctl]\ncontrolled = "**/*.md"\n', "docctl.toml:2: 'docctl.controlled' must be a list of strings"),
+        ('\n\n[types.SOP]\napprovers = "QM"\n', "docctl.toml:4: 'types.SOP.approvers' must be a list of strings"),
+        (
+            '[types.SOP]\nid_pattern = "SOP-001"\n',
+            "docctl.toml:2: 'types.SOP.id_pattern' must contain {n} or a zero-padded {n:03} once",
+        ),
+        (
+            '[types.SOP]\nid_pattern = "SOP-{n:3}"\n',
+            "docctl.toml:2: 'types.SOP.id_pattern' must contain {n} or a zero-padded {n:03} once",
+        ),
         ("[types.SOP]\napprover = []\n", "docctl.toml:2: unknown key 'types.SOP.approver'"),
-        ("[types.SOP]\nallow_self_approval = \"no\"\n", "docctl.toml:2: 'types.SOP.allow_self_approval' must be true or false"),
-        ('[people."jane@acme.example"]\nroles = ["QM"]\n', 'docctl.toml:1: \'people."jane@acme.example".name\' is required'),
+        (
+            '[types.SOP]\nallow_self_approval = "no"\n',
+            "docctl.toml:2: 'types.SOP.allow_self_approval' must be true or false",
+        ),
+        (
+            '[people."jane@acme.example"]\nroles = ["QM"]\n',
+            "docctl.toml:1: 'people.\"jane@acme.example\".name' is required",
+        ),
         ('[people."jane"]\nname = "Jane"\n', "docctl.toml:1: people key 'jane' must be an email address"),
         ('[people."j@a.example"]\nname = "J"\nrole = ["QM"]\n', "docctl.toml:3: unknown key 'people.j@a.example.role'"),
-        ("[severity]\nDC999 = \"major\"\n", "docctl.toml:2: unknown finding code 'DC999' in [severity]"),
+        ('[severity]\nDC999 = "major"\n', "docctl.toml:2: unknown finding code 'DC999' in [severity]"),
         ('[ignore]\n"legacy/**" = ["DC10"]\n', "docctl.toml:2: unknown finding code 'DC10' in [ignore]"),
         ("[signing]\nrequired = 1\n", "docctl.toml:2: 'signing.required' must be true or false"),
         ("[colours]\n", "docctl.toml:1: unknown key 'colours'"),

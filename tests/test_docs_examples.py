@@ -124,7 +124,10 @@ def run_transcript(commands: list[Command], workdir: Path) -> list[str]:
         script = f'cd "$1" || exit 99\n{command.command}\nrc=$?\npwd > "$2"\nexit $rc\n'
         result = subprocess.run(
             ["bash", "-c", script, "bash", str(cwd), str(state)],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=False,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            check=False,
         )
         outputs.append(result.stdout.decode("utf-8", "replace"))
         if state.exists():
@@ -187,13 +190,13 @@ TRICKY = (
     "\ufeff---\r\n"
     "# a comment before the fields\r\n"
     "id: SOP-007   # trailing comment\r\n"
-    "title: \"Nonconforming output: \\\"hold\\\" & release # not a comment\"\r\n"
+    'title: "Nonconforming output: \\"hold\\" & release # not a comment"\r\n'
     "type: 'SOP'\r\n"
     "revision: B\r\n"
     "status: effective\r\n"
     "owner: jane.smith@acme.example\r\n"
     "clauses:\r\n"
-    "  - \"8.7\"\r\n"
+    '  - "8.7"\r\n'
     "  - 8.7.1\r\n"
     "references: [SOP-001, 'FRM-003']\r\n"
     "supersedes: ~\r\n"

@@ -114,9 +114,7 @@ def fixture(name: str) -> bytes:
 
 def normalise(text: str) -> str:
     """SPEC §3.3 step 3, as the caller does it."""
-    lines = [
-        line.rstrip(" \t") for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    ]
+    lines = [line.rstrip(" \t") for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     while lines and not lines[0]:
         lines.pop(0)
     while lines and not lines[-1]:
@@ -128,9 +126,7 @@ def body_of(data: bytes) -> str:
     return normalise(read_docx(data).body)
 
 
-def rezip(
-    data: bytes, replace: dict[str, bytes | None] | None = None, add: dict[str, bytes] | None = None
-) -> bytes:
+def rezip(data: bytes, replace: dict[str, bytes | None] | None = None, add: dict[str, bytes] | None = None) -> bytes:
     """``data`` with members replaced (None removes one) and others added at the end."""
     replace = replace or {}
     out = io.BytesIO()
@@ -333,9 +329,7 @@ def test_core_properties(name: str, expected: dict[str, str]) -> None:
     assert dict(read_docx(fixture(name)).properties) == expected
 
 
-@pytest.mark.parametrize(
-    "name", ["python-docx.docx", "python-docx.libreoffice.docx", "pandoc.docx"]
-)
+@pytest.mark.parametrize("name", ["python-docx.docx", "python-docx.libreoffice.docx", "pandoc.docx"])
 def test_set_core_properties_round_trips_and_keeps_other_members(name: str) -> None:
     original = fixture(name)
     wanted = {
@@ -367,9 +361,7 @@ def test_set_core_properties_creates_a_missing_core_part() -> None:
     rels = re.sub(rb"<Relationship [^>]*core-properties[^>]*/>", b"", parts["_rels/.rels"])
     types = re.sub(rb"<Override [^>]*/docProps/core.xml[^>]*/>", b"", parts["[Content_Types].xml"])
     assert b"core" not in rels and b"core.xml" not in types
-    without = rezip(
-        original, {"docProps/core.xml": None, "_rels/.rels": rels, "[Content_Types].xml": types}
-    )
+    without = rezip(original, {"docProps/core.xml": None, "_rels/.rels": rels, "[Content_Types].xml": types})
     assert dict(read_docx(without).properties) == EMPTY_PROPERTIES
     updated = set_core_properties(without, SOP_PROPERTIES)
     assert dict(read_docx(updated).properties) == SOP_PROPERTIES
@@ -416,10 +408,7 @@ def test_new_docx() -> None:
         "Heading 1",
         "Normal",
     ]
-    assert (
-        document.core_properties.created is not None
-        and document.core_properties.created.year == 2000
-    )
+    assert document.core_properties.created is not None and document.core_properties.created.year == 2000
 
 
 def test_new_docx_is_deterministic() -> None:
@@ -484,15 +473,11 @@ DTD_DOCUMENT = b"""<?xml version="1.0"?>
             "possible zip bomb: more than 200 MiB uncompressed",
         ),
         (
-            lambda: patch_central_directory(
-                fixture("pandoc.docx"), "word/document.xml", 24, struct.pack("<I", 100)
-            ),
+            lambda: patch_central_directory(fixture("pandoc.docx"), "word/document.xml", 24, struct.pack("<I", 100)),
             "corrupt .docx file (cannot inflate word/document.xml)",
         ),
         (
-            lambda: patch_central_directory(
-                fixture("pandoc.docx"), "word/document.xml", 8, struct.pack("<H", 1)
-            ),
+            lambda: patch_central_directory(fixture("pandoc.docx"), "word/document.xml", 8, struct.pack("<H", 1)),
             "corrupt .docx file (encrypted zip member word/document.xml)",
         ),
         (
@@ -578,22 +563,15 @@ def test_input_size_limit(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_set_core_properties_refuses_bad_files_too() -> None:
     with pytest.raises(DocumentReadError) as caught:
         set_core_properties(_zeros_member(), SOP_PROPERTIES)
-    assert (
-        str(caught.value)
-        == "possible zip bomb: word/media/zeros.bin is compressed more than 200 to 1"
-    )
+    assert str(caught.value) == "possible zip bomb: word/media/zeros.bin is compressed more than 200 to 1"
 
 
-@settings(
-    max_examples=75, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
-)
+@settings(max_examples=75, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(st.tuples(st.integers(min_value=0), st.integers(0, 255)), min_size=1, max_size=6),
     st.integers(min_value=0),
 )
-def test_damaged_files_raise_only_document_read_error(
-    changes: list[tuple[int, int]], cut: int
-) -> None:
+def test_damaged_files_raise_only_document_read_error(changes: list[tuple[int, int]], cut: int) -> None:
     data = bytearray(fixture("pandoc.docx"))
     for position, value in changes:
         data[position % len(data)] = value
@@ -641,18 +619,14 @@ def test_live_libreoffice_resave_keeps_the_body(tmp_path: Path) -> None:
     ]
     for name in names:
         (sources / name).write_bytes(fixture(name))
-    (sources / "new.docx").write_bytes(
-        new_docx(title="New", headings=["One", "Two"], properties=SOP_PROPERTIES)
-    )
+    (sources / "new.docx").write_bytes(new_docx(title="New", headings=["One", "Two"], properties=SOP_PROPERTIES))
     paths = sorted(sources.iterdir())
     _libreoffice_resave(paths, tmp_path / "out", tmp_path / "profile")
     for path in paths:
         resaved = (tmp_path / "out" / path.name).read_bytes()
         assert resaved != path.read_bytes()
         assert body_of(resaved) == body_of(path.read_bytes()), path.name
-    assert (
-        dict(read_docx((tmp_path / "out" / "new.docx").read_bytes()).properties) == SOP_PROPERTIES
-    )
+    assert dict(read_docx((tmp_path / "out" / "new.docx").read_bytes()).properties) == SOP_PROPERTIES
 
 
 @pytest.mark.tools
@@ -662,15 +636,12 @@ def test_live_pandoc_then_libreoffice_keeps_the_body(tmp_path: Path) -> None:
         pytest.skip("pandoc or LibreOffice (soffice) is not installed")
     source = tmp_path / "in.md"
     source.write_text(
-        "# Scope\n\nText with a footnote.[^1]\n\n"
-        "| A | B |\n|---|---|\n| 1 | 2 |\n\n[^1]: The note.\n",
+        "# Scope\n\nText with a footnote.[^1]\n\n| A | B |\n|---|---|\n| 1 | 2 |\n\n[^1]: The note.\n",
         encoding="utf-8",
     )
     made = tmp_path / "pandoc" / "made.docx"
     made.parent.mkdir()
-    subprocess.run(
-        [pandoc, "-o", str(made), "--", str(source)], check=True, capture_output=True, timeout=120
-    )
+    subprocess.run([pandoc, "-o", str(made), "--", str(source)], check=True, capture_output=True, timeout=120)
     _libreoffice_resave([made], tmp_path / "out", tmp_path / "profile")
     original = body_of(made.read_bytes())
     assert original == "Scope\nText with a footnote.\nA\tB\n1\t2\n The note."

@@ -16,9 +16,9 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="module")
 def acme(tmp_path_factory: pytest.TempPathFactory) -> Path:
     sys.path.insert(0, str(ROOT / "examples"))
-    from build_example import build
-
     import datetime as dt
+
+    from build_example import build
 
     return build(tmp_path_factory.mktemp("example") / "acme-qms", dt.date(2026, 6, 1))
 
@@ -40,8 +40,13 @@ def test_documents_and_their_states(acme: Path) -> None:
 
 def test_history_is_made_by_several_people_through_docctl(acme: Path) -> None:
     authors = set(git(acme, "log", "--format=%ae").split())
-    assert authors == {"jane.smith@acme.example", "tom.baker@acme.example", "li.chen@acme.example",
-                       "sam.okafor@acme.example", "maria.keller@acme.example"}
+    assert authors == {
+        "jane.smith@acme.example",
+        "tom.baker@acme.example",
+        "li.chen@acme.example",
+        "sam.okafor@acme.example",
+        "maria.keller@acme.example",
+    }
     actions = git(acme, "log", "--format=%(trailers:key=Docctl-Action,valueonly)").split()
     assert {"submit", "approve", "release", "revise", "review"} <= set(actions)
     tags = git(acme, "tag").split()

@@ -14,13 +14,74 @@ from docctl.yamlio import load_full, load_yaml
 ROOT = Path(__file__).resolve().parents[1]
 
 SCALARS = [
-    "SOP-004", "1.10", "1.1", "A", "2026-03-02", "2026-03-02T10:14:00+00:00", "sha256:9f86d08188", "yes", "no",
-    "~", "null", "NULL", "true", "Jane Smith", "a: b", "x #y", "x#y", "-1", "- x", "'q'", '"q"', "'it''s'",
-    '"a\\"b"', "[a, b]", "[]", "[ ]", "{a: 1}", "", " ", "&anchor x", "*alias", "!tag x", "|", ">", "é ü",
-    "a, b", "value:", "@x", "`x`", "%x", "?x", "jane.smith@acme.example", "Quality Manager", "7.5.3", "8.4",
-    '"7.5"', "'8.1'", "[7.5, 8.1]", '["7.5", "8.1"]', "[SOP-001, FRM-002]", "[a, , b]", "[a,b]", "[\"a, b\"]",
+    "SOP-004",
+    "1.10",
+    "1.1",
+    "A",
+    "2026-03-02",
+    "2026-03-02T10:14:00+00:00",
+    "sha256:9f86d08188",
+    "yes",
+    "no",
+    "~",
+    "null",
+    "NULL",
+    "true",
+    "Jane Smith",
+    "a: b",
+    "x #y",
+    "x#y",
+    "-1",
+    "- x",
+    "'q'",
+    '"q"',
+    "'it''s'",
+    '"a\\"b"',
+    "[a, b]",
+    "[]",
+    "[ ]",
+    "{a: 1}",
+    "",
+    " ",
+    "&anchor x",
+    "*alias",
+    "!tag x",
+    "|",
+    ">",
+    "é ü",
+    "a, b",
+    "value:",
+    "@x",
+    "`x`",
+    "%x",
+    "?x",
+    "jane.smith@acme.example",
+    "Quality Manager",
+    "7.5.3",
+    "8.4",
+    '"7.5"',
+    "'8.1'",
+    "[7.5, 8.1]",
+    '["7.5", "8.1"]',
+    "[SOP-001, FRM-002]",
+    "[a, , b]",
+    "[a,b]",
+    '["a, b"]',
 ]
-KEYS = ["id", "title", "type", "revision", "status", "clauses", "references", "approvals", "x-custom", "<<", "a b", "id"]
+KEYS = [
+    "id",
+    "title",
+    "type",
+    "revision",
+    "status",
+    "clauses",
+    "references",
+    "approvals",
+    "x-custom",
+    "<<",
+    "a b",
+    "id",
+]
 
 
 @st.composite
@@ -50,7 +111,9 @@ def documents(draw: st.DrawFn) -> str:
         elif kind == "blank":
             lines.append(draw(st.sampled_from(["", "   "])))
         else:
-            lines.append(draw(st.sampled_from(["key : value", "\tid: x", "id:x", "- top", "  orphan: 1", "a: [b", "? complex"])))
+            lines.append(
+                draw(st.sampled_from(["key : value", "\tid: x", "id:x", "- top", "  orphan: 1", "a: [b", "? complex"]))
+            )
     return "\n".join(lines) + draw(st.sampled_from(["", "\n"]))
 
 

@@ -9,12 +9,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from helpers import GitRepo, sop
+from lifecycle_helpers import Office, codes
 
 import docctl
 from docctl.git import Git
 from docctl.history import cache_dir, load_history
-from helpers import GitRepo, sop
-from lifecycle_helpers import Office, codes
 
 Run = Callable[..., tuple[int, str, str]]
 
@@ -51,13 +51,17 @@ def test_rename_keeps_one_history(office: Office) -> None:
     office.released_sop()
     office.repo.git("mv", "sops", "procedures")
     office.commit_as("jane", "move procedures")
-    assert summary(office.qms, "SOP-001") == [("A", "effective", ["draft", "review", "approved", "effective"], "procedures/SOP-001.md")]
+    assert summary(office.qms, "SOP-001") == [
+        ("A", "effective", ["draft", "review", "approved", "effective"], "procedures/SOP-001.md")
+    ]
     assert codes(office.qms) == []
 
 
 def test_mass_move_of_every_file(office: Office) -> None:
     for n in range(1, 41):
-        office.repo.write(f"sops/SOP-{n:03}.md", sop(f"SOP-{n:03}", body=f"\n# SOP-{n:03} Document Control\n\nText {n}.\n"))
+        office.repo.write(
+            f"sops/SOP-{n:03}.md", sop(f"SOP-{n:03}", body=f"\n# SOP-{n:03} Document Control\n\nText {n}.\n")
+        )
     office.commit_as("sam", "forty drafts")
     (office.repo.path / "quality").mkdir()
     office.repo.git("mv", "sops", "quality/procedures")
@@ -83,7 +87,11 @@ def test_deleted_effective_document_is_dc306(office: Office) -> None:
     (office.repo.path / rel).unlink()
     found = office.qms.check().findings
     assert [(f.code, f.path, f.message) for f in found] == [
-        ("DC306", "sops/SOP-001.md", "SOP-001 (effective revision A) was deleted in the working copy; restore it and make it obsolete instead")
+        (
+            "DC306",
+            "sops/SOP-001.md",
+            "SOP-001 (effective revision A) was deleted in the working copy; restore it and make it obsolete instead",
+        )
     ]
     office.commit_as("tom", "remove old procedure")
     [finding] = office.qms.check().findings
@@ -140,7 +148,9 @@ def test_dc302_revision_skipped_and_dc303_boilerplate(office: Office) -> None:
 def test_dc303_missing_change(office: Office) -> None:
     rel = office.released_sop()
     path = office.repo.path / rel
-    path.write_text(path.read_text().replace("revision: A", "revision: B").replace("status: effective", "status: draft"))
+    path.write_text(
+        path.read_text().replace("revision: A", "revision: B").replace("status: effective", "status: draft")
+    )
     found = [(f.code, f.message) for f in office.qms.check().findings]
     assert ("DC303", "revision B has no 'change' saying what changed and why") in found
 
@@ -193,9 +203,20 @@ def test_approval_merged_from_a_branch_is_attested_by_its_author(office: Office)
     office.repo.write("unrelated.txt", "x")
     office.commit_as("sam", "unrelated work on main")
     office.tick()
-    office.repo.git("merge", "--no-ff", "-q", "-m", "Merge approvals", "approvals",
-                    env={"GIT_AUTHOR_NAME": "Sam Okafor", "GIT_AUTHOR_EMAIL": "sam.okafor@acme.example",
-                         "GIT_COMMITTER_NAME": "Sam Okafor", "GIT_COMMITTER_EMAIL": "sam.okafor@acme.example"})
+    office.repo.git(
+        "merge",
+        "--no-ff",
+        "-q",
+        "-m",
+        "Merge approvals",
+        "approvals",
+        env={
+            "GIT_AUTHOR_NAME": "Sam Okafor",
+            "GIT_AUTHOR_EMAIL": "sam.okafor@acme.example",
+            "GIT_COMMITTER_NAME": "Sam Okafor",
+            "GIT_COMMITTER_EMAIL": "sam.okafor@acme.example",
+        },
+    )
     assert office.qms.document("SOP-001").status is docctl.Status.APPROVED
     assert codes(office.qms) == []
     [revision] = office.qms.history("SOP-001")
@@ -232,7 +253,12 @@ def test_rebase_keeps_attestation(office: Office) -> None:
     office.repo.write("unrelated.txt", "x")
     office.commit_as("sam", "unrelated")
     office.repo.git("checkout", "-q", "approvals")
-    office.repo.git("rebase", "-q", "main", env={"GIT_COMMITTER_NAME": "Sam Okafor", "GIT_COMMITTER_EMAIL": "sam.okafor@acme.example"})
+    office.repo.git(
+        "rebase",
+        "-q",
+        "main",
+        env={"GIT_COMMITTER_NAME": "Sam Okafor", "GIT_COMMITTER_EMAIL": "sam.okafor@acme.example"},
+    )
     office.repo.git("checkout", "-q", "main")
     office.repo.git("merge", "-q", "--ff-only", "approvals")
     assert codes(office.qms) == []
@@ -244,8 +270,14 @@ def test_amended_release_rebuilds_the_cache(office: Office) -> None:
     before = summary(qms, "SOP-001")
     git = Git(office.repo.path)
     assert (cache_dir(git) / "meta.pickle").exists()
-    office.repo.git("commit", "-q", "--amend", "-m", "SOP-001: release revision A (amended message)",
-                    env={"GIT_COMMITTER_NAME": "Jane Smith", "GIT_COMMITTER_EMAIL": "jane.smith@acme.example"})
+    office.repo.git(
+        "commit",
+        "-q",
+        "--amend",
+        "-m",
+        "SOP-001: release revision A (amended message)",
+        env={"GIT_COMMITTER_NAME": "Jane Smith", "GIT_COMMITTER_EMAIL": "jane.smith@acme.example"},
+    )
     fresh = docctl.open(office.repo.path, clock=office.clock)
     assert summary(fresh, "SOP-001") == before
     tip = fresh.history("SOP-001")[-1].steps[-1].commit.id
@@ -340,11 +372,19 @@ def test_history_of_unknown_id(office: Office, run_cli: Run) -> None:
 def test_user_git_config_does_not_change_history(office: Office, tmp_path: Path) -> None:
     office.released_sop()
     expected = summary(office.qms, "SOP-001")
-    for key, value in (("log.follow", "true"), ("diff.renames", "false"), ("log.showSignature", "true"), ("color.ui", "always"), ("core.quotePath", "true")):
+    for key, value in (
+        ("log.follow", "true"),
+        ("diff.renames", "false"),
+        ("log.showSignature", "true"),
+        ("color.ui", "always"),
+        ("core.quotePath", "true"),
+    ):
         office.repo.git("config", key, value)
     git = Git(office.repo.path)
     history = load_history(git, office.qms.config, use_cache=False)
-    assert [(r.revision, r.status, [s.status for s in r.steps], r.path) for r in history.revisions("SOP-001")] == expected
+    assert [
+        (r.revision, r.status, [s.status for s in r.steps], r.path) for r in history.revisions("SOP-001")
+    ] == expected
 
 
 def test_subfolder_root(tmp_path: Path) -> None:
@@ -356,7 +396,10 @@ def test_subfolder_root(tmp_path: Path) -> None:
     outer.commit("start")
     qms = docctl.open(outer.path / "qms")
     assert summary(qms, "SOP-001") == [("A", "draft", ["draft"], "sops/SOP-001.md")]
-    assert subprocess.run(["git", "-C", str(outer.path), "status", "--porcelain"], capture_output=True, text=True).stdout == ""
+    assert (
+        subprocess.run(["git", "-C", str(outer.path), "status", "--porcelain"], capture_output=True, text=True).stdout
+        == ""
+    )
 
 
 def test_a_shard_rewritten_by_another_process_forces_a_rebuild(office: Office) -> None:
@@ -377,8 +420,15 @@ def test_a_shard_rewritten_by_another_process_forces_a_rebuild(office: Office) -
 
 def test_dc407_suspect_reference_until_reviewed(office: Office) -> None:
     office.released_sop("SOP-001", title="Records")
-    office.repo.write("sops/SOP-002.md", sop("SOP-002", title="Archiving", references=["SOP-001"],
-                                              body="\n# SOP-002 Archiving\n\nKeep records per SOP-001.\n"))
+    office.repo.write(
+        "sops/SOP-002.md",
+        sop(
+            "SOP-002",
+            title="Archiving",
+            references=["SOP-001"],
+            body="\n# SOP-002 Archiving\n\nKeep records per SOP-001.\n",
+        ),
+    )
     office.commit_as("sam", "SOP-002: draft")
     with office.acting("sam") as qms:
         qms.submit("SOP-002")

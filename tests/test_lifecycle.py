@@ -138,7 +138,9 @@ def test_markdown_document_from_new_to_obsolete(team: Team, run_cli: Run) -> Non
     repo = team.repo
     step = Step(team, run_cli)
 
-    out = step("sam", "2026-06-01T09:00:00+00:00", "new", "SOP", "Document Control", "--owner", "tom.baker@acme.example")
+    out = step(
+        "sam", "2026-06-01T09:00:00+00:00", "new", "SOP", "Document Control", "--owner", "tom.baker@acme.example"
+    )
     assert out == f"created SOP-001: {PATH}\n"
     text = (repo.path / PATH).read_text()
     assert text.startswith(
@@ -149,15 +151,23 @@ def test_markdown_document_from_new_to_obsolete(team: Team, run_cli: Run) -> Non
     assert files_of(repo) == [PATH]
     assert changed(repo) == ([], text.splitlines())
     assert trailers(repo) == [
-        ("Docctl-Action", "new"), ("Docctl-Document", "SOP-001"), ("Docctl-Revision", "A"), ("Docctl-Fingerprint", print_a),
+        ("Docctl-Action", "new"),
+        ("Docctl-Document", "SOP-001"),
+        ("Docctl-Revision", "A"),
+        ("Docctl-Fingerprint", print_a),
     ]
 
-    def expect(action: str, revision: str, print_: str, removed: list[str], added: list[str], *extra: tuple[str, str]) -> None:
+    def expect(
+        action: str, revision: str, print_: str, removed: list[str], added: list[str], *extra: tuple[str, str]
+    ) -> None:
         assert files_of(repo) == [PATH]
         assert changed(repo) == (removed, added)
         assert trailers(repo) == [
-            ("Docctl-Action", action), ("Docctl-Document", "SOP-001"), ("Docctl-Revision", revision),
-            ("Docctl-Fingerprint", print_), *extra,
+            ("Docctl-Action", action),
+            ("Docctl-Document", "SOP-001"),
+            ("Docctl-Revision", revision),
+            ("Docctl-Fingerprint", print_),
+            *extra,
         ]
         assert fingerprint(team) == print_
 
@@ -167,7 +177,13 @@ def test_markdown_document_from_new_to_obsolete(team: Team, run_cli: Run) -> Non
 
     out = step("tom", "2026-06-02T11:00:00+00:00", "approve", "SOP-001", "--role", "Process Owner", via="env")
     assert out == f"SOP-001 revision A: approve -> review (commit {head(repo)[:12]})\n"
-    expect("approve", "A", print_a, [], approval_lines("tom", "Process Owner", "2026-06-02T11:00:00+00:00", print_a, first=True))
+    expect(
+        "approve",
+        "A",
+        print_a,
+        [],
+        approval_lines("tom", "Process Owner", "2026-06-02T11:00:00+00:00", print_a, first=True),
+    )
     assert repo.git("log", "-1", "--format=%s") == "SOP-001: approve revision A as Process Owner\n"
 
     out = step("jane", "2026-06-03T12:00:00+00:00", "approve", "SOP-001", "--role", "Quality Manager", via="env")
@@ -178,7 +194,13 @@ def test_markdown_document_from_new_to_obsolete(team: Team, run_cli: Run) -> Non
     out = step("jane", "2026-06-05T08:00:00+00:00", "release", "SOP-001")
     release_a = head(repo)
     assert out == f"SOP-001 revision A: release -> effective (commit {release_a[:12]}, tag SOP-001/A)\n"
-    expect("release", "A", print_a, ["status: approved"], ["status: effective", "effective: 2026-06-05", "review_due: 2028-06-05"])
+    expect(
+        "release",
+        "A",
+        print_a,
+        ["status: approved"],
+        ["status: effective", "effective: 2026-06-05", "review_due: 2028-06-05"],
+    )
     assert repo.git("cat-file", "-t", "SOP-001/A").strip() == "tag"
     assert repo.git("rev-parse", "SOP-001/A^{commit}").strip() == release_a
     assert repo.git("tag", "-l", "--format=%(contents:subject)|%(taggeremail)", "SOP-001/A") == (
@@ -188,17 +210,33 @@ def test_markdown_document_from_new_to_obsolete(team: Team, run_cli: Run) -> Non
     out = step("tom", "2027-05-20T09:30:00+00:00", "review", "SOP-001", "--outcome", "keep", via="env")
     assert out == f"SOP-001 revision A: review -> effective (commit {head(repo)[:12]})\n"
     expect(
-        "review", "A", print_a, ["review_due: 2028-06-05"], ["review_due: 2029-05-20"],
-        ("Docctl-Outcome", "keep"), ("Docctl-Reviewed-By", "tom.baker@acme.example"),
+        "review",
+        "A",
+        print_a,
+        ["review_due: 2028-06-05"],
+        ["review_due: 2029-05-20"],
+        ("Docctl-Outcome", "keep"),
+        ("Docctl-Reviewed-By", "tom.baker@acme.example"),
     )
 
-    out = step("sam", "2027-06-01T09:00:00+00:00", "revise", "SOP-001", "--change", "Records are kept ten years", "--change-request", "CR-12")
+    out = step(
+        "sam",
+        "2027-06-01T09:00:00+00:00",
+        "revise",
+        "SOP-001",
+        "--change",
+        "Records are kept ten years",
+        "--change-request",
+        "CR-12",
+    )
     assert out == f"SOP-001 revision B: revise -> draft (commit {head(repo)[:12]})\n"
     tom_a = approval_lines("tom", "Process Owner", "2026-06-02T11:00:00+00:00", print_a, first=True)
     print_b = fingerprint(team)
     assert print_b != print_a  # the revision is part of the identity
     expect(
-        "revise", "B", print_b,
+        "revise",
+        "B",
+        print_b,
         ["revision: A", "status: effective", "effective: 2026-06-05", "review_due: 2029-05-20", *tom_a, *jane_a],
         ["revision: B", "status: draft", "change: Records are kept ten years", "change_request: CR-12"],
     )
@@ -215,28 +253,63 @@ def test_markdown_document_from_new_to_obsolete(team: Team, run_cli: Run) -> Non
     step("sam", "2027-06-02T09:00:00+00:00", "submit", "SOP-001")
     expect("submit", "B", print_b, ["status: draft"], ["status: review"])
     step("tom", "2027-06-03T09:00:00+00:00", "approve", "SOP-001", "--role", "Process Owner")
-    expect("approve", "B", print_b, [], approval_lines("tom", "Process Owner", "2027-06-03T09:00:00+00:00", print_b, first=True))
+    expect(
+        "approve",
+        "B",
+        print_b,
+        [],
+        approval_lines("tom", "Process Owner", "2027-06-03T09:00:00+00:00", print_b, first=True),
+    )
     step("jane", "2027-06-03T10:00:00+00:00", "approve", "SOP-001", "--role", "Quality Manager")
-    expect("approve", "B", print_b, ["status: review"], ["status: approved", *approval_lines("jane", "Quality Manager", "2027-06-03T10:00:00+00:00", print_b)])
+    expect(
+        "approve",
+        "B",
+        print_b,
+        ["status: review"],
+        ["status: approved", *approval_lines("jane", "Quality Manager", "2027-06-03T10:00:00+00:00", print_b)],
+    )
     # the approvals go after the change description, whatever the order of the other keys
     lines = (repo.path / PATH).read_text().splitlines()
     assert lines.index("approvals:") == lines.index("change_request: CR-12") + 1
 
     out = step("jane", "2027-06-04T10:00:00+00:00", "release", "SOP-001", "--effective", "2027-06-15")
     assert out == f"SOP-001 revision B: release -> effective (commit {head(repo)[:12]}, tag SOP-001/B)\n"
-    expect("release", "B", print_b, ["status: approved"], ["status: effective", "effective: 2027-06-15", "review_due: 2029-06-15"])
+    expect(
+        "release",
+        "B",
+        print_b,
+        ["status: approved"],
+        ["status: effective", "effective: 2027-06-15", "review_due: 2029-06-15"],
+    )
     assert repo.git("rev-parse", "SOP-001/B^{commit}").strip() == head(repo)
     assert repo.git("tag", "-l").split() == ["SOP-001/A", "SOP-001/B"]
 
-    out = step("jane", "2028-01-10T10:00:00+00:00", "obsolete", "SOP-001", "--reason", "Replaced by the  ERP workflow", via="env")
+    out = step(
+        "jane",
+        "2028-01-10T10:00:00+00:00",
+        "obsolete",
+        "SOP-001",
+        "--reason",
+        "Replaced by the  ERP workflow",
+        via="env",
+    )
     assert out == f"SOP-001 revision B: obsolete -> obsolete (commit {head(repo)[:12]})\n"
-    expect("obsolete", "B", print_b, ["status: effective"], ["status: obsolete"], ("Docctl-Reason", "Replaced by the ERP workflow"))
+    expect(
+        "obsolete",
+        "B",
+        print_b,
+        ["status: effective"],
+        ["status: obsolete"],
+        ("Docctl-Reason", "Replaced by the ERP workflow"),
+    )
     assert repo.git("log", "-1", "--format=%s") == "SOP-001: make obsolete: Replaced by the ERP workflow\n"
     assert repo.git("rev-list", "--count", "HEAD").strip() == "14"
     assert team.lib().check().findings == ()
 
 
-def walk(team: Team, doc_id: str, to: str, *, author: str = "sam", doc_type: str = "SOP", title: str = "Document Control") -> str:
+def walk(
+    team: Team, doc_id: str, to: str, *, author: str = "sam", doc_type: str = "SOP", title: str = "Document Control"
+) -> str:
     """Drive a new document through the library up to ``to`` (draft, review, approved, effective); returns its path."""
     team.act(author)
     created = team.lib().new(doc_type, title, owner="tom.baker@acme.example")
@@ -276,18 +349,29 @@ def test_release_marks_the_superseded_document_in_the_same_commit(team: Team, ru
     out = step("jane", "2026-06-01T12:00:00+00:00", "release", "SOP-002")
     assert out == f"SOP-002 revision A: release -> effective (commit {head(repo)[:12]}, tag SOP-002/A)\n"
     assert sorted(files_of(repo)) == sorted([old, created.path])
-    assert repo.git("log", "-1", "--format=%s") == "SOP-002: release revision A, effective 2026-06-01, superseding SOP-001\n"
+    assert (
+        repo.git("log", "-1", "--format=%s")
+        == "SOP-002: release revision A, effective 2026-06-01, superseding SOP-001\n"
+    )
     old_diff = repo.git("show", "--format=", "-U0", "HEAD", "--", old).splitlines()
     assert [line for line in old_diff if line[:1] in "+-" and line[:3] not in ("+++", "---")] == [
-        "-status: effective", "+status: superseded",
+        "-status: effective",
+        "+status: superseded",
     ]
-    assert trailers(repo)[:3] == [("Docctl-Action", "release"), ("Docctl-Document", "SOP-002"), ("Docctl-Revision", "A")]
+    assert trailers(repo)[:3] == [
+        ("Docctl-Action", "release"),
+        ("Docctl-Document", "SOP-002"),
+        ("Docctl-Revision", "A"),
+    ]
     assert team.lib().document("SOP-001").status is docctl.Status.SUPERSEDED
     assert team.lib().document("SOP-002").status is docctl.Status.EFFECTIVE
     # a superseded document is final
     team.act("sam")
     code, _, err = run_cli("revise", "SOP-001", "--change", "Bring it back", cwd=repo.path)
-    assert (code, err) == (1, "docctl: error: SOP-001 is superseded; a final document cannot be revised (create a new one that supersedes it)\n")
+    assert (code, err) == (
+        1,
+        "docctl: error: SOP-001 is superseded; a final document cannot be revised (create a new one that supersedes it)\n",
+    )
 
 
 def test_revise_in_review_reworks_the_same_revision(team: Team) -> None:
@@ -350,8 +434,13 @@ def refused(team: Team, run_cli: Run, who: str, args: list[str], message: str) -
 
 def test_refused_approval_without_the_role(team: Team, run_cli: Run) -> None:
     walk(team, "SOP-001", "review")
-    refused(team, run_cli, "sam", ["approve", "SOP-001", "--role", "Quality Manager"],
-            "Sam Okafor does not hold the role Quality Manager (holds Quality Engineer)")
+    refused(
+        team,
+        run_cli,
+        "sam",
+        ["approve", "SOP-001", "--role", "Quality Manager"],
+        "Sam Okafor does not hold the role Quality Manager (holds Quality Engineer)",
+    )
 
 
 def test_refused_approval_by_someone_not_in_people(team: Team, run_cli: Run) -> None:
@@ -359,22 +448,35 @@ def test_refused_approval_by_someone_not_in_people(team: Team, run_cli: Run) -> 
     team.repo.git("config", "user.email", "guest@elsewhere.example")
     before = state(team.repo)
     code, _, err = run_cli("approve", "SOP-001", "--role", "Quality Manager", cwd=team.repo.path)
-    assert (code, err) == (1, "docctl: error: guest@elsewhere.example is not in [people] of docctl.toml and cannot approve\n")
+    assert (code, err) == (
+        1,
+        "docctl: error: guest@elsewhere.example is not in [people] of docctl.toml and cannot approve\n",
+    )
     assert state(team.repo) == before
 
 
 def test_refused_approval_of_a_draft(team: Team, run_cli: Run) -> None:
     walk(team, "SOP-001", "draft")
-    refused(team, run_cli, "tom", ["approve", "SOP-001", "--role", "Process Owner"],
-            "SOP-001 is a draft; submit it for review before approving it")
+    refused(
+        team,
+        run_cli,
+        "tom",
+        ["approve", "SOP-001", "--role", "Process Owner"],
+        "SOP-001 is a draft; submit it for review before approving it",
+    )
 
 
 def test_refused_second_approval_for_the_same_role(team: Team, run_cli: Run) -> None:
     walk(team, "SOP-001", "review")
     team.act("tom")
     team.lib().approve("SOP-001", role="Process Owner")
-    refused(team, run_cli, "tom", ["approve", "SOP-001", "--role", "Process Owner"],
-            "Tom Baker has already signed SOP-001 revision A as Process Owner (approved)")
+    refused(
+        team,
+        run_cli,
+        "tom",
+        ["approve", "SOP-001", "--role", "Process Owner"],
+        "Tom Baker has already signed SOP-001 revision A as Process Owner (approved)",
+    )
 
 
 def test_refused_release_with_a_missing_approval(team: Team, run_cli: Run) -> None:
@@ -390,9 +492,14 @@ def test_refused_release_with_a_missing_approval(team: Team, run_cli: Run) -> No
 def test_refused_release_with_a_stale_approval(team: Team, run_cli: Run) -> None:
     path = walk(team, "SOP-001", "approved")
     team.repo.write(path, (team.repo.path / path).read_text() + "\nA sentence added after approval.\n")
-    refused(team, run_cli, "jane", ["release", "SOP-001"],
-            "SOP-001 changed after approval by Tom Baker (Process Owner); restore the approved content, "
-            "or revise it and approve it again")
+    refused(
+        team,
+        run_cli,
+        "jane",
+        ["release", "SOP-001"],
+        "SOP-001 changed after approval by Tom Baker (Process Owner); restore the approved content, "
+        "or revise it and approve it again",
+    )
 
 
 def test_refused_signature_while_an_approval_is_stale(team: Team, run_cli: Run) -> None:
@@ -401,44 +508,71 @@ def test_refused_signature_while_an_approval_is_stale(team: Team, run_cli: Run) 
     team.lib().approve("SOP-001", role="Process Owner")
     team.repo.write(path, (team.repo.path / path).read_text() + "\nEdited during review.\n")
     team.repo.commit("edit during review", who="sam")
-    refused(team, run_cli, "jane", ["approve", "SOP-001", "--role", "Quality Manager"],
-            "SOP-001 changed after approval by Tom Baker (Process Owner); restore the approved content, "
-            "or revise it to clear the approvals")
+    refused(
+        team,
+        run_cli,
+        "jane",
+        ["approve", "SOP-001", "--role", "Quality Manager"],
+        "SOP-001 changed after approval by Tom Baker (Process Owner); restore the approved content, "
+        "or revise it to clear the approvals",
+    )
 
 
 def test_refused_self_approval(team: Team, run_cli: Run) -> None:
     walk(team, "SOP-001", "review", author="tom")
-    refused(team, run_cli, "tom", ["approve", "SOP-001", "--role", "Process Owner"],
-            "Tom Baker authored revision A of SOP-001; type SOP forbids self-approval")
+    refused(
+        team,
+        run_cli,
+        "tom",
+        ["approve", "SOP-001", "--role", "Process Owner"],
+        "Tom Baker authored revision A of SOP-001; type SOP forbids self-approval",
+    )
 
 
 def test_refused_revision_of_an_obsolete_document(team: Team, run_cli: Run) -> None:
     walk(team, "SOP-001", "effective")
     team.act("jane")
     team.lib().obsolete("SOP-001", reason="Withdrawn")
-    refused(team, run_cli, "sam", ["revise", "SOP-001", "--change", "Revive it"],
-            "SOP-001 is obsolete; a final document cannot be revised (create a new one that supersedes it)")
+    refused(
+        team,
+        run_cli,
+        "sam",
+        ["revise", "SOP-001", "--change", "Revive it"],
+        "SOP-001 is obsolete; a final document cannot be revised (create a new one that supersedes it)",
+    )
 
 
 def test_refused_release_while_another_file_of_the_id_is_effective(team: Team, run_cli: Run) -> None:
     walk(team, "SOP-001", "approved")
     team.repo.write("sops/SOP-001-rev-a.md", sop("SOP-001", status="effective", effective="2026-01-15"))
     team.repo.commit("keep a copy of revision A")
-    refused(team, run_cli, "jane", ["release", "SOP-001"],
-            "another file of SOP-001 is effective (sops/SOP-001-rev-a.md); only one revision may be effective: "
-            "revise that file instead, or mark it superseded first")
+    refused(
+        team,
+        run_cli,
+        "jane",
+        ["release", "SOP-001"],
+        "another file of SOP-001 is effective (sops/SOP-001-rev-a.md); only one revision may be effective: "
+        "revise that file instead, or mark it superseded first",
+    )
 
 
 def test_refused_by_that_does_not_match_the_git_identity(team: Team, run_cli: Run) -> None:
     walk(team, "SOP-001", "review")
-    refused(team, run_cli, "jane", ["approve", "SOP-001", "--role", "Quality Manager", "--by", "tom.baker@acme.example"],
-            "--by tom.baker@acme.example does not match your git identity jane.smith@acme.example")
+    refused(
+        team,
+        run_cli,
+        "jane",
+        ["approve", "SOP-001", "--role", "Quality Manager", "--by", "tom.baker@acme.example"],
+        "--by tom.baker@acme.example does not match your git identity jane.smith@acme.example",
+    )
 
 
 def test_by_that_matches_is_accepted(team: Team, run_cli: Run) -> None:
     walk(team, "SOP-001", "review")
     team.act("jane")
-    code, _, err = run_cli("approve", "SOP-001", "--role", "Quality Manager", "--by", "Jane.Smith@acme.example", cwd=team.repo.path)
+    code, _, err = run_cli(
+        "approve", "SOP-001", "--role", "Quality Manager", "--by", "Jane.Smith@acme.example", cwd=team.repo.path
+    )
     assert (code, err) == (0, "")
 
 
@@ -446,15 +580,39 @@ def test_by_that_matches_is_accepted(team: Team, run_cli: Run) -> None:
     ("to", "args", "message"),
     [
         ("review", ["submit", "SOP-001"], "SOP-001 is in review; only a draft can be submitted for review"),
-        ("approved", ["approve", "SOP-001", "--role", "Quality Manager"], "Jane Smith has already signed SOP-001 revision A as Quality Manager (approved)"),
-        ("effective", ["approve", "SOP-001", "--role", "Quality Manager"], "SOP-001 is effective; only a document in review (or approved) can be signed"),
+        (
+            "approved",
+            ["approve", "SOP-001", "--role", "Quality Manager"],
+            "Jane Smith has already signed SOP-001 revision A as Quality Manager (approved)",
+        ),
+        (
+            "effective",
+            ["approve", "SOP-001", "--role", "Quality Manager"],
+            "SOP-001 is effective; only a document in review (or approved) can be signed",
+        ),
         ("review", ["release", "SOP-001"], "SOP-001 is in review; only an approved document can be released"),
-        ("draft", ["revise", "SOP-001", "--change", "More"], "SOP-001 is already a draft (revision A); edit it directly"),
-        ("draft", ["review", "SOP-001", "--outcome", "keep"], "SOP-001 is a draft; only an effective document has periodic reviews"),
-        ("approved", ["release", "SOP-001", "--effective", "2026-05-01"], "the effective date 2026-05-01 is before the last approval on 2026-06-01"),
+        (
+            "draft",
+            ["revise", "SOP-001", "--change", "More"],
+            "SOP-001 is already a draft (revision A); edit it directly",
+        ),
+        (
+            "draft",
+            ["review", "SOP-001", "--outcome", "keep"],
+            "SOP-001 is a draft; only an effective document has periodic reviews",
+        ),
+        (
+            "approved",
+            ["release", "SOP-001", "--effective", "2026-05-01"],
+            "the effective date 2026-05-01 is before the last approval on 2026-06-01",
+        ),
         ("effective", ["release", "SOP-001"], "SOP-001 is effective; only an approved document can be released"),
         ("effective", ["obsolete", "SOP-001", "--reason", " "], "--reason must say why the document is withdrawn"),
-        ("effective", ["revise", "SOP-001", "--change", " "], "--change must describe what changes and why, on one line"),
+        (
+            "effective",
+            ["revise", "SOP-001", "--change", " "],
+            "--change must describe what changes and why, on one line",
+        ),
         ("effective", ["approve", "SOP-002", "--role", "Quality Manager"], "no document with id 'SOP-002'"),
     ],
 )
@@ -471,7 +629,9 @@ def test_refused_illegal_steps(team: Team, run_cli: Run, to: str, args: list[str
 def test_refused_supersession_of_a_document_that_is_not_effective(team: Team, run_cli: Run) -> None:
     walk(team, "SOP-001", "draft")
     path = walk(team, "SOP-002", "draft")
-    team.repo.write(path, (team.repo.path / path).read_text().replace("references: []\n", "references: []\nsupersedes: SOP-001\n"))
+    team.repo.write(
+        path, (team.repo.path / path).read_text().replace("references: []\n", "references: []\nsupersedes: SOP-001\n")
+    )
     team.repo.commit("SOP-002 replaces SOP-001", who="sam")
     for who, role in (("sam", None), ("tom", "Process Owner"), ("jane", "Quality Manager")):
         team.act(who)
@@ -479,9 +639,14 @@ def test_refused_supersession_of_a_document_that_is_not_effective(team: Team, ru
             team.lib().submit("SOP-002")
         else:
             team.lib().approve("SOP-002", role=role)
-    refused(team, run_cli, "jane", ["release", "SOP-002"],
-            "SOP-002 supersedes SOP-001, which is a draft; only an effective document can be superseded "
-            "(make SOP-001 obsolete instead)")
+    refused(
+        team,
+        run_cli,
+        "jane",
+        ["release", "SOP-002"],
+        "SOP-002 supersedes SOP-001, which is a draft; only an effective document can be superseded "
+        "(make SOP-001 obsolete instead)",
+    )
 
 
 def test_refused_step_over_uncommitted_changes(team: Team, run_cli: Run) -> None:
@@ -492,18 +657,28 @@ def test_refused_step_over_uncommitted_changes(team: Team, run_cli: Run) -> None
     repo.git("add", "--", path)
     repo.write(path, (repo.path / path).read_text() + "\nUnstaged sentence.\n")
     assert repo.status() == f"MM {path}\n"
-    refused(team, run_cli, "sam", ["submit", "SOP-001"],
-            f"{path} has changes that are not committed; commit them first, so that the submit commit holds "
-            "the submit alone (or use --no-commit)")
+    refused(
+        team,
+        run_cli,
+        "sam",
+        ["submit", "SOP-001"],
+        f"{path} has changes that are not committed; commit them first, so that the submit commit holds "
+        "the submit alone (or use --no-commit)",
+    )
     code, out, _ = run_cli("submit", "SOP-001", "--no-commit", cwd=repo.path)
     assert (code, out) == (0, "SOP-001 revision A: submit -> review (staged, not committed)\n")
 
 
 def test_refused_step_on_a_document_never_committed(team: Team, run_cli: Run) -> None:
     team.repo.write("sops/SOP-001.md", sop())
-    refused(team, run_cli, "sam", ["submit", "SOP-001"],
-            "sops/SOP-001.md has changes that are not committed; commit them first, so that the submit commit "
-            "holds the submit alone (or use --no-commit)")
+    refused(
+        team,
+        run_cli,
+        "sam",
+        ["submit", "SOP-001"],
+        "sops/SOP-001.md has changes that are not committed; commit them first, so that the submit commit "
+        "holds the submit alone (or use --no-commit)",
+    )
 
 
 def block_commits(repo: GitRepo) -> Path:
@@ -521,8 +696,13 @@ def test_failing_commit_puts_files_and_index_back(team: Team, run_cli: Run) -> N
     repo.write("notes.txt", "staged, not docctl's\n")
     repo.git("add", "notes.txt")
     block_commits(repo)
-    refused(team, run_cli, "sam", ["submit", "SOP-001"],
-            "git commit -q --no-verify failed (exit 1): commits are blocked by policy; nothing was changed")
+    refused(
+        team,
+        run_cli,
+        "sam",
+        ["submit", "SOP-001"],
+        "git commit -q --no-verify failed (exit 1): commits are blocked by policy; nothing was changed",
+    )
     assert repo.status() == "A  notes.txt\n"
 
 
@@ -534,7 +714,11 @@ def test_no_commit_leaves_the_edit_staged(team: Team, run_cli: Run) -> None:
     assert (code, out, err) == (0, "SOP-001 revision A: submit -> review (staged, not committed)\n", "")
     assert head(repo) == before
     assert repo.status() == f"M  {path}\n"
-    staged = [line for line in repo.git("diff", "--cached", "-U0").splitlines() if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+    staged = [
+        line
+        for line in repo.git("diff", "--cached", "-U0").splitlines()
+        if line[:1] in "+-" and line[:3] not in ("+++", "---")
+    ]
     assert staged == ["-status: draft", "+status: review"]
 
 
@@ -552,7 +736,9 @@ def test_an_exception_in_the_middle_leaves_everything_as_it_was(team: Team, monk
     repo = team.repo
     walk(team, "SOP-001", "effective")
     path = walk(team, "SOP-002", "approved")
-    repo.write(path, (repo.path / path).read_text().replace("references: []\n", "references: []\nsupersedes: SOP-001\n"))
+    repo.write(
+        path, (repo.path / path).read_text().replace("references: []\n", "references: []\nsupersedes: SOP-001\n")
+    )
     repo.commit("SOP-002 replaces SOP-001", who="sam")
     # supersedes is part of the identity: approve the new content again
     team.act("sam")
@@ -628,14 +814,23 @@ def test_lifecycle_edits_keep_comments_quoting_crlf_and_flow_lists(team: Team) -
     print_ = team.lib().document("SOP-001").fingerprint
     expected = text.replace('status: "draft"  # set by docctl', 'status: "approved"  # set by docctl').replace(
         "references: []\r\n",
-        "references: []\r\n" + "".join(line + "\r\n" for line in [
-            *approval_lines("tom", "Process Owner", "2026-06-01T12:00:00+00:00", print_, first=True),
-            *approval_lines("jane", "Quality Manager", "2026-06-01T12:00:00+00:00", print_),
-        ]),
+        "references: []\r\n"
+        + "".join(
+            line + "\r\n"
+            for line in [
+                *approval_lines("tom", "Process Owner", "2026-06-01T12:00:00+00:00", print_, first=True),
+                *approval_lines("jane", "Quality Manager", "2026-06-01T12:00:00+00:00", print_),
+            ]
+        ),
     )
     assert result == expected
-    assert changed(repo) == (['status: "review"  # set by docctl'], ['status: "approved"  # set by docctl', *approval_lines(
-        "jane", "Quality Manager", "2026-06-01T12:00:00+00:00", print_)])
+    assert changed(repo) == (
+        ['status: "review"  # set by docctl'],
+        [
+            'status: "approved"  # set by docctl',
+            *approval_lines("jane", "Quality Manager", "2026-06-01T12:00:00+00:00", print_),
+        ],
+    )
 
 
 def test_approvals_appended_in_the_style_of_the_existing_list(team: Team) -> None:
@@ -650,10 +845,17 @@ def test_approvals_appended_in_the_style_of_the_existing_list(team: Team) -> Non
     repo.commit("SOP-001 in review", who="sam")
     team.act("tom")
     team.lib().approve("SOP-001", role="Process Owner")
-    assert changed(repo) == ([], [
-        "- name: Tom Baker", "  by: tom.baker@acme.example", "  role: Process Owner", "  meaning: approved",
-        "  date: 2026-06-01T12:00:00+00:00", f"  fingerprint: {print_}",
-    ])
+    assert changed(repo) == (
+        [],
+        [
+            "- name: Tom Baker",
+            "  by: tom.baker@acme.example",
+            "  role: Process Owner",
+            "  meaning: approved",
+            "  date: 2026-06-01T12:00:00+00:00",
+            f"  fingerprint: {print_}",
+        ],
+    )
 
 
 @pytest.mark.parametrize(
@@ -672,7 +874,12 @@ def test_approvals_appended_in_the_style_of_the_existing_list(team: Team) -> Non
         ("id: X\r\nstatus: draft\r\n", "status", "review", "id: X\r\nstatus: review\r\n"),
         ("id: X\nstatus: draft", "status", "review", "id: X\nstatus: review"),
         ("id: X\nstatus: draft", "effective", "2026-06-01", "id: X\nstatus: draft\neffective: 2026-06-01"),
-        ("id: X\nclauses: [7.5, 8.1]  # flow\nrevision: A\n", "effective", "2026-06-01", "id: X\nclauses: [7.5, 8.1]  # flow\nrevision: A\neffective: 2026-06-01\n"),
+        (
+            "id: X\nclauses: [7.5, 8.1]  # flow\nrevision: A\n",
+            "effective",
+            "2026-06-01",
+            "id: X\nclauses: [7.5, 8.1]  # flow\nrevision: A\neffective: 2026-06-01\n",
+        ),
     ],
 )
 def test_set_keeps_everything_but_the_value(before: str, key: str, value: str, after: str) -> None:
@@ -685,11 +892,16 @@ def test_set_places_a_new_key_after_the_first_anchor_present() -> None:
     meta = MetadataText("id: X\nstatus: approved\nrevision: A\nclauses:\n  - 7.5\n\n# end\n")
     meta.set("effective", "2026-06-01", after=("missing", "status"))
     meta.set("change", "Why", after=("clauses",))
-    assert meta.text() == "id: X\nstatus: approved\neffective: 2026-06-01\nrevision: A\nclauses:\n  - 7.5\nchange: Why\n\n# end\n"
+    assert (
+        meta.text()
+        == "id: X\nstatus: approved\neffective: 2026-06-01\nrevision: A\nclauses:\n  - 7.5\nchange: Why\n\n# end\n"
+    )
 
 
 def test_remove_takes_the_whole_block_and_nothing_else() -> None:
-    meta = MetadataText("id: X\napprovals:\n  - name: A\n    by: a@b\n  # a comment inside\n  - name: B\n# kept\nchange: x\n")
+    meta = MetadataText(
+        "id: X\napprovals:\n  - name: A\n    by: a@b\n  # a comment inside\n  - name: B\n# kept\nchange: x\n"
+    )
     meta.remove("approvals")
     meta.remove("not-there")
     assert meta.text() == "id: X\n# kept\nchange: x\n"
@@ -701,9 +913,18 @@ def test_remove_takes_the_whole_block_and_nothing_else() -> None:
         ("id: X\n", "id: X\napprovals:\n  - name: C\n    by: c@d\n"),
         ("id: X\napprovals: []\nchange: x\n", "id: X\napprovals:\n  - name: C\n    by: c@d\nchange: x\n"),
         ("id: X\napprovals: []  # none yet\n", "id: X\napprovals:  # none yet\n  - name: C\n    by: c@d\n"),
-        ("approvals:\n- name: A\n  by: a@b\nchange: x\n", "approvals:\n- name: A\n  by: a@b\n- name: C\n  by: c@d\nchange: x\n"),
-        ("approvals:\n    -   name: A\n        by: a@b\n\n# end\n", "approvals:\n    -   name: A\n        by: a@b\n    -   name: C\n        by: c@d\n\n# end\n"),
-        ("approvals:\r\n  - name: A\r\n    by: a@b\r\n", "approvals:\r\n  - name: A\r\n    by: a@b\r\n  - name: C\r\n    by: c@d\r\n"),
+        (
+            "approvals:\n- name: A\n  by: a@b\nchange: x\n",
+            "approvals:\n- name: A\n  by: a@b\n- name: C\n  by: c@d\nchange: x\n",
+        ),
+        (
+            "approvals:\n    -   name: A\n        by: a@b\n\n# end\n",
+            "approvals:\n    -   name: A\n        by: a@b\n    -   name: C\n        by: c@d\n\n# end\n",
+        ),
+        (
+            "approvals:\r\n  - name: A\r\n    by: a@b\r\n",
+            "approvals:\r\n  - name: A\r\n    by: a@b\r\n  - name: C\r\n    by: c@d\r\n",
+        ),
         ("approvals:\n  - name: A\n    by: a@b", "approvals:\n  - name: A\n    by: a@b\n  - name: C\n    by: c@d"),
     ],
 )
@@ -727,10 +948,18 @@ def test_append_item_refuses_what_it_cannot_edit_in_place(text: str, message: st
 
 
 def test_a_flow_list_of_approvals_refuses_the_step(team: Team, run_cli: Run) -> None:
-    team.repo.write("sops/SOP-001.md", sop(status="review").replace("---\n\n#", "approvals: []\n---\n\n#").replace("approvals: []", "approvals: [ ]"))
+    team.repo.write(
+        "sops/SOP-001.md",
+        sop(status="review").replace("---\n\n#", "approvals: []\n---\n\n#").replace("approvals: []", "approvals: [ ]"),
+    )
     team.repo.commit("SOP-001 in review", who="sam")
-    refused(team, run_cli, "tom", ["approve", "SOP-001", "--role", "Process Owner"],
-            "sops/SOP-001.md: cannot edit the metadata: 'approvals' is written as a flow list; write it as a block list to edit it")
+    refused(
+        team,
+        run_cli,
+        "tom",
+        ["approve", "SOP-001", "--role", "Process Owner"],
+        "sops/SOP-001.md: cannot edit the metadata: 'approvals' is written as a flow list; write it as a block list to edit it",
+    )
 
 
 # new ---------------------------------------------------------------------------------------------------
@@ -741,8 +970,14 @@ def test_a_flow_list_of_approvals_refuses_the_step(team: Team, run_cli: Run) -> 
     [
         (["--dir", "../elsewhere"], "--dir ../elsewhere must be a folder inside the repository, relative to its root"),
         (["--dir", "/tmp"], "--dir /tmp must be a folder inside the repository, relative to its root"),
-        (["--dir", "drafts"], "drafts/SOP-001-document-control.md would not be a controlled file (see controlled and exclude in docctl.toml)"),
-        (["--format", "docx", "--dir", "drafts"], "drafts/SOP-001-document-control.docx would not be a controlled file (see controlled and exclude in docctl.toml)"),
+        (
+            ["--dir", "drafts"],
+            "drafts/SOP-001-document-control.md would not be a controlled file (see controlled and exclude in docctl.toml)",
+        ),
+        (
+            ["--format", "docx", "--dir", "drafts"],
+            "drafts/SOP-001-document-control.docx would not be a controlled file (see controlled and exclude in docctl.toml)",
+        ),
     ],
 )
 def test_new_refuses_a_folder_outside_control(tmp_path: Path, run_cli: Run, args: list[str], message: str) -> None:
@@ -776,7 +1011,10 @@ def test_docctl_root_below_the_git_top_level(tmp_path: Path, run_cli: Run, monke
     top.git("add", "README.md")
     before = state(top)
     code, _, err = run_cli("--root", str(top.path / "qms"), "submit", "SOP-001", cwd=top.path / "qms" / "sops")
-    assert (code, err) == (1, "docctl: error: git commit -q --no-verify failed (exit 1): commits are blocked by policy; nothing was changed\n")
+    assert (code, err) == (
+        1,
+        "docctl: error: git commit -q --no-verify failed (exit 1): commits are blocked by policy; nothing was changed\n",
+    )
     assert state(top) == before
     hook.unlink()
     code, _, _ = run_cli("--root", str(top.path / "qms"), "submit", "SOP-001", cwd=top.path / "qms" / "sops")
@@ -790,9 +1028,23 @@ def test_periodic_review_with_outcome_revise_or_obsolete(team: Team, run_cli: Ru
     repo = team.repo
     walk(team, "SOP-001", "effective")
     team.act("tom")
-    refused(team, run_cli, "tom", ["review", "SOP-001", "--outcome", "revise"], "a review with outcome revise needs --change")
-    refused(team, run_cli, "tom", ["review", "SOP-001", "--outcome", "obsolete"], "a review with outcome obsolete needs --reason")
-    code, out, _ = run_cli("review", "SOP-001", "--outcome", "revise", "--change", "Periodic review: new ERP", cwd=repo.path)
+    refused(
+        team,
+        run_cli,
+        "tom",
+        ["review", "SOP-001", "--outcome", "revise"],
+        "a review with outcome revise needs --change",
+    )
+    refused(
+        team,
+        run_cli,
+        "tom",
+        ["review", "SOP-001", "--outcome", "obsolete"],
+        "a review with outcome obsolete needs --reason",
+    )
+    code, out, _ = run_cli(
+        "review", "SOP-001", "--outcome", "revise", "--change", "Periodic review: new ERP", cwd=repo.path
+    )
     assert (code, out) == (0, f"SOP-001 revision B: revise -> draft (commit {head(repo)[:12]})\n")
     assert trailers(repo)[0] == ("Docctl-Action", "revise")
     assert team.lib().document("SOP-001").change == "Periodic review: new ERP"

@@ -37,7 +37,17 @@ def test_docx_document_from_new_to_obsolete(team: Team, run_cli: Run) -> None:
     repo = team.repo
     step = Step(team, run_cli)
 
-    out = step("sam", "2026-06-01T09:00:00+00:00", "new", "SOP", "Document Control", "--format", "docx", "--owner", "tom.baker@acme.example")
+    out = step(
+        "sam",
+        "2026-06-01T09:00:00+00:00",
+        "new",
+        "SOP",
+        "Document Control",
+        "--format",
+        "docx",
+        "--owner",
+        "tom.baker@acme.example",
+    )
     assert out == f"created SOP-001: {DOCX}\n"
     assert sorted(files_of(repo)) == [DOCX, SIDECAR]
     assert (repo.path / SIDECAR).read_text() == (
@@ -50,12 +60,16 @@ def test_docx_document_from_new_to_obsolete(team: Team, run_cli: Run) -> None:
     print_a = team.lib().document("SOP-001").fingerprint
     assert trailers(repo)[-1] == ("Docctl-Fingerprint", print_a)
 
-    def expect(action: str, revision: str, status: str, removed: list[str], added: list[str], *, docx_changed: bool) -> None:
+    def expect(
+        action: str, revision: str, status: str, removed: list[str], added: list[str], *, docx_changed: bool
+    ) -> None:
         assert sorted(files_of(repo)) == ([DOCX, SIDECAR] if docx_changed else [SIDECAR])
         assert changed(repo) == (removed, added)
         document = team.lib().document("SOP-001")
         assert trailers(repo)[:4] == [
-            ("Docctl-Action", action), ("Docctl-Document", "SOP-001"), ("Docctl-Revision", revision),
+            ("Docctl-Action", action),
+            ("Docctl-Document", "SOP-001"),
+            ("Docctl-Revision", revision),
             ("Docctl-Fingerprint", document.fingerprint),
         ]
         assert core(repo) == ("SOP-001", "Document Control", revision, status)
@@ -71,13 +85,22 @@ def test_docx_document_from_new_to_obsolete(team: Team, run_cli: Run) -> None:
     jane = approval_lines("jane", "Quality Manager", "2026-06-03T10:00:00+00:00", print_a)
     expect("approve", "A", "approved", ["status: review"], ["status: approved", *jane], docx_changed=True)
     step("jane", "2026-06-04T10:00:00+00:00", "release", "SOP-001")
-    expect("release", "A", "effective", ["status: approved"], ["status: effective", "effective: 2026-06-04", "review_due: 2028-06-04"], docx_changed=True)
+    expect(
+        "release",
+        "A",
+        "effective",
+        ["status: approved"],
+        ["status: effective", "effective: 2026-06-04", "review_due: 2028-06-04"],
+        docx_changed=True,
+    )
     assert repo.git("rev-parse", "SOP-001/A^{commit}").strip() == head(repo)
     assert team.lib().document("SOP-001").fingerprint == print_a
 
     step("sam", "2027-03-01T10:00:00+00:00", "revise", "SOP-001", "--change", "Records kept ten years")
     expect(
-        "revise", "B", "draft",
+        "revise",
+        "B",
+        "draft",
         ["revision: A", "status: effective", "effective: 2026-06-04", "review_due: 2028-06-04", *tom, *jane],
         ["revision: B", "status: draft", "change: Records kept ten years"],
         docx_changed=True,
@@ -101,7 +124,14 @@ def test_docx_document_from_new_to_obsolete(team: Team, run_cli: Run) -> None:
     step("tom", "2027-03-03T10:00:00+00:00", "approve", "SOP-001", "--role", "Process Owner")
     step("jane", "2027-03-03T11:00:00+00:00", "approve", "SOP-001", "--role", "Quality Manager")
     step("jane", "2027-03-04T10:00:00+00:00", "release", "SOP-001")
-    expect("release", "B", "effective", ["status: approved"], ["status: effective", "effective: 2027-03-04", "review_due: 2029-03-04"], docx_changed=True)
+    expect(
+        "release",
+        "B",
+        "effective",
+        ["status: approved"],
+        ["status: effective", "effective: 2027-03-04", "review_due: 2029-03-04"],
+        docx_changed=True,
+    )
     assert repo.git("tag", "-l").split() == ["SOP-001/A", "SOP-001/B"]
     assert team.lib().document("SOP-001").fingerprint == print_b
 
@@ -112,15 +142,25 @@ def test_docx_document_from_new_to_obsolete(team: Team, run_cli: Run) -> None:
 def test_docx_refusal_leaves_both_files_untouched(team: Team, run_cli: Run) -> None:
     team.act("sam")
     team.lib().new("SOP", "Document Control", format="docx", owner="tom.baker@acme.example")
-    refused(team, run_cli, "tom", ["approve", "SOP-001", "--role", "Process Owner"],
-            "SOP-001 is a draft; submit it for review before approving it")
+    refused(
+        team,
+        run_cli,
+        "tom",
+        ["approve", "SOP-001", "--role", "Process Owner"],
+        "SOP-001 is a draft; submit it for review before approving it",
+    )
 
 
 def test_docx_with_crlf_sidecar_and_comments(team: Team) -> None:
     repo = team.repo
     team.act("sam")
     team.lib().new("SOP", "Document Control", format="docx", owner="tom.baker@acme.example")
-    sidecar = (repo.path / SIDECAR).read_text().replace("status: draft\n", "status: draft   # lifecycle\n").replace("\n", "\r\n")
+    sidecar = (
+        (repo.path / SIDECAR)
+        .read_text()
+        .replace("status: draft\n", "status: draft   # lifecycle\n")
+        .replace("\n", "\r\n")
+    )
     repo.write(SIDECAR, sidecar.encode())
     repo.git("commit", "-q", "-am", "CRLF sidecar")
     team.lib().submit("SOP-001")

@@ -125,7 +125,11 @@ def _repack(dist: importlib.metadata.Distribution, out: Path) -> None:
     """A wheel of an installed distribution from the files of its RECORD (pip regenerates scripts)."""
     files = [f for f in dist.files or () if not f.as_posix().startswith("..") and "__pycache__" not in f.parts]
     info = next(f.parts[0] for f in files if f.parts[0].endswith(".dist-info"))
-    tag = next(line.split(":", 1)[1].strip() for line in (dist.read_text("WHEEL") or "").splitlines() if line.startswith("Tag:"))
+    tag = next(
+        line.split(":", 1)[1].strip()
+        for line in (dist.read_text("WHEEL") or "").splitlines()
+        if line.startswith("Tag:")
+    )
     name = re.sub(r"[-_.]+", "_", dist.metadata["Name"])
     record: list[str] = []
     with zipfile.ZipFile(out / f"{name}-{dist.version}-{tag}.whl", "w", zipfile.ZIP_STORED) as wheel:
@@ -157,9 +161,13 @@ def hooks_source(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
             (out / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, out / rel)
     env = dict(
-        os.environ, GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1",
-        GIT_AUTHOR_NAME="docctl tests", GIT_AUTHOR_EMAIL="tests@docctl.invalid",
-        GIT_COMMITTER_NAME="docctl tests", GIT_COMMITTER_EMAIL="tests@docctl.invalid",
+        os.environ,
+        GIT_CONFIG_GLOBAL=os.devnull,
+        GIT_CONFIG_NOSYSTEM="1",
+        GIT_AUTHOR_NAME="docctl tests",
+        GIT_AUTHOR_EMAIL="tests@docctl.invalid",
+        GIT_COMMITTER_NAME="docctl tests",
+        GIT_COMMITTER_EMAIL="tests@docctl.invalid",
     )
     for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "snapshot"]):
         assert run(["git", *args], out, env).returncode == 0, args
@@ -234,7 +242,9 @@ def install(repo: GitRepo, env: dict[str, str], monkeypatch: pytest.MonkeyPatch)
 
 
 @pytest.fixture(params=["init", "published"])
-def qms(request: pytest.FixtureRequest, repo: GitRepo, precommit_home: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Hooked:
+def qms(
+    request: pytest.FixtureRequest, repo: GitRepo, precommit_home: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> Hooked:
     if request.param == "init":
         init_config(repo)
         return install(repo, precommit_home, monkeypatch)
@@ -291,7 +301,9 @@ def test_edit_of_an_effective_document_is_refused_with_dc202(qms: Hooked) -> Non
     result = qms.commit("tweak the purpose", rel)
     assert result.returncode == 1
     assert re.search(r"^docctl check\.+Failed$", result.stdout, re.MULTILINE), result.stdout
-    assert [line.split(" by ")[0] for line in findings(result.stdout)] == [f"{rel}: DC202 content changed after approval"]
+    assert [line.split(" by ")[0] for line in findings(result.stdout)] == [
+        f"{rel}: DC202 content changed after approval"
+    ]
     assert qms.head() == before  # the commit did not happen
     assert qms.repo.git("diff", "--cached", "--name-only").split() == [rel]
 
@@ -312,7 +324,9 @@ def test_new_file_without_metadata_is_refused_with_dc101(qms: Hooked) -> None:
     assert result.returncode == 0, result.stdout
 
 
-def test_unstaged_changes_are_not_checked(repo: GitRepo, precommit_home: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unstaged_changes_are_not_checked(
+    repo: GitRepo, precommit_home: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     init_config(repo)
     qms = install(repo, precommit_home, monkeypatch)
     rel = Office(repo).released_sop()
@@ -330,12 +344,20 @@ def test_unstaged_changes_are_not_checked(repo: GitRepo, precommit_home: dict[st
 
 @pytest.mark.parametrize("flavour", ["init", "published"])
 @needs_register
-def test_outdated_register_is_refused(flavour: str, repo: GitRepo, precommit_home: dict[str, str], request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_outdated_register_is_refused(
+    flavour: str,
+    repo: GitRepo,
+    precommit_home: dict[str, str],
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     repo.write("sops/SOP-001.md", sop("SOP-001"))
     if flavour == "init":
         init_config(repo)
         config = repo.path / ".pre-commit-config.yaml"
-        config.write_text(re.sub(r"(?m)^      # (?=( |-))", "      ", config.read_text()))  # uncomment the register hook
+        config.write_text(
+            re.sub(r"(?m)^      # (?=( |-))", "      ", config.read_text())
+        )  # uncomment the register hook
         env = precommit_home
     else:
         published_config(repo, request.getfixturevalue("hooks_source"), register=True)
@@ -357,15 +379,20 @@ def test_outdated_register_is_refused(flavour: str, repo: GitRepo, precommit_hom
     assert qms.head() != before
 
 
-def test_docctl_root_below_the_git_top_level(tmp_path: Path, precommit_home: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_docctl_root_below_the_git_top_level(
+    tmp_path: Path, precommit_home: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     top = GitRepo(tmp_path / "top")
     (top.path / "docctl.toml").unlink()
     top.write("qms/docctl.toml", CONFIG)
-    top.write(".pre-commit-config.yaml", (
-        "repos:\n  - repo: local\n    hooks:\n      - id: docctl-check\n        name: docctl check\n"
-        "        entry: docctl check --hook\n        args: [--root, qms]\n        language: system\n"
-        "        pass_filenames: false\n        always_run: true\n"
-    ))
+    top.write(
+        ".pre-commit-config.yaml",
+        (
+            "repos:\n  - repo: local\n    hooks:\n      - id: docctl-check\n        name: docctl check\n"
+            "        entry: docctl check --hook\n        args: [--root, qms]\n        language: system\n"
+            "        pass_filenames: false\n        always_run: true\n"
+        ),
+    )
     qms = install(top, precommit_home, monkeypatch)
     top.write("qms/sops/notes.md", "# Notes\n")
     result = qms.commit("notes", "qms/sops/notes.md")
@@ -394,7 +421,9 @@ def many_documents(repo: GitRepo, count: int) -> list[str]:
     return written
 
 
-def test_hook_gives_the_same_findings_for_one_file_chunks_or_none(repo: GitRepo, run_cli: Callable[..., tuple[int, str, str]]) -> None:
+def test_hook_gives_the_same_findings_for_one_file_chunks_or_none(
+    repo: GitRepo, run_cli: Callable[..., tuple[int, str, str]]
+) -> None:
     repo.commit("Set up document control")
     files = many_documents(repo, 40)
     repo.git("add", "--", *files)
@@ -406,7 +435,9 @@ def test_hook_gives_the_same_findings_for_one_file_chunks_or_none(repo: GitRepo,
         assert run_cli("check", "--hook", *files[start : start + 7], cwd=repo.path) == (1, reference, "")
 
 
-def test_hook_checks_the_index_before_the_first_commit_and_deletions(repo: GitRepo, run_cli: Callable[..., tuple[int, str, str]]) -> None:
+def test_hook_checks_the_index_before_the_first_commit_and_deletions(
+    repo: GitRepo, run_cli: Callable[..., tuple[int, str, str]]
+) -> None:
     repo.write("sops/SOP-001.md", sop("SOP-001"))
     repo.write("sops/notes.md", "# Notes\n")
     repo.git("add", "--", "docctl.toml", "sops/SOP-001.md")
@@ -420,7 +451,9 @@ def test_hook_checks_the_index_before_the_first_commit_and_deletions(repo: GitRe
 
 
 @pytest.mark.slow
-def test_commit_of_3000_files_gives_the_findings_of_docctl_check(repo: GitRepo, published: dict[str, str], hooks_source: tuple[Path, str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_commit_of_3000_files_gives_the_findings_of_docctl_check(
+    repo: GitRepo, published: dict[str, str], hooks_source: tuple[Path, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     published_config(repo, hooks_source)
     qms = install(repo, published, monkeypatch)
     files = many_documents(repo, 3000)
@@ -495,15 +528,20 @@ def test_version_loads_only_the_argument_parser() -> None:
 
 
 @needs_register
-def test_register_hook_below_the_git_top_level(tmp_path: Path, precommit_home: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_register_hook_below_the_git_top_level(
+    tmp_path: Path, precommit_home: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     top = GitRepo(tmp_path / "top")
     (top.path / "docctl.toml").unlink()
     top.write("qms/docctl.toml", CONFIG.replace("[docctl]\n", '[docctl]\nexclude = ["README.md", "REGISTER.md"]\n'))
-    top.write(".pre-commit-config.yaml", (  # as docs/pre-commit.md shows it
-        "repos:\n  - repo: local\n    hooks:\n      - id: docctl-register\n        name: docctl register\n"
-        "        entry: docctl register --check\n        args: [qms/REGISTER.md, --root, qms]\n"
-        "        language: system\n        pass_filenames: false\n        always_run: true\n"
-    ))
+    top.write(
+        ".pre-commit-config.yaml",
+        (  # as docs/pre-commit.md shows it
+            "repos:\n  - repo: local\n    hooks:\n      - id: docctl-register\n        name: docctl register\n"
+            "        entry: docctl register --check\n        args: [qms/REGISTER.md, --root, qms]\n"
+            "        language: system\n        pass_filenames: false\n        always_run: true\n"
+        ),
+    )
     top.write("qms/sops/SOP-001.md", sop("SOP-001"))
     assert run([*DOCCTL, "register", "--root", "qms", "-o", "qms/REGISTER.md"], top.path).returncode == 0
     qms = install(top, precommit_home, monkeypatch)

@@ -44,7 +44,9 @@ def docx_bytes(title: str, paragraphs: list[str]) -> bytes:
 
     from docctl.formats.docx import new_docx
 
-    document = docx.Document(io.BytesIO(new_docx(title=title, headings=[], properties={"title": title.split(" ", 1)[1]})))
+    document = docx.Document(
+        io.BytesIO(new_docx(title=title, headings=[], properties={"title": title.split(" ", 1)[1]}))
+    )
     for text in paragraphs:
         document.add_paragraph(text)
     buffer = io.BytesIO()
@@ -56,7 +58,14 @@ def write_form(repo: GitRepo, doc_id: str = "FRM-001", paragraphs: list[str] | N
     """A form as .docx plus sidecar; returns the .docx path."""
     rel = f"forms/{doc_id}.docx"
     repo.write(rel, docx_bytes(f"{doc_id} Change Request", paragraphs or []))
-    meta = {"id": doc_id, "title": "Change Request", "type": "FRM", "revision": "A", "status": "draft", "owner": "jane.smith@acme.example"}
+    meta = {
+        "id": doc_id,
+        "title": "Change Request",
+        "type": "FRM",
+        "revision": "A",
+        "status": "draft",
+        "owner": "jane.smith@acme.example",
+    }
     meta.update(fields)
     repo.write(rel + ".yml", front_matter(meta).removeprefix("---\n").removesuffix("---\n"))
     return rel
@@ -72,7 +81,12 @@ def test_dc401_metadata_clause_not_in_catalogue(repo: GitRepo) -> None:
 
 
 def test_dc401_metadata_unknown_standard_and_malformed_reference(repo: GitRepo) -> None:
-    repo.write("sops/SOP-001.md", sop("SOP-001") .replace("author:", "clauses:\n  - iso9999:2000#4.1\n  - seven\n  - iso13485:2016#4.2.4\nauthor:"))
+    repo.write(
+        "sops/SOP-001.md",
+        sop("SOP-001").replace(
+            "author:", "clauses:\n  - iso9999:2000#4.1\n  - seven\n  - iso13485:2016#4.2.4\nauthor:"
+        ),
+    )
     assert ref_findings(repo) == [("DC401", "sops/SOP-001.md", 9), ("DC401", "sops/SOP-001.md", 10)]
     assert messages(repo, "DC401") == [
         "unknown standard 'iso9999:2000' in 'iso9999:2000#4.1' (catalogues: iso13485:2016, iso14001:2015, iso45001:2018, iso9001:2015)",
@@ -84,7 +98,9 @@ def test_dc401_body_clause_not_in_catalogue(repo: GitRepo) -> None:
     write_sop(repo, "SOP-001", text="Purpose.\n\nAs required by ISO 9001:2015 clause 7.5.9, we control documents.")
     # front matter: 8 lines + '---' -> body starts on line 10; heading on 11, text on 13-15
     assert ref_findings(repo) == [("DC401", "sops/SOP-001.md", 15)]
-    assert messages(repo, "DC401") == ["'ISO 9001:2015 clause 7.5.9': clause 7.5.9 is not in the iso9001:2015 catalogue"]
+    assert messages(repo, "DC401") == [
+        "'ISO 9001:2015 clause 7.5.9': clause 7.5.9 is not in the iso9001:2015 catalogue"
+    ]
 
 
 def test_dc401_docx_sidecar_and_body(repo: GitRepo) -> None:
@@ -93,7 +109,12 @@ def test_dc401_docx_sidecar_and_body(repo: GitRepo) -> None:
 
 
 def test_dc401_quiet_for_known_clauses_in_metadata_and_docx(repo: GitRepo) -> None:
-    write_sop(repo, "SOP-001", clauses=["7.5", "iso13485:2016#4.2.4", "ISO9001:2015#10.2.1"], text="See clause 7.5.3 and ISO 13485:2016 4.2.4.")
+    write_sop(
+        repo,
+        "SOP-001",
+        clauses=["7.5", "iso13485:2016#4.2.4", "ISO9001:2015#10.2.1"],
+        text="See clause 7.5.3 and ISO 13485:2016 4.2.4.",
+    )
     write_form(repo, paragraphs=["Per § 7.5.2 and (ref. 7.5.3.1)."], clauses=["7.5.2"])
     assert ref_findings(repo) == []
 
@@ -181,7 +202,9 @@ def test_dc402_relative_link_to_a_missing_controlled_file(repo: GitRepo) -> None
     write_sop(repo, "SOP-002")
     write_sop(repo, "SOP-001", text="Records: [SOP-002](SOP-002.md).\nOld: [records](../sops/SOP-098-old.md#scope)")
     assert ref_findings(repo) == [("DC402", "sops/SOP-001.md", 14)]
-    assert messages(repo, "DC402") == ["links to sops/SOP-098-old.md, which is not a controlled document in this repository"]
+    assert messages(repo, "DC402") == [
+        "links to sops/SOP-098-old.md, which is not a controlled document in this repository"
+    ]
 
 
 def test_dc402_docx_sidecar_reference_and_body_mention(repo: GitRepo) -> None:
@@ -206,9 +229,13 @@ def test_dc402_quiet_for_code_urls_link_targets_and_existing_ids(repo: GitRepo) 
     opened = docctl.open(repo.path)
     kinds = [(r.kind, r.target) for r in extract(opened.document("SOP-001"), opened.config).references]
     assert kinds == [
-        ("references", "SOP-002"), ("references", "FRM-001"),
-        ("link", "forms/FRM-001.docx"), ("link", "forms/FRM-001.docx"),
-        ("mention", "SOP-002"), ("mention", "FRM-001"), ("mention", "SOP-002"),
+        ("references", "SOP-002"),
+        ("references", "FRM-001"),
+        ("link", "forms/FRM-001.docx"),
+        ("link", "forms/FRM-001.docx"),
+        ("mention", "SOP-002"),
+        ("mention", "FRM-001"),
+        ("mention", "SOP-002"),
     ]
 
 
@@ -253,7 +280,9 @@ def test_dc404_effective_document_references_a_never_released_one(repo: GitRepo)
     write_sop(repo, "SOP-002", status="review")
     write_sop(repo, "SOP-001", references=["SOP-002"], **EFFECTIVE)
     assert ref_findings(repo) == [("DC404", "sops/SOP-001.md", 9)]
-    assert messages(repo, "DC404") == ["effective document references SOP-002, which has never been released (review, revision A)"]
+    assert messages(repo, "DC404") == [
+        "effective document references SOP-002, which has never been released (review, revision A)"
+    ]
 
 
 def test_dc404_docx(repo: GitRepo) -> None:
@@ -284,14 +313,19 @@ def test_dc405_cycle(repo: GitRepo) -> None:
     write_sop(repo, "SOP-001", supersedes="SOP-002")
     write_sop(repo, "SOP-002", supersedes="SOP-001")
     assert ref_findings(repo) == [("DC405", "sops/SOP-001.md", 9), ("DC405", "sops/SOP-002.md", 9)]
-    assert messages(repo, "DC405") == ["supersedes forms a cycle: SOP-001 -> SOP-002 -> SOP-001", "supersedes forms a cycle: SOP-002 -> SOP-001 -> SOP-002"]
+    assert messages(repo, "DC405") == [
+        "supersedes forms a cycle: SOP-001 -> SOP-002 -> SOP-001",
+        "supersedes forms a cycle: SOP-002 -> SOP-001 -> SOP-002",
+    ]
 
 
 def test_dc405_old_one_not_marked(repo: GitRepo) -> None:
     write_sop(repo, "SOP-001", **EFFECTIVE)
     write_sop(repo, "SOP-002", supersedes="SOP-001", **EFFECTIVE)
     assert ref_findings(repo) == [("DC405", "sops/SOP-002.md", 9)]
-    assert messages(repo, "DC405") == ["supersedes SOP-001, which is still effective: mark it superseded now that SOP-002 is effective"]
+    assert messages(repo, "DC405") == [
+        "supersedes SOP-001, which is still effective: mark it superseded now that SOP-002 is effective"
+    ]
 
 
 def test_dc405_docx_sidecar(repo: GitRepo) -> None:
@@ -367,7 +401,14 @@ def test_dc407_hook_fires_with_path_and_line_and_keeps_quiet(repo: GitRepo) -> N
     from docctl.rules.references import approval_date, suspect_references
 
     approved = "2026-03-02T10:14:00+00:00"
-    approval = {"name": "Jane Smith", "by": "jane.smith@acme.example", "role": "Quality Manager", "meaning": "approved", "date": approved, "fingerprint": "sha256:" + "0" * 64}
+    approval = {
+        "name": "Jane Smith",
+        "by": "jane.smith@acme.example",
+        "role": "Quality Manager",
+        "meaning": "approved",
+        "date": approved,
+        "fingerprint": "sha256:" + "0" * 64,
+    }
     write_sop(repo, "SOP-002", **EFFECTIVE)
     write_sop(repo, "SOP-003", **EFFECTIVE)
     write_sop(repo, "SOP-001", references=["SOP-002", "SOP-003"], approvals=[approval], **EFFECTIVE)
@@ -376,4 +417,7 @@ def test_dc407_hook_fires_with_path_and_line_and_keeps_quiet(repo: GitRepo) -> N
     newest = {"SOP-002": ("B", dt.date(2026, 4, 1)), "SOP-003": ("A", dt.date(2026, 1, 5))}
     found = list(suspect_references(opened.documents(), opened.context(), newest.get))
     assert [(f.code, f.path, f.line, f.document) for f in found] == [("DC407", "sops/SOP-001.md", 9, "SOP-001")]
-    assert found[0].message == "SOP-002 revision B took effect on 2026-04-01, after this document was approved on 2026-03-02: review whether it still fits"
+    assert (
+        found[0].message
+        == "SOP-002 revision B took effect on 2026-04-01, after this document was approved on 2026-03-02: review whether it still fits"
+    )

@@ -28,14 +28,19 @@ def chain(repo: GitRepo) -> GitRepo:
     write(repo, "SOP-001", "Purpose per ISO 9001:2015 clause 7.5.3.", clauses=["7.5.3", "7.5.2"], **EFFECTIVE)
     write(repo, "SOP-002", "Documents are controlled.", references=["SOP-001"], **EFFECTIVE)
     write(repo, "SOP-003", "Records as in SOP-002.\n\nAgain SOP-002.", **EFFECTIVE)
-    repo.write("wi/WI-001.md", sop("WI-001", type="WI", body="\n# WI-001 Title\n\nSee [the SOP](../sops/SOP-003.md).\n", **EFFECTIVE))
+    repo.write(
+        "wi/WI-001.md",
+        sop("WI-001", type="WI", body="\n# WI-001 Title\n\nSee [the SOP](../sops/SOP-003.md).\n", **EFFECTIVE),
+    )
     write(repo, "FRM-001", "Old form for SOP-001.", type="FRM", status="obsolete")
     return repo
 
 
 def test_xref_library_out_and_in_with_lines(chain: GitRepo) -> None:
     result = docctl.open(chain.path).xref("SOP-002")
-    assert [(e.target, [(r.kind, r.line) for r in e.via]) for e in result.outgoing] == [("SOP-001", [("references", 9)])]
+    assert [(e.target, [(r.kind, r.line) for r in e.via]) for e in result.outgoing] == [
+        ("SOP-001", [("references", 9)])
+    ]
     assert [(e.target, [(r.kind, r.path, r.line) for r in e.via]) for e in result.incoming] == [
         ("SOP-003", [("mention", "sops/SOP-003.md", 14), ("mention", "sops/SOP-003.md", 16)])
     ]
@@ -72,11 +77,23 @@ def test_xref_cli_json_shape(chain: GitRepo, run_cli: Run) -> None:
     code, out, _ = run_cli("--root", str(chain.path), "xref", "WI-001", "--format", "json")
     data = json.loads(out)
     assert code == 0
-    assert data["document"] == {"id": "WI-001", "title": "Document Control", "type": "WI", "revision": "A", "status": "effective", "path": "wi/WI-001.md"}
+    assert data["document"] == {
+        "id": "WI-001",
+        "title": "Document Control",
+        "type": "WI",
+        "revision": "A",
+        "status": "effective",
+        "path": "wi/WI-001.md",
+    }
     assert data["out"] == [
         {
-            "id": "SOP-003", "title": "Document Control", "status": "effective", "path": "sops/SOP-003.md", "exists": True,
-            "declared": False, "in_text": True,
+            "id": "SOP-003",
+            "title": "Document Control",
+            "status": "effective",
+            "path": "sops/SOP-003.md",
+            "exists": True,
+            "declared": False,
+            "in_text": True,
             "via": [{"kind": "link", "target": "sops/SOP-003.md", "path": "wi/WI-001.md", "line": 14, "field": None}],
         }
     ]
@@ -92,12 +109,20 @@ def test_impact_is_transitive_with_reason_chains(chain: GitRepo) -> None:
     result = docctl.open(chain.path).impact("SOP-001")
     assert [(e.document.id, e.distance, [str(s) for s in e.chain]) for e in result.affected] == [
         ("SOP-002", 1, ["SOP-002 references SOP-001 (sops/SOP-002.md:9)"]),
-        ("SOP-003", 2, ["SOP-003 mentions SOP-002 (sops/SOP-003.md:14)", "SOP-002 references SOP-001 (sops/SOP-002.md:9)"]),
-        ("WI-001", 3, [
-            "WI-001 links to SOP-003 (wi/WI-001.md:14)",
-            "SOP-003 mentions SOP-002 (sops/SOP-003.md:14)",
-            "SOP-002 references SOP-001 (sops/SOP-002.md:9)",
-        ]),
+        (
+            "SOP-003",
+            2,
+            ["SOP-003 mentions SOP-002 (sops/SOP-003.md:14)", "SOP-002 references SOP-001 (sops/SOP-002.md:9)"],
+        ),
+        (
+            "WI-001",
+            3,
+            [
+                "WI-001 links to SOP-003 (wi/WI-001.md:14)",
+                "SOP-003 mentions SOP-002 (sops/SOP-003.md:14)",
+                "SOP-002 references SOP-001 (sops/SOP-002.md:9)",
+            ],
+        ),
     ]  # FRM-001 is obsolete: nothing to review
 
 
@@ -125,7 +150,15 @@ def test_impact_json(chain: GitRepo, run_cli: Run) -> None:
     assert data["affected"][0]["id"] == "SOP-003"
     assert data["affected"][0]["distance"] == 1
     assert data["affected"][0]["chain"] == [
-        {"from": "SOP-003", "to": "SOP-002", "kind": "mention", "target": "SOP-002", "path": "sops/SOP-003.md", "line": 14, "field": None}
+        {
+            "from": "SOP-003",
+            "to": "SOP-002",
+            "kind": "mention",
+            "target": "SOP-002",
+            "path": "sops/SOP-003.md",
+            "line": 14,
+            "field": None,
+        }
     ]
 
 
@@ -139,7 +172,13 @@ def test_impact_bad_depth(chain: GitRepo, run_cli: Run) -> None:
 
 @pytest.fixture
 def coverage(repo: GitRepo) -> GitRepo:
-    write(repo, "SOP-001", "Per ISO 9001:2015 clause 7.5.3 and (ref. 7.5.2).", clauses=["7.5", "7.5.2", "7.5.3", "7.1.5.1"], **EFFECTIVE)
+    write(
+        repo,
+        "SOP-001",
+        "Per ISO 9001:2015 clause 7.5.3 and (ref. 7.5.2).",
+        clauses=["7.5", "7.5.2", "7.5.3", "7.1.5.1"],
+        **EFFECTIVE,
+    )
     write(repo, "SOP-002", "Competence (clause 7.2).", clauses=["7.2", "8.3"])  # a draft covers nothing
     write(repo, "SOP-003", "Old.", clauses=["9.2"], status="obsolete")  # left out
     return repo
@@ -151,7 +190,9 @@ def test_matrix_rows_coverage_weak_and_mandatory(coverage: GitRepo) -> None:
     assert [d.id for d in m.documents] == ["SOP-001", "SOP-002"]
     rows = {r.number: r for r in m.rows}
     assert rows["7.5"].coverage == "direct"
-    assert [(c.document, c.claimed, c.mentioned, c.weak) for c in rows["7.5"].cells] == [("SOP-001", True, False, False)]
+    assert [(c.document, c.claimed, c.mentioned, c.weak) for c in rows["7.5"].cells] == [
+        ("SOP-001", True, False, False)
+    ]
     assert rows["7.5.3.1"].coverage == "inherited" and rows["7.5.3.1"].inherited_from == (("SOP-001", "7.5.3"),)
     assert rows["7"].coverage == "partial"
     assert rows["7.2"].coverage == "gap"  # only a draft addresses it
@@ -170,7 +211,10 @@ def test_matrix_text(coverage: GitRepo, run_cli: Run) -> None:
     assert code == 0
     assert lines[0] == "ISO 9001:2015 Quality management systems - Requirements (iso9001:2015): 91 clauses, 2 documents"
     i = lines.index("  7.2          Competence  [GAP]")
-    assert lines[i + 1 : i + 3] == ["                 SOP-002 (draft)", "                 mandatory record to retain: Evidence of competence [GAP]"]
+    assert lines[i + 1 : i + 3] == [
+        "                 SOP-002 (draft)",
+        "                 mandatory record to retain: Evidence of competence [GAP]",
+    ]
     assert "                 SOP-001 (weak)" in lines
     assert lines[-1] == (
         "91 clauses: 4 addressed directly, 3 through a parent clause, 3 partially, 81 gap(s); mandatory documented "
@@ -185,16 +229,39 @@ def test_matrix_json_csv_md_html(coverage: GitRepo, run_cli: Run, tmp_path: Path
     assert code == 0 and data["standard"]["id"] == "iso9001:2015"
     row = next(r for r in data["clauses"] if r["clause"] == "7.2")
     assert row == {
-        "clause": "7.2", "title": "Competence", "untitled": False, "depth": 2, "coverage": "gap",
+        "clause": "7.2",
+        "title": "Competence",
+        "untitled": False,
+        "depth": 2,
+        "coverage": "gap",
         "documents": [{"id": "SOP-002", "claimed": True, "mentioned": True, "weak": False, "effective": False}],
         "inherited_from": [],
         "mandatory": [{"kind": "record", "what": "Evidence of competence", "covered_by": [], "gap": True}],
     }
-    assert set(data["summary"]) == {"clauses", "direct", "inherited", "partial", "gaps", "mandatory", "mandatory_gaps", "weak"}
+    assert set(data["summary"]) == {
+        "clauses",
+        "direct",
+        "inherited",
+        "partial",
+        "gaps",
+        "mandatory",
+        "mandatory_gaps",
+        "weak",
+    }
 
     code, out, _ = run_cli("--root", root, "matrix", "--format", "csv")
     table = list(csv.reader(io.StringIO(out)))
-    assert table[0] == ["clause", "title", "untitled", "coverage", "inherited_from", "mandatory", "mandatory_gap", "SOP-001", "SOP-002"]
+    assert table[0] == [
+        "clause",
+        "title",
+        "untitled",
+        "coverage",
+        "inherited_from",
+        "mandatory",
+        "mandatory_gap",
+        "SOP-001",
+        "SOP-002",
+    ]
     assert next(r for r in table if r[0] == "7.1.5.1")[-2:] == ["weak", ""]
     assert len(table) == 92
 
@@ -216,7 +283,10 @@ def test_matrix_other_standard_and_unknown_standard(coverage: GitRepo, run_cli: 
     assert m.rows[2].untitled and m.rows[2].number == "4.1.1"
     code, _, err = run_cli("--root", str(coverage.path), "matrix", "--standard", "as9100:2016")
     assert code == 2
-    assert err == "docctl: error: unknown standard 'as9100:2016' (catalogues: iso13485:2016, iso14001:2015, iso45001:2018, iso9001:2015)\n"
+    assert (
+        err
+        == "docctl: error: unknown standard 'as9100:2016' (catalogues: iso13485:2016, iso14001:2015, iso45001:2018, iso9001:2015)\n"
+    )
 
 
 def test_matrix_is_deterministic(coverage: GitRepo, run_cli: Run) -> None:

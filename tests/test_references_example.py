@@ -23,9 +23,19 @@ def acme(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("example") / "acme-qms"
     home = tmp_path_factory.mktemp("home")
     (home / ".gitconfig").write_text("[init]\n\tdefaultBranch = main\n")
-    env = {"HOME": str(home), "GIT_CONFIG_GLOBAL": str(home / ".gitconfig"), "GIT_CONFIG_NOSYSTEM": "1", "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+    env = {
+        "HOME": str(home),
+        "GIT_CONFIG_GLOBAL": str(home / ".gitconfig"),
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+    }
     script = ROOT / "examples" / "build_example.py"
-    subprocess.run([sys.executable, str(script), "--out", str(out), "--today", "2026-06-01"], check=True, env=env, capture_output=True)
+    subprocess.run(
+        [sys.executable, str(script), "--out", str(out), "--today", "2026-06-01"],
+        check=True,
+        env=env,
+        capture_output=True,
+    )
     return out
 
 
@@ -50,7 +60,16 @@ def test_example_xref_and_impact(acme: Path, run_cli: Callable[..., tuple[int, s
     data = json.loads(out)
     assert code == 0
     assert [e["id"] for e in data["out"]] == ["SOP-005"]
-    assert [e["id"] for e in data["in"]] == ["SOP-002", "SOP-004", "SOP-005", "SOP-008", "SOP-009", "WI-001", "WI-002", "WI-003"]
+    assert [e["id"] for e in data["in"]] == [
+        "SOP-002",
+        "SOP-004",
+        "SOP-005",
+        "SOP-008",
+        "SOP-009",
+        "WI-001",
+        "WI-002",
+        "WI-003",
+    ]
     affected = docctl.open(acme).impact("SOP-005", depth=1).affected
     assert {e.document.id for e in affected} >= {"FRM-003", "QM-001", "WI-002"}
 

@@ -23,8 +23,14 @@ from docctl.register import Approver, Pending, Register, Row
 Run = Callable[..., tuple[int, str, str]]
 
 
-def released(office: Office, doc_id: str = "SOP-001", *, clauses: str = "[7.5.3]", effective: str | None = None,
-             extra: dict[str, str] | None = None) -> str:
+def released(
+    office: Office,
+    doc_id: str = "SOP-001",
+    *,
+    clauses: str = "[7.5.3]",
+    effective: str | None = None,
+    extra: dict[str, str] | None = None,
+) -> str:
     """A SOP drafted by Sam, approved by Tom and Jane, released by Jane (on ``effective``, if given)."""
     rel = f"sops/{doc_id}.md"
     office.repo.write(rel, sop(doc_id, clauses=clauses, **(extra or {})))
@@ -83,14 +89,24 @@ def test_a_released_document_is_one_row_with_its_approvers_dates_and_fingerprint
     document = office.qms.document("SOP-001")
     assert register.rows == (
         Row(
-            id="SOP-001", title="Document Control", type="SOP", revision="A", status="effective",
-            owner="tom.baker@acme.example", owner_name="Tom Baker", effective=dt.date(2026, 1, 9),
+            id="SOP-001",
+            title="Document Control",
+            type="SOP",
+            revision="A",
+            status="effective",
+            owner="tom.baker@acme.example",
+            owner_name="Tom Baker",
+            effective=dt.date(2026, 1, 9),
             review_due=dt.date(2028, 1, 9),
             approvers=(
                 Approver(name="Tom Baker", role="Process Owner", meaning="approved", date=dt.date(2026, 1, 7)),
                 Approver(name="Jane Smith", role="Quality Manager", meaning="approved", date=dt.date(2026, 1, 8)),
             ),
-            clauses=("7.5.3",), path=rel, pending=None, superseded_by=(), fingerprint=document.fingerprint,
+            clauses=("7.5.3",),
+            path=rel,
+            pending=None,
+            superseded_by=(),
+            fingerprint=document.fingerprint,
         ),
     )
     assert register.commit == office.repo.git("rev-parse", "HEAD").strip()
@@ -113,7 +129,12 @@ def test_the_effective_revision_comes_from_history_when_the_working_copy_holds_t
     revise(office, "SOP-001", rel, clauses="[7.5.3, 7.5.2]", title="Document and Record Control")
     found = row(office.qms.register(), "SOP-001")
     # revision A's title, clauses, approvers and fingerprint, read from git; B beside it
-    assert (found.revision, found.status, found.title, found.clauses) == ("A", "effective", "Document Control", ("7.5.3",))
+    assert (found.revision, found.status, found.title, found.clauses) == (
+        "A",
+        "effective",
+        "Document Control",
+        ("7.5.3",),
+    )
     assert found.pending == Pending(revision="B", status="draft")
     assert found.fingerprint == effective
     assert [a.role for a in found.approvers] == ["Process Owner", "Quality Manager"]
@@ -122,10 +143,18 @@ def test_the_effective_revision_comes_from_history_when_the_working_copy_holds_t
 
 def test_an_uncommitted_draft_in_the_working_copy_is_pending_and_marks_the_register_modified(office: Office) -> None:
     rel = released(office)
-    text = (office.repo.path / rel).read_text().replace("revision: A", "revision: B").replace("status: effective", "status: draft")
+    text = (
+        (office.repo.path / rel)
+        .read_text()
+        .replace("revision: A", "revision: B")
+        .replace("status: effective", "status: draft")
+    )
     office.repo.write(rel, text)
     register = office.qms.register()
-    assert (row(register, "SOP-001").revision, row(register, "SOP-001").pending) == ("A", Pending(revision="B", status="draft"))
+    assert (row(register, "SOP-001").revision, row(register, "SOP-001").pending) == (
+        "A",
+        Pending(revision="B", status="draft"),
+    )
     assert register.modified is True
     assert register.source.endswith("with uncommitted changes")
 
@@ -140,7 +169,12 @@ def test_a_scheduled_release_stays_pending_until_its_date(office: Office) -> Non
     assert found.pending == Pending(revision="B", status="scheduled", effective=dt.date(2026, 2, 1))
     office.now = dt.datetime(2026, 2, 1, 8, 0, tzinfo=dt.UTC)
     found = row(office.qms.register(), "SOP-001")
-    assert (found.revision, found.effective, found.pending, found.clauses) == ("B", dt.date(2026, 2, 1), None, ("7.5.3", "7.5.2"))
+    assert (found.revision, found.effective, found.pending, found.clauses) == (
+        "B",
+        dt.date(2026, 2, 1),
+        None,
+        ("7.5.3", "7.5.2"),
+    )
     # the same, as of dates: the day before, and the day it takes effect
     assert row(office.qms.register(as_of="2026-01-31"), "SOP-001").revision == "A"
     assert row(office.qms.register(as_of="2026-02-01"), "SOP-001").revision == "B"
@@ -149,7 +183,11 @@ def test_a_scheduled_release_stays_pending_until_its_date(office: Office) -> Non
 def test_the_first_release_scheduled_in_the_future_leaves_the_document_approved(office: Office) -> None:
     released(office, effective="2026-03-01")
     found = row(office.qms.register(), "SOP-001")
-    assert (found.revision, found.status, found.pending) == (None, "approved", Pending(revision="A", status="scheduled", effective=dt.date(2026, 3, 1)))
+    assert (found.revision, found.status, found.pending) == (
+        None,
+        "approved",
+        Pending(revision="A", status="scheduled", effective=dt.date(2026, 3, 1)),
+    )
 
 
 def test_obsolete_and_superseded_documents_stay_in_the_register(office: Office) -> None:
@@ -179,7 +217,10 @@ def test_filters_by_status_and_type(office: Office) -> None:
     assert office.qms.register(status="draft", type="WI").selection == "status draft; type WI"
     with pytest.raises(UsageError) as error:
         office.qms.register(status="current")
-    assert str(error.value) == "unknown status 'current' (use one of draft, review, approved, effective, superseded, obsolete)"
+    assert (
+        str(error.value)
+        == "unknown status 'current' (use one of draft, review, approved, effective, superseded, obsolete)"
+    )
 
 
 # as of ----------------------------------------------------------------------------------------
@@ -198,7 +239,10 @@ def test_as_of_a_date_or_a_commit_shows_what_was_effective_then(office: Office) 
     assert (row(at_tag, "SOP-001").revision, row(at_tag, "SOP-001").pending, at_tag.commit) == ("A", None, tag_commit)
     assert at_tag.as_of == dt.date(2026, 1, 9)  # the day of the release commit
     during = office.qms.register(as_of=dt.date(2026, 1, 11))
-    assert (row(during, "SOP-001").revision, row(during, "SOP-001").pending) == ("A", Pending(revision="B", status="draft"))
+    assert (row(during, "SOP-001").revision, row(during, "SOP-001").pending) == (
+        "A",
+        Pending(revision="B", status="draft"),
+    )
     assert during.source.startswith("As of 2026-01-11, made from commit ")
 
 
@@ -209,7 +253,10 @@ def test_as_of_a_commit_off_the_first_parent_line_walks_its_own_history(office: 
     office.commit_as("sam", "SOP-009: draft on a branch")
     office.repo.git("checkout", "-q", "main")
     register = office.qms.register(as_of="idea")
-    assert [(r.id, r.revision, r.status) for r in register.rows] == [("SOP-001", "A", "effective"), ("SOP-009", None, "draft")]
+    assert [(r.id, r.revision, r.status) for r in register.rows] == [
+        ("SOP-001", "A", "effective"),
+        ("SOP-009", None, "draft"),
+    ]
 
 
 def test_as_of_refuses_a_day_before_the_first_commit_and_an_unknown_commit(office: Office) -> None:
@@ -237,13 +284,17 @@ def test_without_git_the_working_copy_is_the_register(tmp_path: Path) -> None:
     assert register.source == "Made from the working copy (no git commit)"
 
 
-def test_the_register_reads_history_in_a_fixed_number_of_git_processes(repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_register_reads_history_in_a_fixed_number_of_git_processes(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Effective revisions behind the working copy are read in one batch, never one git call per document."""
     from docctl import git as gitmod
 
     def build(count: int) -> int:
         for n in range(1, count + 1):
-            repo.write(f"sops/SOP-{n:03}.md", sop(f"SOP-{n:03}", status="effective", effective="2026-01-02", clauses="[7.5.3]"))
+            repo.write(
+                f"sops/SOP-{n:03}.md", sop(f"SOP-{n:03}", status="effective", effective="2026-01-02", clauses="[7.5.3]")
+            )
         repo.commit("effective")
         for n in range(1, count + 1):
             repo.write(f"sops/SOP-{n:03}.md", sop(f"SOP-{n:03}", revision="B", change="Wider scope", clauses="[7.5.2]"))
@@ -258,7 +309,9 @@ def test_the_register_reads_history_in_a_fixed_number_of_git_processes(repo: Git
         monkeypatch.setattr(gitmod, "run", counting)
         register = docctl.open(repo.path).register()
         monkeypatch.setattr(gitmod, "run", real)
-        assert {(r.revision, r.clauses, r.pending) for r in register.rows} == {("A", ("7.5.3",), Pending(revision="B", status="draft"))}
+        assert {(r.revision, r.clauses, r.pending) for r in register.rows} == {
+            ("A", ("7.5.3",), Pending(revision="B", status="draft"))
+        }
         return len(calls)
 
     small = build(2)
@@ -283,7 +336,10 @@ def test_write_takes_the_format_from_the_suffix_and_writes_atomically(office: Of
     assert (out / "register.txt").read_bytes() == register.render("md")
     with pytest.raises(UsageError) as error:
         register.write(out / "register.pdf")
-    assert str(error.value) == f"cannot tell the register format of '{out / 'register.pdf'}' from its suffix: use --format (csv, json, md, html, docx, xlsx)"
+    assert (
+        str(error.value)
+        == f"cannot tell the register format of '{out / 'register.pdf'}' from its suffix: use --format (csv, json, md, html, docx, xlsx)"
+    )
 
 
 def test_every_format_is_deterministic_and_office_files_carry_fixed_dates(office: Office) -> None:
@@ -375,8 +431,14 @@ def test_cli_prints_markdown_by_default_and_writes_files(office: Office, run_cli
     ("args", "message"),
     [
         (["--format", "docx"], "docx is a binary format: write it to a file with -o FILE"),
-        (["-o", "register.txt"], "cannot tell the register format of 'register.txt' from its suffix: use --format (csv, json, md, html, docx, xlsx)"),
-        (["--status", "current"], "unknown status 'current' (use one of draft, review, approved, effective, superseded, obsolete)"),
+        (
+            ["-o", "register.txt"],
+            "cannot tell the register format of 'register.txt' from its suffix: use --format (csv, json, md, html, docx, xlsx)",
+        ),
+        (
+            ["--status", "current"],
+            "unknown status 'current' (use one of draft, review, approved, effective, superseded, obsolete)",
+        ),
         (["--as-of", "1999-12-31"], "the repository has no commit on or before 1999-12-31"),
         (["--check", "a.md", "-o", "b.md"], "--check compares an existing file; it cannot be combined with -o"),
     ],
@@ -398,11 +460,15 @@ def test_cli_check_exits_1_with_one_line_when_the_file_is_out_of_date(office: Of
         "docctl: REGISTER.md is out of date: SOP-001 Pending revision is 'B (draft)', the file says ''; "
         "regenerate it with: docctl register -o REGISTER.md\n"
     )
-    code, _, err = run_cli("register", "--check", "REGISTER.md", "--as-of", "2026-01-09", "--type", "SOP", cwd=office.repo.path)
+    code, _, err = run_cli(
+        "register", "--check", "REGISTER.md", "--as-of", "2026-01-09", "--type", "SOP", cwd=office.repo.path
+    )
     assert code == 0, err
 
 
-def test_cli_check_takes_root_after_the_command_as_the_hook_passes_it(office: Office, run_cli: Run, tmp_path: Path) -> None:
+def test_cli_check_takes_root_after_the_command_as_the_hook_passes_it(
+    office: Office, run_cli: Run, tmp_path: Path
+) -> None:
     released(office)
     target = office.repo.path / "REGISTER.md"
     assert run_cli("register", "-o", str(target), cwd=office.repo.path)[0] == 0
@@ -411,7 +477,12 @@ def test_cli_check_takes_root_after_the_command_as_the_hook_passes_it(office: Of
 
 def test_a_document_superseded_by_a_scheduled_release_stays_effective_until_that_day(office: Office) -> None:
     released(office, "SOP-001")
-    released(office, "SOP-002", extra={"supersedes": "SOP-001", "title": "Document and Record Control"}, effective="2026-03-02")
+    released(
+        office,
+        "SOP-002",
+        extra={"supersedes": "SOP-001", "title": "Document and Record Control"},
+        effective="2026-03-02",
+    )
     assert office.qms.document("SOP-001").status is docctl.Status.SUPERSEDED  # the file says so at once
     register = office.qms.register()
     assert [(r.id, r.revision, r.status, r.superseded_by, r.pending) for r in register.rows] == [
@@ -443,7 +514,11 @@ def test_a_docx_document_behind_its_next_draft_is_read_with_its_sidecar_from_git
     office.commit_as("sam", "FRM-001: draft of B")
     [found] = office.qms.register().rows
     assert (found.id, found.path, found.revision, found.clauses, found.pending) == (
-        "FRM-001", created.path, "A", ("7.2",), Pending(revision="B", status="draft"),
+        "FRM-001",
+        created.path,
+        "A",
+        ("7.2",),
+        Pending(revision="B", status="draft"),
     )
     assert [(a.name, a.role) for a in found.approvers] == [("Jane Smith", "Quality Manager")]
 
@@ -461,6 +536,9 @@ def test_a_docctl_root_below_the_git_top_level(repo: GitRepo) -> None:
         ("sops/SOP-001.md", "A", ("7.5.3",), Pending(revision="B", status="draft")),
     ]
     first = row(docctl.open(repo.path / "qms").register(as_of="2026-01-01"), "SOP-001")  # effective from the 2nd
-    assert (first.revision, first.pending) == (None, Pending(revision="A", status="scheduled", effective=dt.date(2026, 1, 2)))
+    assert (first.revision, first.pending) == (
+        None,
+        Pending(revision="A", status="scheduled", effective=dt.date(2026, 1, 2)),
+    )
     second = row(docctl.open(repo.path / "qms").register(as_of="2026-01-02"), "SOP-001")
     assert (second.revision, second.clauses, second.pending) == ("A", ("7.5.3",), Pending(revision="B", status="draft"))

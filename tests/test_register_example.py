@@ -35,8 +35,27 @@ TODAY = dt.date(2026, 6, 1)
 BEFORE = "2026-05-22"  # WI-001 revision B was released on 2026-05-21, effective from 2026-05-24
 HEADINGS = [name for _, name in COLUMNS]
 IDS = [
-    "FRM-001", "FRM-002", "FRM-003", "FRM-004", "FRM-005", "POL-001", "POL-002", "QM-001", "SOP-001", "SOP-002",
-    "SOP-003", "SOP-004", "SOP-005", "SOP-006", "SOP-007", "SOP-008", "SOP-009", "SOP-010", "WI-001", "WI-002", "WI-003",
+    "FRM-001",
+    "FRM-002",
+    "FRM-003",
+    "FRM-004",
+    "FRM-005",
+    "POL-001",
+    "POL-002",
+    "QM-001",
+    "SOP-001",
+    "SOP-002",
+    "SOP-003",
+    "SOP-004",
+    "SOP-005",
+    "SOP-006",
+    "SOP-007",
+    "SOP-008",
+    "SOP-009",
+    "SOP-010",
+    "WI-001",
+    "WI-002",
+    "WI-003",
 ]
 Run = Callable[..., tuple[int, str, str]]
 
@@ -74,15 +93,27 @@ def test_the_example_register_now(qms: docctl.Repository) -> None:
     assert [r.id for r in register.rows] == IDS
     assert {r.status for r in register.rows} == {"effective"}
     assert cells(register, "WI-001") | {"Fingerprint": ""} == {
-        "ID": "WI-001", "Title": "First Article Inspection", "Type": "WI", "Revision": "B", "Status": "effective",
-        "Owner": "Jane Smith", "Effective": "2026-05-24", "Next review": "2028-05-24",
-        "Approvers": "Jane Smith (Process Owner, 2026-05-20)", "Clauses": "8.5.1, 8.6",
-        "Path": "work-instructions/WI-001-first-article-inspection.md", "Pending revision": "", "Superseded by": "",
+        "ID": "WI-001",
+        "Title": "First Article Inspection",
+        "Type": "WI",
+        "Revision": "B",
+        "Status": "effective",
+        "Owner": "Jane Smith",
+        "Effective": "2026-05-24",
+        "Next review": "2028-05-24",
+        "Approvers": "Jane Smith (Process Owner, 2026-05-20)",
+        "Clauses": "8.5.1, 8.6",
+        "Path": "work-instructions/WI-001-first-article-inspection.md",
+        "Pending revision": "",
+        "Superseded by": "",
         "Fingerprint": "",
     }
     assert (cells(register, "SOP-004")["Revision"], cells(register, "SOP-004")["Effective"]) == ("B", "2026-04-22")
     # SOP-008: revision A is effective, B is a draft in the working copy (and at HEAD)
-    assert (cells(register, "SOP-008")["Revision"], cells(register, "SOP-008")["Pending revision"]) == ("A", "B (draft)")
+    assert (cells(register, "SOP-008")["Revision"], cells(register, "SOP-008")["Pending revision"]) == (
+        "A",
+        "B (draft)",
+    )
     assert [r.fingerprint for r in register.rows if r.id == "SOP-008"] == [qms.history("SOP-008")[0].fingerprint]
     # periodic reviews kept the yearly documents: the next review is the one recorded then
     assert cells(register, "QM-001")["Next review"] == "2027-04-23"  # reviewed after WI-001 B took effect
@@ -106,7 +137,9 @@ def test_the_example_register_before_its_last_release_shows_the_earlier_revision
 
 
 @pytest.fixture(scope="module", params=[None, BEFORE], ids=["now", "before"])
-def written(request: pytest.FixtureRequest, example: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Register, Path]:
+def written(
+    request: pytest.FixtureRequest, example: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Register, Path]:
     """The register now and before the last release, written in the six formats."""
     folder = tmp_path_factory.mktemp("register")
     with pytest.MonkeyPatch.context() as patch:
@@ -118,7 +151,9 @@ def written(request: pytest.FixtureRequest, example: Path, tmp_path_factory: pyt
 
 
 @pytest.mark.parametrize("as_of", [None, BEFORE], ids=["now", "before"])
-def test_the_command_line_writes_the_same_files_and_checks_them(example: Path, tmp_path: Path, run_cli: Run, as_of: str | None) -> None:
+def test_the_command_line_writes_the_same_files_and_checks_them(
+    example: Path, tmp_path: Path, run_cli: Run, as_of: str | None
+) -> None:
     register = docctl.open(example).register(as_of=as_of)
     option = ["--as-of", as_of] if as_of else []
     for fmt in FORMATS:
@@ -129,7 +164,9 @@ def test_the_command_line_writes_the_same_files_and_checks_them(example: Path, t
     # the register of now is not the register of before
     other = [] if as_of else ["--as-of", BEFORE]
     code, _, err = run_cli("register", *other, "--check", str(tmp_path / "register.xlsx"), cwd=example)
-    assert code == 1 and re.search(rf"{re.escape(str(tmp_path / 'register.xlsx'))} is out of date: [A-Z]+-\d+ [A-Z][a-z ]+ is ", err)
+    assert code == 1 and re.search(
+        rf"{re.escape(str(tmp_path / 'register.xlsx'))} is out of date: [A-Z]+-\d+ [A-Z][a-z ]+ is ", err
+    )
 
 
 def expected_cells(register: Register) -> list[list[str]]:
@@ -146,7 +183,12 @@ def test_csv_reads_back(written: tuple[Register, Path]) -> None:
     assert {r["as_of"] for r in rows} == {register.as_of.isoformat() if register.as_of else ""}
     wi = next(r for r in rows if r["id"] == "WI-001")
     revision = "A" if register.as_of else "B"
-    assert (wi["revision"], wi["status"], wi["owner"], wi["clauses"]) == (revision, "effective", "jane.smith@acme.example", "8.5.1; 8.6")
+    assert (wi["revision"], wi["status"], wi["owner"], wi["clauses"]) == (
+        revision,
+        "effective",
+        "jane.smith@acme.example",
+        "8.5.1; 8.6",
+    )
     assert (wi["pending_revision"], wi["pending_status"], wi["pending_effective"]) == (
         ("B", "scheduled", "2026-05-24") if register.as_of else ("", "", "")
     )
@@ -159,10 +201,17 @@ def test_json_reads_back_and_follows_its_schema(written: tuple[Register, Path]) 
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).validate(data)
     assert data == json.loads(json.dumps(register.to_dict()))
-    assert (data["commit"], data["as_of"], data["generated"]) == (register.commit, register.as_of and register.as_of.isoformat(), None)
+    assert (data["commit"], data["as_of"], data["generated"]) == (
+        register.commit,
+        register.as_of and register.as_of.isoformat(),
+        None,
+    )
     wi = next(r for r in data["rows"] if r["id"] == "WI-001")
     if register.as_of:
-        assert (wi["revision"], wi["pending"]) == ("A", {"revision": "B", "status": "scheduled", "effective": "2026-05-24"})
+        assert (wi["revision"], wi["pending"]) == (
+            "A",
+            {"revision": "B", "status": "scheduled", "effective": "2026-05-24"},
+        )
     else:
         assert (wi["revision"], wi["pending"]) == ("B", None)
 
@@ -172,7 +221,9 @@ def test_markdown_table_reads_back(written: tuple[Register, Path]) -> None:
     text = (folder / "register.md").read_text(encoding="utf-8")
     lines = text.splitlines()
     assert lines[0] == "# Controlled document register"
-    assert register.commit is not None and re.search(rf"ade from commit {register.commit[:12]} \(2026-05-\d\d\)\.", lines[2])
+    assert register.commit is not None and re.search(
+        rf"ade from commit {register.commit[:12]} \(2026-05-\d\d\)\.", lines[2]
+    )
     table = [line for line in lines if line.startswith("|")]
     parsed = [[cell.strip() for cell in line.strip("|").split(" | ")] for line in table]
     assert parsed[0] == HEADINGS
@@ -258,11 +309,24 @@ class Chromium:
             os.dup2(outbound, 4)
 
         self.process = subprocess.Popen(
-            [executable, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-             "--disable-component-update", "--no-first-run", "--hide-scrollbars", f"--user-data-dir={profile}",
-             "--remote-debugging-pipe", "about:blank"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            pass_fds=(3, 4), preexec_fn=wire,
+            [
+                executable,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--hide-scrollbars",
+                f"--user-data-dir={profile}",
+                "--remote-debugging-pipe",
+                "about:blank",
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            pass_fds=(3, 4),
+            preexec_fn=wire,
         )
         os.close(to_browser)
         os.close(from_browser)
@@ -311,10 +375,15 @@ class Chromium:
 
     def open(self, url: str) -> None:
         target = self.call("Target.createTarget", {"url": "about:blank"}, browser=True)["targetId"]
-        self.session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True}, browser=True)["sessionId"]
+        self.session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True}, browser=True)[
+            "sessionId"
+        ]
         self.call("Page.enable")
         self.call("Network.enable")
-        self.call("Emulation.setDeviceMetricsOverride", {"width": 1600, "height": 1000, "deviceScaleFactor": 1, "mobile": False})
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": 1600, "height": 1000, "deviceScaleFactor": 1, "mobile": False},
+        )
         self.call("Page.navigate", {"url": url})
         self.wait_for("Page.loadEventFired")
 
@@ -350,7 +419,9 @@ def browser(tmp_path: Path) -> Iterator[Chromium]:
 
 def choose(browser: Chromium, control: str, value: str) -> None:
     """Set a filter control as a user would leave it (the page listens to input events)."""
-    browser.js(f"(() => {{ const c = document.getElementById('{control}'); c.value = '{value}'; c.dispatchEvent(new Event('input')); }})()")
+    browser.js(
+        f"(() => {{ const c = document.getElementById('{control}'); c.value = '{value}'; c.dispatchEvent(new Event('input')); }})()"
+    )
 
 
 VISIBLE = "Array.from(document.querySelectorAll('#register tbody tr')).filter(r => !r.hidden).map(r => r.cells[0].textContent)"
@@ -361,14 +432,22 @@ def test_html_renders_sorts_and_filters_in_chromium(written: tuple[Register, Pat
     register, folder = written
     browser.open((folder / "register.html").as_uri())
     assert browser.js("document.title") == "Controlled document register"
-    assert browser.js("Array.from(document.querySelectorAll('#register thead th')).map(th => th.textContent)") == HEADINGS
+    assert (
+        browser.js("Array.from(document.querySelectorAll('#register thead th')).map(th => th.textContent)") == HEADINGS
+    )
     assert browser.js(VISIBLE) == IDS
     assert browser.js("document.querySelector('#register tbody tr').cells.length") == len(HEADINGS)
     assert browser.js("document.getElementById('count').textContent") == "21 of 21 documents"
     # status colours: effective is green, a scheduled pending revision purple
-    assert browser.js("getComputedStyle(document.querySelector('td .s-effective')).backgroundColor") == "rgb(217, 242, 224)"
+    assert (
+        browser.js("getComputedStyle(document.querySelector('td .s-effective')).backgroundColor")
+        == "rgb(217, 242, 224)"
+    )
     if register.as_of:
-        assert browser.js("getComputedStyle(document.querySelector('td .s-scheduled')).backgroundColor") == "rgb(230, 224, 255)"
+        assert (
+            browser.js("getComputedStyle(document.querySelector('td .s-scheduled')).backgroundColor")
+            == "rgb(230, 224, 255)"
+        )
     # typing into the filter narrows the table, and the URL remembers it
     browser.js("document.getElementById('filter').focus()")
     browser.call("Input.insertText", {"text": "inspection"})
@@ -406,7 +485,9 @@ def test_html_filter_from_the_url_and_print_style(written: tuple[Register, Path]
     assert browser.js("document.getElementById('type').value") == "SOP"
     browser.call("Emulation.setEmulatedMedia", {"media": "print"})
     assert browser.js("getComputedStyle(document.querySelector('.controls')).display") == "none"
-    banner = browser.js("Array.from(document.querySelectorAll('.print-only')).filter(e => getComputedStyle(e).display !== 'none').map(e => e.textContent).join(' ')")
+    banner = browser.js(
+        "Array.from(document.querySelectorAll('.print-only')).filter(e => getComputedStyle(e).display !== 'none').map(e => e.textContent).join(' ')"
+    )
     assert register.commit is not None
     assert "Uncontrolled when printed" in banner and register.commit[:12] in banner
     pdf = base64.b64decode(browser.call("Page.printToPDF", {"preferCSSPageSize": True})["data"])
@@ -422,20 +503,35 @@ def test_html_honours_the_filter_in_the_url_with_dump_dom(written: tuple[Registe
         pytest.skip("chromium is not installed (apt-get install chromium; .ci/run installs it)")
     _, folder = written
     result = subprocess.run(
-        [executable, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--no-first-run", f"--user-data-dir={tmp_path / 'dump'}", "--dump-dom",
-         (folder / "register.html").as_uri() + "#filter=WI-00"],
-        capture_output=True, text=True, timeout=120, check=True,
+        [
+            executable,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            f"--user-data-dir={tmp_path / 'dump'}",
+            "--dump-dom",
+            (folder / "register.html").as_uri() + "#filter=WI-00",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
     )
     shown = re.findall(r'<tr class="st-\w+" data-status="\w+" data-type="\w+">(?:<td[^>]*>)([^<]+)', result.stdout)
-    hidden = re.findall(r'<tr class="st-\w+" data-status="\w+" data-type="\w+" hidden="">(?:<td[^>]*>)([^<]+)', result.stdout)
+    hidden = re.findall(
+        r'<tr class="st-\w+" data-status="\w+" data-type="\w+" hidden="">(?:<td[^>]*>)([^<]+)', result.stdout
+    )
     assert shown == ["WI-001", "WI-002", "WI-003"]
     assert len(hidden) == len(IDS) - 3
     assert '<span id="count" aria-live="polite">3 of 21 documents</span>' in result.stdout
 
 
-def test_the_python_example_of_docs_register_md_runs(example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_python_example_of_docs_register_md_runs(
+    example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     page = (ROOT / "docs" / "register.md").read_text(encoding="utf-8")
     code, printed = re.search(r"```python\n(.*?)```\n\n```text\n(.*?)```", page, re.S).groups()  # type: ignore[union-attr]
     monkeypatch.chdir(tmp_path)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import docctl
 from helpers import GitRepo, front_matter, sop
+
+import docctl
 
 APPROVED_AT = "2026-03-02T10:14:00+00:00"
 
@@ -17,18 +18,27 @@ def fingerprint_of(repo: GitRepo, rel: str) -> str:
 
 
 def approval(who: str, role: str, fp: str, *, date: str = APPROVED_AT, meaning: str = "approved") -> dict[str, str]:
-    names = {"jane": ("Jane Smith", "jane.smith@acme.example"), "tom": ("Tom Baker", "tom.baker@acme.example"), "sam": ("Sam Okafor", "sam.okafor@acme.example")}
+    names = {
+        "jane": ("Jane Smith", "jane.smith@acme.example"),
+        "tom": ("Tom Baker", "tom.baker@acme.example"),
+        "sam": ("Sam Okafor", "sam.okafor@acme.example"),
+    }
     name, email = names[who]
     return {"name": name, "by": email, "role": role, "meaning": meaning, "date": date, "fingerprint": fp}
 
 
-def effective_sop(repo: GitRepo, rel: str = "sops/SOP-001.md", approved_at: str = APPROVED_AT, **overrides: object) -> str:
+def effective_sop(
+    repo: GitRepo, rel: str = "sops/SOP-001.md", approved_at: str = APPROVED_AT, **overrides: object
+) -> str:
     """Write an effective SOP with valid approvals; returns its fingerprint."""
     repo.write(rel, sop(**{k: v for k, v in overrides.items() if k != "approvals"}))
     fp = fingerprint_of(repo, rel)
     fields: dict[str, object] = {"status": "effective", "effective": "2026-03-05"}
     fields.update(overrides)
-    signed = [approval("tom", "Process Owner", fp, date=approved_at), approval("jane", "Quality Manager", fp, date=approved_at)]
+    signed = [
+        approval("tom", "Process Owner", fp, date=approved_at),
+        approval("jane", "Quality Manager", fp, date=approved_at),
+    ]
     fields.setdefault("approvals", signed)
     repo.write(rel, sop(**fields))
     return fp
@@ -93,23 +103,37 @@ def test_dc102_wrong_types_and_values(repo: GitRepo) -> None:
 def test_dc102_unknown_type(repo: GitRepo) -> None:
     repo.write("sops/SOP-001.md", sop(type="PROC"))
     findings = docctl.open(repo.path).check().findings
-    assert [(f.code, f.line, f.message) for f in findings] == [("DC102", 4, "unknown type 'PROC' (known: FRM, SOP, WI)")]
+    assert [(f.code, f.line, f.message) for f in findings] == [
+        ("DC102", 4, "unknown type 'PROC' (known: FRM, SOP, WI)")
+    ]
 
 
 def test_dc102_approval_fields(repo: GitRepo) -> None:
     text = sop(status="review") + ""
-    text = text.replace("---\n\n#", "approvals:\n  - name: Tom Baker\n    by: tom.baker@acme.example\n    role: Process Owner\n    meaning: agreed\n    date: 2026-03-02\n---\n\n#", 1)
+    text = text.replace(
+        "---\n\n#",
+        "approvals:\n  - name: Tom Baker\n    by: tom.baker@acme.example\n    role: Process Owner\n    meaning: agreed\n    date: 2026-03-02\n---\n\n#",
+        1,
+    )
     repo.write("sops/SOP-001.md", text)
     messages = [(f.code, f.line, f.message) for f in docctl.open(repo.path).check().findings]
     assert messages == [
         ("DC102", 10, "'approvals[0].fingerprint' is missing"),
         ("DC102", 13, "'approvals[0].meaning' must be approved, reviewed or authored, not 'agreed'"),
-        ("DC102", 14, "'approvals[0].date' must be a date and time with zone, e.g. 2026-03-02T10:14:00+00:00, not '2026-03-02'"),
+        (
+            "DC102",
+            14,
+            "'approvals[0].date' must be a date and time with zone, e.g. 2026-03-02T10:14:00+00:00, not '2026-03-02'",
+        ),
     ]
 
 
 def test_revision_stays_a_string(repo: GitRepo) -> None:
-    config = (repo.path / "docctl.toml").read_text().replace('revision_scheme = "letters"', 'revision_scheme = "major.minor"')
+    config = (
+        (repo.path / "docctl.toml")
+        .read_text()
+        .replace('revision_scheme = "letters"', 'revision_scheme = "major.minor"')
+    )
     repo.write("docctl.toml", config)
     repo.write("sops/SOP-001.md", sop(revision="1.10"))
     document = docctl.open(repo.path).document("SOP-001")
@@ -147,7 +171,14 @@ def test_dc106_heading_disagrees_with_title(repo: GitRepo) -> None:
 
 
 def test_dc106_quiet_for_heading_forms(repo: GitRepo) -> None:
-    for index, heading in enumerate(["Document Control", "SOP-001: Document Control", "Document Control (SOP-001)", "**SOP-001 — Document control**"]):
+    for index, heading in enumerate(
+        [
+            "Document Control",
+            "SOP-001: Document Control",
+            "Document Control (SOP-001)",
+            "**SOP-001 — Document control**",
+        ]
+    ):
         repo.write("sops/SOP-001.md", sop(body=f"\n# {heading}\n"))
         assert codes(repo) == [] or heading.endswith(")"), (index, heading, codes(repo))
 
@@ -155,12 +186,23 @@ def test_dc106_quiet_for_heading_forms(repo: GitRepo) -> None:
 def test_dc106_docx_core_properties(repo: GitRepo) -> None:
     from docctl.formats.docx import new_docx
 
-    data = new_docx(title="FRM-001 Change Request", headings=[], properties={"identifier": "FRM-002", "version": "A", "title": "Change Request"})
+    data = new_docx(
+        title="FRM-001 Change Request",
+        headings=[],
+        properties={"identifier": "FRM-002", "version": "A", "title": "Change Request"},
+    )
     repo.write("forms/FRM-001.docx", data)
-    repo.write("forms/FRM-001.docx.yml", "id: FRM-001\ntitle: Change Request\ntype: FRM\nrevision: A\nstatus: draft\nowner: jane.smith@acme.example\n")
+    repo.write(
+        "forms/FRM-001.docx.yml",
+        "id: FRM-001\ntitle: Change Request\ntype: FRM\nrevision: A\nstatus: draft\nowner: jane.smith@acme.example\n",
+    )
     findings = docctl.open(repo.path).check().findings
     assert [(f.code, f.path, f.message) for f in findings] == [
-        ("DC106", "forms/FRM-001.docx", "the .docx core property 'identifier' is 'FRM-002' but the metadata says id 'FRM-001'")
+        (
+            "DC106",
+            "forms/FRM-001.docx",
+            "the .docx core property 'identifier' is 'FRM-002' but the metadata says id 'FRM-001'",
+        )
     ]
 
 
@@ -176,7 +218,9 @@ def test_dc201_missing_role(repo: GitRepo) -> None:
     fp = fingerprint_of(repo, "sops/SOP-001.md")
     repo.write("sops/SOP-001.md", sop(status="approved", approvals=[approval("jane", "Quality Manager", fp)]))
     findings = docctl.open(repo.path).check().findings
-    assert [(f.code, f.line, f.message) for f in findings] == [("DC201", 9, "approved without a valid approval by Process Owner")]
+    assert [(f.code, f.line, f.message) for f in findings] == [
+        ("DC201", 9, "approved without a valid approval by Process Owner")
+    ]
 
 
 def test_dc201_quiet_for_draft_without_approvals(repo: GitRepo) -> None:
@@ -212,7 +256,14 @@ def test_dc202_identity_field_changes_fingerprint(repo: GitRepo) -> None:
 def test_dc203_self_approval(repo: GitRepo) -> None:
     repo.write("sops/SOP-001.md", sop(author="jane.smith@acme.example"))
     fp = fingerprint_of(repo, "sops/SOP-001.md")
-    repo.write("sops/SOP-001.md", sop(author="jane.smith@acme.example", status="approved", approvals=[approval("tom", "Process Owner", fp), approval("jane", "Quality Manager", fp)]))
+    repo.write(
+        "sops/SOP-001.md",
+        sop(
+            author="jane.smith@acme.example",
+            status="approved",
+            approvals=[approval("tom", "Process Owner", fp), approval("jane", "Quality Manager", fp)],
+        ),
+    )
     found = [(f.code, f.line) for f in docctl.open(repo.path).check().findings]
     # the self-approval does not count towards the required roles either
     assert found == [("DC201", 9), ("DC203", 16)]
@@ -222,14 +273,31 @@ def test_dc203_quiet_where_type_allows_it(repo: GitRepo) -> None:
     text = sop("WI-001", type="WI", author="tom.baker@acme.example", body="\n# WI-001 Document Control\n")
     repo.write("wi/WI-001.md", text)
     fp = fingerprint_of(repo, "wi/WI-001.md")
-    repo.write("wi/WI-001.md", sop("WI-001", type="WI", author="tom.baker@acme.example", status="approved", approvals=[approval("tom", "Process Owner", fp)], body="\n# WI-001 Document Control\n"))
+    repo.write(
+        "wi/WI-001.md",
+        sop(
+            "WI-001",
+            type="WI",
+            author="tom.baker@acme.example",
+            status="approved",
+            approvals=[approval("tom", "Process Owner", fp)],
+            body="\n# WI-001 Document Control\n",
+        ),
+    )
     assert codes(repo) == []
 
 
 def test_dc204_unauthorized_approver(repo: GitRepo) -> None:
     repo.write("sops/SOP-001.md", sop())
     fp = fingerprint_of(repo, "sops/SOP-001.md")
-    repo.write("sops/SOP-001.md", sop(author=None, status="approved", approvals=[approval("sam", "Process Owner", fp), approval("jane", "Quality Manager", fp)]))
+    repo.write(
+        "sops/SOP-001.md",
+        sop(
+            author=None,
+            status="approved",
+            approvals=[approval("sam", "Process Owner", fp), approval("jane", "Quality Manager", fp)],
+        ),
+    )
     findings = docctl.open(repo.path).check().findings
     assert [(f.code, f.line, f.message) for f in findings] == [
         ("DC201", 8, "approved without a valid approval by Process Owner"),
@@ -251,7 +319,14 @@ def test_dc207_future_approval_and_after_effective(repo: GitRepo) -> None:
     fp = fingerprint_of(repo, "sops/SOP-001.md")
     repo.write(
         "sops/SOP-001.md",
-        sop(status="effective", effective="2026-03-05", approvals=[approval("tom", "Process Owner", fp, date="2026-07-01T09:00:00+00:00"), approval("jane", "Quality Manager", fp, date="2026-03-06T09:00:00+02:00")]),
+        sop(
+            status="effective",
+            effective="2026-03-05",
+            approvals=[
+                approval("tom", "Process Owner", fp, date="2026-07-01T09:00:00+00:00"),
+                approval("jane", "Quality Manager", fp, date="2026-03-06T09:00:00+02:00"),
+            ],
+        ),
     )
     findings = docctl.open(repo.path).check().findings
     assert [(f.code, f.line, f.message) for f in findings] == [
@@ -269,13 +344,17 @@ def test_dc305_effective_without_date(repo: GitRepo) -> None:
 def test_dc307_review_overdue(repo: GitRepo) -> None:
     effective_sop(repo, effective="2024-05-01", approved_at="2024-04-20T09:00:00+00:00")
     findings = docctl.open(repo.path).check().findings
-    assert [(f.code, f.line, f.message) for f in findings] == [("DC307", 9, "periodic review was due on 2026-05-01 (31 days overdue)")]
+    assert [(f.code, f.line, f.message) for f in findings] == [
+        ("DC307", 9, "periodic review was due on 2026-05-01 (31 days overdue)")
+    ]
 
 
 def test_dc308_review_due_soon_and_explicit_review_due(repo: GitRepo) -> None:
     effective_sop(repo, review_due="2026-06-20")
     findings = docctl.open(repo.path).check().findings
-    assert [(f.code, f.severity.value, f.line, f.message) for f in findings] == [("DC308", "ofi", 10, "periodic review is due on 2026-06-20 (in 19 days)")]
+    assert [(f.code, f.severity.value, f.line, f.message) for f in findings] == [
+        ("DC308", "ofi", 10, "periodic review is due on 2026-06-20 (in 19 days)")
+    ]
 
 
 def test_dc307_quiet_for_obsolete_documents(repo: GitRepo) -> None:
@@ -292,7 +371,9 @@ def test_check_files_limits_the_report(repo: GitRepo, chdir: object) -> None:
 
 
 def test_severity_override_and_ignore(repo: GitRepo) -> None:
-    config = (repo.path / "docctl.toml").read_text() + '\n[severity]\nDC104 = "major"\n\n[ignore]\n"legacy/**" = ["DC104"]\n'
+    config = (
+        repo.path / "docctl.toml"
+    ).read_text() + '\n[severity]\nDC104 = "major"\n\n[ignore]\n"legacy/**" = ["DC104"]\n'
     repo.write("docctl.toml", config)
     repo.write("sops/SOP-1.md", sop("SOP-1", body="\n# SOP-1 Document Control\n"))
     repo.write("legacy/SOP-2.md", sop("SOP-2", body="\n# SOP-2 Document Control\n"))
@@ -321,19 +402,40 @@ def test_front_matter_fields_keep_lines(repo: GitRepo, tmp_path: Path) -> None:
 
 def test_dc309_superseded_document_still_effective(repo: GitRepo) -> None:
     effective_sop(repo, "sops/SOP-001.md")
-    effective_sop(repo, "sops/SOP-002.md", id="SOP-002", supersedes="SOP-001", body="\n# SOP-002 Document Control\n\nNew text.\n")
+    effective_sop(
+        repo, "sops/SOP-002.md", id="SOP-002", supersedes="SOP-001", body="\n# SOP-002 Document Control\n\nNew text.\n"
+    )
     findings = docctl.open(repo.path).check().findings
     # the same fault seen from both sides: DC309 on the old document, DC405 on its successor
     assert [(f.code, f.path, f.line, f.message) for f in findings] == [
-        ("DC309", "sops/SOP-001.md", 6, "SOP-001 is still effective although SOP-002 superseded it on 2026-03-05; mark SOP-001 superseded"),
-        ("DC405", "sops/SOP-002.md", 10, "supersedes SOP-001, which is still effective: mark it superseded now that SOP-002 is effective"),
+        (
+            "DC309",
+            "sops/SOP-001.md",
+            6,
+            "SOP-001 is still effective although SOP-002 superseded it on 2026-03-05; mark SOP-001 superseded",
+        ),
+        (
+            "DC405",
+            "sops/SOP-002.md",
+            10,
+            "supersedes SOP-001, which is still effective: mark it superseded now that SOP-002 is effective",
+        ),
     ]
 
 
 def test_dc309_quiet_when_marked_or_scheduled(repo: GitRepo) -> None:
     effective_sop(repo, "sops/SOP-001.md", status="superseded")
-    effective_sop(repo, "sops/SOP-002.md", id="SOP-002", supersedes="SOP-001", body="\n# SOP-002 Document Control\n\nNew text.\n")
+    effective_sop(
+        repo, "sops/SOP-002.md", id="SOP-002", supersedes="SOP-001", body="\n# SOP-002 Document Control\n\nNew text.\n"
+    )
     assert [c for c, _, _ in codes(repo)] == []
     effective_sop(repo, "sops/SOP-001.md")
-    effective_sop(repo, "sops/SOP-002.md", id="SOP-002", supersedes="SOP-001", effective="2026-07-01", body="\n# SOP-002 Document Control\n\nNew text.\n")
+    effective_sop(
+        repo,
+        "sops/SOP-002.md",
+        id="SOP-002",
+        supersedes="SOP-001",
+        effective="2026-07-01",
+        body="\n# SOP-002 Document Control\n\nNew text.\n",
+    )
     assert [c for c, _, _ in codes(repo)] == []

@@ -12,10 +12,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-
-import docctl
 from helpers import PEOPLE, GitRepo, sop
 from lifecycle_helpers import Office, codes
+
+import docctl
 
 pytestmark = pytest.mark.skipif(shutil.which("ssh-keygen") is None, reason="ssh-keygen is not installed")
 
@@ -63,7 +63,9 @@ def signed_office(repo: GitRepo, tmp_path: Path) -> tuple[Office, dict[str, Path
         keys[who] = key
         lines.append(f"{PEOPLE[who][1]} {public}")
     repo.write("keys/allowed_signers", "\n".join(lines) + "\n")
-    config = (repo.path / "docctl.toml").read_text() + '\n[signing]\nrequired = true\nallowed_signers = "keys/allowed_signers"\n'
+    config = (
+        repo.path / "docctl.toml"
+    ).read_text() + '\n[signing]\nrequired = true\nallowed_signers = "keys/allowed_signers"\n'
     repo.write("docctl.toml", config)
     repo.commit("set up signing", who="jane", date="2026-01-01T09:00:00+00:00")
     office = Office(repo)
@@ -91,7 +93,10 @@ def test_unsigned_approval_is_dc206(signed_office: tuple[Office, dict[str, Path]
         qms.approve("SOP-001", role="Quality Manager")
     [finding] = office.qms.check().findings
     assert (finding.code, finding.line) == ("DC206", 16)
-    assert re.fullmatch(r"the approval by Jane Smith \(Quality Manager\) was added in commit [0-9a-f]{12}, which has no signature", finding.message)
+    assert re.fullmatch(
+        r"the approval by Jane Smith \(Quality Manager\) was added in commit [0-9a-f]{12}, which has no signature",
+        finding.message,
+    )
 
 
 def test_signature_with_another_persons_key_is_dc206(signed_office: tuple[Office, dict[str, Path]]) -> None:
@@ -113,10 +118,14 @@ def test_key_not_in_allowed_signers_is_dc206(signed_office: tuple[Office, dict[s
     with signing_with(stranger), office.acting("jane") as qms:
         qms.approve("SOP-001", role="Quality Manager")
     [finding] = office.qms.check().findings
-    assert finding.code == "DC206" and finding.message.endswith("which is signed by an unknown key, not by the approver")
+    assert finding.code == "DC206" and finding.message.endswith(
+        "which is signed by an unknown key, not by the approver"
+    )
 
 
-def test_key_added_in_the_same_change_is_not_trusted(signed_office: tuple[Office, dict[str, Path]], tmp_path: Path) -> None:
+def test_key_added_in_the_same_change_is_not_trusted(
+    signed_office: tuple[Office, dict[str, Path]], tmp_path: Path
+) -> None:
     office, keys = signed_office
     with signing_with(keys["tom"]), office.acting("tom") as qms:
         qms.approve("SOP-001", role="Process Owner")
@@ -128,9 +137,17 @@ def test_key_added_in_the_same_change_is_not_trusted(signed_office: tuple[Office
     with signing_with(forged_key), office.acting("jane") as qms:
         qms.approve("SOP-001", role="Quality Manager", commit=False)
     with signing_with(forged_key):
-        office.repo.git("commit", "-q", "-m", "approve", env={"GIT_AUTHOR_NAME": "Jane Smith", "GIT_AUTHOR_EMAIL": "jane.smith@acme.example"})
+        office.repo.git(
+            "commit",
+            "-q",
+            "-m",
+            "approve",
+            env={"GIT_AUTHOR_NAME": "Jane Smith", "GIT_AUTHOR_EMAIL": "jane.smith@acme.example"},
+        )
     [finding] = office.qms.check().findings
-    assert finding.code == "DC206" and finding.message.endswith("which is signed by an unknown key, not by the approver")
+    assert finding.code == "DC206" and finding.message.endswith(
+        "which is signed by an unknown key, not by the approver"
+    )
 
 
 # forgeries ------------------------------------------------------------------------------------
@@ -150,7 +167,9 @@ def test_forgery_approval_typed_in_by_someone_else(office: Office) -> None:
     path = office.repo.path / "sops/SOP-001.md"
     forged = approval_lines("Tom Baker", "tom.baker@acme.example", "Process Owner", fp)
     forged += approval_lines("Jane Smith", "jane.smith@acme.example", "Quality Manager", fp).replace("approvals:\n", "")
-    path.write_text(path.read_text().replace("---\n\n#", forged + "---\n\n#").replace("status: review", "status: approved"))
+    path.write_text(
+        path.read_text().replace("---\n\n#", forged + "---\n\n#").replace("status: review", "status: approved")
+    )
     office.commit_as("sam", "approvals (typed in by Sam)")
     assert [c for c, _, _ in codes(office.qms)] == ["DC205", "DC205"]
 
@@ -171,9 +190,11 @@ def test_forgery_approval_copied_from_an_earlier_revision(office: Office) -> Non
         qms.revise("SOP-001", change="Add electronic distribution")
     before = office.qms.at("SOP-001/A").document("SOP-001")
     path = office.repo.path / "sops/SOP-001.md"
-    text = (office.repo.git("show", "SOP-001/A:sops/SOP-001.md"))
+    text = office.repo.git("show", "SOP-001/A:sops/SOP-001.md")
     block = text[text.index("approvals:") : text.index("---", text.index("approvals:"))]
-    path.write_text(path.read_text().replace("status: draft", "status: approved").replace("---\n\n#", block + "---\n\n#"))
+    path.write_text(
+        path.read_text().replace("status: draft", "status: approved").replace("---\n\n#", block + "---\n\n#")
+    )
     office.commit_as("sam", "reuse A's approvals for B")
     assert before.revision == "A"
     # the fingerprint binds the revision (DC202); the status also jumped from draft to approved (DC304)
@@ -182,7 +203,11 @@ def test_forgery_approval_copied_from_an_earlier_revision(office: Office) -> Non
 
 def test_forgery_approver_removed_from_people(office: Office) -> None:
     office.released_sop()
-    config = (office.repo.path / "docctl.toml").read_text().replace('[people."tom.baker@acme.example"]\nname = "Tom Baker"\nroles = ["Process Owner"]\n', "")
+    config = (
+        (office.repo.path / "docctl.toml")
+        .read_text()
+        .replace('[people."tom.baker@acme.example"]\nname = "Tom Baker"\nroles = ["Process Owner"]\n', "")
+    )
     office.repo.write("docctl.toml", config)
     found = [(f.code, f.message) for f in docctl.open(office.repo.path, clock=office.clock).check().findings]
     assert found == [

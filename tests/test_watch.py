@@ -53,9 +53,7 @@ class Recorder:
             self.events.append(event)
             self._cond.notify_all()
 
-    def wait_for(
-        self, predicate: Callable[[list[WatchEvent]], bool], timeout: float = TIMEOUT
-    ) -> None:
+    def wait_for(self, predicate: Callable[[list[WatchEvent]], bool], timeout: float = TIMEOUT) -> None:
         deadline = time.monotonic() + timeout
         with self._cond:
             while not predicate(self.events):
@@ -64,9 +62,7 @@ class Recorder:
                     raise AssertionError(f"timed out; events so far: {self.seen()}")
                 self._cond.wait(left)
 
-    def wait_event(
-        self, event: str, code: str, path: str, *, times: int = 1, timeout: float = TIMEOUT
-    ) -> None:
+    def wait_event(self, event: str, code: str, path: str, *, times: int = 1, timeout: float = TIMEOUT) -> None:
         """Wait until (event, code, path) has been reported ``times`` times."""
         self.wait_for(lambda events: _triples(events).count((event, code, path)) >= times, timeout)
 
@@ -143,9 +139,7 @@ def effective_sop(repo: GitRepo, rel: str, doc_id: str = "SOP-001", **overrides:
     both = [*tom, approval("jane", "Quality Manager", fp)]
     repo.write(rel, sop(doc_id, status="approved", approvals=both, **overrides))
     repo.commit(f"{doc_id}: approved by Jane", who="jane")
-    repo.write(
-        rel, sop(doc_id, status="effective", effective="2026-03-05", approvals=both, **overrides)
-    )
+    repo.write(rel, sop(doc_id, status="effective", effective="2026-03-05", approvals=both, **overrides))
     repo.commit(f"{doc_id}: released", who="jane")
 
 
@@ -295,22 +289,16 @@ def test_vim_vscode_and_libreoffice_saves_each_report_dc202_once(
     expected = []
     for save, rel, changed, back in steps:
         save(qms.path / rel, changed)
-        recorder.wait_event(
-            "raised", "DC202", rel, times=expected.count(("raised", "DC202", rel)) + 1
-        )
+        recorder.wait_event("raised", "DC202", rel, times=expected.count(("raised", "DC202", rel)) + 1)
         recorder.barrier(qms)
         save(qms.path / rel, back)  # reverting the edit clears the finding
         expected += [("raised", "DC202", rel), ("cleared", "DC202", rel)]
-        recorder.wait_event(
-            "cleared", "DC202", rel, times=expected.count(("cleared", "DC202", rel))
-        )
+        recorder.wait_event("cleared", "DC202", rel, times=expected.count(("cleared", "DC202", rel)))
         recorder.barrier(qms)
     assert recorder.seen() == expected
 
 
-@pytest.mark.parametrize(
-    "save", [save_in_place, save_jetbrains, save_vim, save_vscode], ids=lambda f: f.__name__
-)
+@pytest.mark.parametrize("save", [save_in_place, save_jetbrains, save_vim, save_vscode], ids=lambda f: f.__name__)
 def test_markdown_save_patterns(
     qms: GitRepo,
     start: Callable[..., Watcher],
@@ -327,9 +315,7 @@ def test_markdown_save_patterns(
     assert recorder.seen() == [("raised", "DC202", SOP), ("cleared", "DC202", SOP)]
 
 
-@pytest.mark.parametrize(
-    "save", [save_word, save_libreoffice, save_in_place], ids=lambda f: f.__name__
-)
+@pytest.mark.parametrize("save", [save_word, save_libreoffice, save_in_place], ids=lambda f: f.__name__)
 def test_docx_save_patterns_and_office_scratch_files(
     qms: GitRepo,
     start: Callable[..., Watcher],
@@ -377,22 +363,17 @@ def test_new_form_without_metadata_is_dc101_and_scratch_files_are_not_documents(
         "document": None,
         "path": "forms/FRM-002.md",
         "line": 1,
-        "message": "no metadata: add YAML front matter (id, title, type, revision, status, owner)"
-        " between '---' lines",
+        "message": "no metadata: add YAML front matter (id, title, type, revision, status, owner) between '---' lines",
         "event": "raised",
         "time": "2026-06-01T12:00:00+00:00",
     }
 
 
-def test_sidecar_change_rechecks_its_docx(
-    qms: GitRepo, start: Callable[..., Watcher], recorder: Recorder
-) -> None:
+def test_sidecar_change_rechecks_its_docx(qms: GitRepo, start: Callable[..., Watcher], recorder: Recorder) -> None:
     start(qms)
     sidecar = qms.path / (FORM + ".yml")
     original = sidecar.read_text()
-    sidecar.write_text(
-        original.replace("revision: A\n", "revision: A\nclauses: [8.7]\n")
-    )  # in the fingerprint
+    sidecar.write_text(original.replace("revision: A\n", "revision: A\nclauses: [8.7]\n"))  # in the fingerprint
     recorder.wait_event("raised", "DC202", FORM)
     sidecar.unlink()
     recorder.wait_event("raised", "DC101", FORM)
@@ -418,8 +399,7 @@ def test_deleting_an_effective_document_is_dc306_and_restoring_it_clears(
     assert (event.finding.document, event.finding.severity.value, event.finding.message) == (
         "SOP-001",
         "major",
-        "SOP-001 (effective revision A) was deleted in the working copy;"
-        " restore it and make it obsolete instead",
+        "SOP-001 (effective revision A) was deleted in the working copy; restore it and make it obsolete instead",
     )
     assert event.finding in docctl.open(qms.path).check().findings  # the same finding as check's
     qms.git("checkout", "--", SOP)
@@ -432,19 +412,14 @@ def test_severities_and_ignores_of_the_configuration_apply(
     qms: GitRepo, start: Callable[..., Watcher], recorder: Recorder
 ) -> None:
     config = qms.path / "docctl.toml"
-    config.write_text(
-        config.read_text() + '\n[severity]\nDC306 = "minor"\n\n[ignore]\n"drafts/**" = ["DC101"]\n'
-    )
+    config.write_text(config.read_text() + '\n[severity]\nDC306 = "minor"\n\n[ignore]\n"drafts/**" = ["DC101"]\n')
     start(qms)
     qms.write("drafts/idea.md", "# an idea, not yet a document\n")
     (qms.path / SOP).unlink()
     recorder.wait_event("raised", "DC306", SOP)
     recorder.barrier(qms)
     assert recorder.seen() == [("raised", "DC306", SOP)]
-    assert (
-        next(e for e in recorder.events if e.finding.code == "DC306").finding.severity.value
-        == "minor"
-    )
+    assert next(e for e in recorder.events if e.finding.code == "DC306").finding.severity.value == "minor"
 
 
 def test_moving_a_document_or_a_folder_is_not_a_deletion(
@@ -523,9 +498,7 @@ def test_duplicate_ids_are_raised_and_cleared_across_files(
 
 
 # robustness ---------------------------------------------------------------------------------------
-def test_burst_of_5000_files_loses_none(
-    repo: GitRepo, start: Callable[..., Watcher], recorder: Recorder
-) -> None:
+def test_burst_of_5000_files_loses_none(repo: GitRepo, start: Callable[..., Watcher], recorder: Recorder) -> None:
     start(repo)
     names = [f"burst/{i % 10}/{i:04}.md" for i in range(5000)]
     for name in names:
@@ -535,9 +508,7 @@ def test_burst_of_5000_files_loses_none(
     recorder.wait_for(lambda events: len(events) >= 10000, timeout=60)
     recorder.barrier(repo)
     seen = recorder.seen()
-    assert sorted(seen) == sorted(
-        [("raised", "DC101", n) for n in names] + [("cleared", "DC101", n) for n in names]
-    )
+    assert sorted(seen) == sorted([("raised", "DC101", n) for n in names] + [("cleared", "DC101", n) for n in names])
 
 
 def test_periodic_reconcile_catches_a_lost_event(
@@ -560,15 +531,11 @@ def test_periodic_reconcile_catches_a_lost_event(
     recorder.wait_event("cleared", "DC101", "forms/lost.md")
 
 
-def test_a_changed_configuration_is_read_again(
-    qms: GitRepo, start: Callable[..., Watcher], recorder: Recorder
-) -> None:
+def test_a_changed_configuration_is_read_again(qms: GitRepo, start: Callable[..., Watcher], recorder: Recorder) -> None:
     qms.write("forms/notes.md", "# notes\n")
     start(qms)
     config = qms.path / "docctl.toml"
-    config.write_text(
-        config.read_text().replace("[docctl]\n", '[docctl]\nexclude = ["forms/notes.md"]\n', 1)
-    )
+    config.write_text(config.read_text().replace("[docctl]\n", '[docctl]\nexclude = ["forms/notes.md"]\n', 1))
     recorder.wait_event("cleared", "DC101", "forms/notes.md")
     config.write_text("[docctl\n")  # invalid: the watcher keeps the configuration it has
     recorder.barrier(qms)
@@ -589,9 +556,7 @@ def test_a_dead_observer_is_restarted_and_nothing_is_lost(
     recorder.barrier(qms)
 
 
-def test_baseline_is_silent_unless_asked(
-    qms: GitRepo, start: Callable[..., Watcher], recorder: Recorder
-) -> None:
+def test_baseline_is_silent_unless_asked(qms: GitRepo, start: Callable[..., Watcher], recorder: Recorder) -> None:
     qms.write("forms/old.md", "# present before the watcher started\n")
     watcher = start(qms)
     assert [(f.code, f.path) for f in watcher.findings] == [("DC101", "forms/old.md")]
@@ -641,15 +606,11 @@ def test_watch_function_stops_on_event(qms: GitRepo, recorder: Recorder) -> None
         recorder(event)
         stop.set()
 
-    thread = threading.Thread(
-        target=docctl.watch, args=(qms.path, on_event), kwargs={"stop": stop, "debounce": 0.05}
-    )
+    thread = threading.Thread(target=docctl.watch, args=(qms.path, on_event), kwargs={"stop": stop, "debounce": 0.05})
     thread.start()
     deadline = time.monotonic() + TIMEOUT
     count = 0
-    while (
-        not stop.is_set() and time.monotonic() < deadline
-    ):  # until the watcher observes: new files
+    while not stop.is_set() and time.monotonic() < deadline:  # until the watcher observes: new files
         count += 1
         qms.write(f"forms/x{count}.md", "# x\n")
         stop.wait(0.2)
@@ -676,9 +637,7 @@ def test_inotify_limits_are_a_readable_error(qms: GitRepo, monkeypatch: pytest.M
     )
 
 
-def test_the_python_example_of_the_documentation_runs(
-    qms: GitRepo, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_the_python_example_of_the_documentation_runs(qms: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
     text = (Path(__file__).parent.parent / "docs/watcher.md").read_text()
     [code] = [block.split("```", 1)[0] for block in text.split("```python\n")[1:]]
     done = threading.Event()
@@ -710,9 +669,7 @@ def _wait_file(path: Path, predicate: Callable[[str], bool]) -> str:
         if predicate(text):
             return text
         time.sleep(0.02)
-    raise AssertionError(
-        f"{path}: condition not met; content: {path.read_text() if path.exists() else None!r}"
-    )
+    raise AssertionError(f"{path}: condition not met; content: {path.read_text() if path.exists() else None!r}")
 
 
 def _start_cli(repo: GitRepo, *args: str) -> subprocess.Popen[str]:
@@ -776,10 +733,6 @@ def test_cli_ctrl_c_exits_130(qms: GitRepo) -> None:
     assert "Traceback" not in err
 
 
-def test_cli_exec_command_must_exist(
-    qms: GitRepo, run_cli: Callable[..., tuple[int, str, str]]
-) -> None:
-    code, _out, err = run_cli(
-        "--root", str(qms.path), "watch", "--exec", "no-such-program-4913 --flag"
-    )
+def test_cli_exec_command_must_exist(qms: GitRepo, run_cli: Callable[..., tuple[int, str, str]]) -> None:
+    code, _out, err = run_cli("--root", str(qms.path), "watch", "--exec", "no-such-program-4913 --flag")
     assert (code, err) == (2, "docctl: error: --exec: command not found: no-such-program-4913\n")

@@ -35,28 +35,40 @@ def _until(revisions: list[Revision], index: int) -> str:
 def text(revisions: list[Revision]) -> str:
     lines: list[str] = []
     for index, revision in enumerate(revisions):
-        effective = f", effective {revision.effective.isoformat()}{_until(revisions, index)}" if revision.effective and revision.released else ""
+        effective = (
+            f", effective {revision.effective.isoformat()}{_until(revisions, index)}"
+            if revision.effective and revision.released
+            else ""
+        )
         lines.append(f"{revision.id} revision {revision.revision}: {revision.status}{effective}  ({revision.path})")
         if revision.change:
             cr = f" [{revision.change_request}]" if revision.change_request else ""
             lines.append(f"  change: {revision.change}{cr}")
         for step in revision.steps:
             commit = step.commit
-            lines.append(f"  {commit.date.date().isoformat()}  {step.status:<11} {commit.author_name} <{commit.author_email}>  {commit.short}")
+            lines.append(
+                f"  {commit.date.date().isoformat()}  {step.status:<11} {commit.author_name} <{commit.author_email}>  {commit.short}"
+            )
         for approval in revision.approvals:
             name, by, role, meaning, date, _ = approval.key
             lines.append(f"  signed     {name} <{by}> as {role} ({meaning}) {date}  commit {approval.commit.short}")
         if revision.deleted is not None:
-            lines.append(f"  deleted    {revision.deleted.date.date().isoformat()} by {revision.deleted.author_name}  {revision.deleted.short}")
+            lines.append(
+                f"  deleted    {revision.deleted.date.date().isoformat()} by {revision.deleted.author_name}  {revision.deleted.short}"
+            )
     return "\n".join(lines)
 
 
 def markdown(revisions: list[Revision]) -> str:
     """A revision-history table ready for a controlled copy."""
+
     def cell(value: str | None) -> str:
         return (value or "").replace("|", "\\|").replace("\n", " ")
 
-    rows = ["| Revision | Status | Effective | Change | Change request | Approved by | Commit |", "|---|---|---|---|---|---|---|"]
+    rows = [
+        "| Revision | Status | Effective | Change | Change request | Approved by | Commit |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for revision in revisions:
         effective = revision.effective.isoformat() if revision.effective and revision.released else ""
         commit = (revision.released or revision.steps[-1]).commit.short if revision.steps else ""

@@ -17,9 +17,18 @@ def run(args: argparse.Namespace) -> int:
     elif args.command == "release":
         result = repo.release(args.id, effective=args.effective, tag=not args.no_tag, **common)
     elif args.command == "revise":
-        result = repo.revise(args.id, change=args.change, change_request=args.change_request, major=args.major, **common)
+        result = repo.revise(
+            args.id, change=args.change, change_request=args.change_request, major=args.major, **common
+        )
     elif args.command == "review":
-        result = repo.review(args.id, outcome=args.outcome, change=args.change, change_request=args.change_request, reason=args.reason, **common)
+        result = repo.review(
+            args.id,
+            outcome=args.outcome,
+            change=args.change,
+            change_request=args.change_request,
+            reason=args.reason,
+            **common,
+        )
     else:
         result = repo.obsolete(args.id, reason=args.reason, **common)
     where = f"commit {result.commit[:12]}" if result.commit else "staged, not committed"

@@ -9,6 +9,14 @@ from docctl.commands.common import out, repository
 
 def run(args: argparse.Namespace) -> int:
     repo = repository(args)
-    created = repo.new(args.type, args.title, format=args.format, folder=args.dir, owner=args.owner, by=args.by, commit=not args.no_commit)
+    created = repo.new(
+        args.type,
+        args.title,
+        format=args.format,
+        folder=args.dir,
+        owner=args.owner,
+        by=args.by,
+        commit=not args.no_commit,
+    )
     out(f"created {created.id}: {created.path}")
     return 0

@@ -33,9 +33,16 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-_SIGNATURES = {"G": "good signature", "U": "good signature (key of unknown trust)", "N": "not signed",
-               "B": "BAD signature", "E": "signature cannot be checked", "X": "expired signature",
-               "Y": "signed by an expired key", "R": "signed by a revoked key"}
+_SIGNATURES = {
+    "G": "good signature",
+    "U": "good signature (key of unknown trust)",
+    "N": "not signed",
+    "B": "BAD signature",
+    "E": "signature cannot be checked",
+    "X": "expired signature",
+    "Y": "signed by an expired key",
+    "R": "signed by a revoked key",
+}
 
 
 def _text(repo: Repository, document: Document, manifest: list[SignatureRecord]) -> None:

@@ -46,9 +46,7 @@ TOO_DEEP = "corrupt .docx file (XML nested too deeply)"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 _ZIP_MAGIC = b"PK"
 _DTD_MARKERS = tuple(
-    marker.encode(codec)
-    for marker in ("<!DOCTYPE", "<!ENTITY")
-    for codec in ("utf-8", "utf-16-le", "utf-16-be")
+    marker.encode(codec) for marker in ("<!DOCTYPE", "<!ENTITY") for codec in ("utf-8", "utf-16-le", "utf-16-be")
 )
 _DOCUMENT = "word/document.xml"
 _CORE = "docProps/core.xml"
@@ -179,8 +177,7 @@ def _check_directory(infos: Sequence[zipfile.ZipInfo]) -> None:
         ratio_too_high = info.file_size > MAX_COMPRESSION_RATIO * info.compress_size
         if info.file_size > RATIO_CHECK_MIN_BYTES and ratio_too_high:
             raise DocumentReadError(
-                f"possible zip bomb: {info.filename} is compressed more than "
-                f"{MAX_COMPRESSION_RATIO} to 1"
+                f"possible zip bomb: {info.filename} is compressed more than {MAX_COMPRESSION_RATIO} to 1"
             )
 
 
@@ -191,9 +188,7 @@ def _size_text(size: int) -> str:
 def _parse_xml(data: bytes, name: str) -> _Element:
     if any(marker in data for marker in _DTD_MARKERS):
         raise _UnsafeXmlError(f"{DTD_REFUSED} ({name})")
-    parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
-    )
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
     try:
         root = etree.fromstring(data, parser)
     except etree.LxmlError as error:
@@ -277,9 +272,7 @@ def _chosen_branch(alternate: _Element) -> _Element | None:
 # --- text ----------------------------------------------------------------------------------------
 
 _WRAPPERS = frozenset({"w:customXml", "w:ins", "w:moveTo", "w:smartTag", "w:sdt", "w:sdtContent"})
-_SKIPPED_INLINE = frozenset(
-    {"w:pPr", "w:rPr", "w:sdtPr", "w:sdtEndPr", "w:del", "w:moveFrom", "w:rt", "w:rubyPr"}
-)
+_SKIPPED_INLINE = frozenset({"w:pPr", "w:rPr", "w:sdtPr", "w:sdtEndPr", "w:del", "w:moveFrom", "w:rt", "w:rubyPr"})
 _DELETED_MARKS = frozenset({"w:del", "w:moveFrom"})
 _NOTE_REFERENCES = {"w:footnoteReference": "footnote", "w:endnoteReference": "endnote"}
 _HEADING_STYLES = frozenset({"title", "heading1"})
@@ -387,9 +380,7 @@ class _TextWalker:
     def _styled_heading(self, properties: _Element | None) -> bool:
         style = None if properties is None else _child(properties, "w:pStyle")
         style_id = None if style is None else _w_attr(style, "val")
-        return style_id is not None and (
-            style_id in self._heading_styles or _style_key(style_id) in _HEADING_STYLES
-        )
+        return style_id is not None and (style_id in self._heading_styles or _style_key(style_id) in _HEADING_STYLES)
 
     def _inline(self, parent: _Element, pieces: list[str], boxes: list[str]) -> None:
         for element in parent:
@@ -619,9 +610,7 @@ def _header_footer_lines(archive: _Archive, document: _Element, rels: _Rels) -> 
     refs = [ref for sect in _section_properties(document) for ref in _part_refs(sect, even_pages)]
     lines: list[str] = []
     for kind in ("header", "footer"):
-        targets = dict.fromkeys(
-            rels[rel_id][1] for ref, rel_id in refs if ref == kind and rel_id in rels
-        )
+        targets = dict.fromkeys(rels[rel_id][1] for ref, rel_id in refs if ref == kind and rel_id in rels)
         texts: list[list[str]] = []
         for target in targets:
             root = archive.xml(target)
@@ -677,8 +666,7 @@ def _notes_by_id(archive: _Archive, part: str | None) -> dict[str, _Element]:
     return {
         _w_attr(note, "id") or "": note
         for note in ([] if root is None else root)
-        if _name(note) in ("w:footnote", "w:endnote")
-        and _w_attr(note, "type") not in _SKIPPED_NOTE_TYPES
+        if _name(note) in ("w:footnote", "w:endnote") and _w_attr(note, "type") not in _SKIPPED_NOTE_TYPES
     }
 
 
@@ -762,9 +750,7 @@ def _drop_template_extras(document: Any) -> None:
             del owner.rels[rel_id]
 
 
-def _with_core_properties(
-    archive: _Archive, properties: Mapping[str, str], *, date_time: _DateTime | None
-) -> bytes:
+def _with_core_properties(archive: _Archive, properties: Mapping[str, str], *, date_time: _DateTime | None) -> bytes:
     unknown = sorted(set(properties) - set(_CORE_FIELDS))
     if unknown:
         raise UsageError(f"unknown core property: {unknown[0]}")
@@ -825,9 +811,7 @@ def _serialise(root: _Element) -> bytes:
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
 
 
-def _rebuild(
-    archive: _Archive, replaced: Mapping[str, bytes], *, date_time: _DateTime | None
-) -> bytes:
+def _rebuild(archive: _Archive, replaced: Mapping[str, bytes], *, date_time: _DateTime | None) -> bytes:
     """The archive with ``replaced`` members (new ones last); member order and bytes kept."""
     buffer = io.BytesIO()
     pending = dict(replaced)

@@ -52,7 +52,9 @@ _TABLE = [
     ("DC407", "suspect-reference", _o, "a referenced document got a new revision after this one was approved"),
 ]
 
-RULES: Mapping[str, Rule] = MappingProxyType({code: Rule(code, name, sev, summary) for code, name, sev, summary in _TABLE})
+RULES: Mapping[str, Rule] = MappingProxyType(
+    {code: Rule(code, name, sev, summary) for code, name, sev, summary in _TABLE}
+)
 
 
 def finding(
@@ -65,4 +67,6 @@ def finding(
 ) -> Finding:
     """A finding with the code's rule name and default severity (policy is applied later)."""
     rule = RULES[code]
-    return Finding(code=code, rule=rule.name, severity=rule.severity, message=message, path=path, line=line, document=document)
+    return Finding(
+        code=code, rule=rule.name, severity=rule.severity, message=message, path=path, line=line, document=document
+    )

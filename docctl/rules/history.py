@@ -57,7 +57,13 @@ def check_history(
     if retired is not None and (retired.title, retired.type) != (current.title, current.type):
         yield from _reused(retired, current, working, path)
     elif retired is not None and retired.ended is not None and current.steps:
-        yield _illegal(working, path, f"{retired.status} (revision {retired.revision})", f"{current.steps[0].status} (revision {current.revision})", current.steps[0])
+        yield _illegal(
+            working,
+            path,
+            f"{retired.status} (revision {retired.revision})",
+            f"{current.steps[0].status} (revision {current.revision})",
+            current.steps[0],
+        )
     yield from _transitions(revisions, working, path)
     yield from _not_bumped(current, working)
     yield from _sequence(revisions, working, ctx, path)
@@ -78,7 +84,11 @@ def _deleted(current: Revision, working: Document | None) -> Iterator[Finding]:
     last = current.events[-1]
     if working is not None or last.snapshot is not None or current.status != "effective":
         return
-    when = "in the working copy" if last.commit.id is None else f"in commit {last.commit.short} by {last.commit.author_name}"
+    when = (
+        "in the working copy"
+        if last.commit.id is None
+        else f"in commit {last.commit.short} by {last.commit.author_name}"
+    )
     yield finding(
         "DC306",
         f"{current.id} (effective revision {current.revision}) was deleted {when}; restore it and make it obsolete instead",
@@ -96,7 +106,13 @@ def _transitions(revisions: Sequence[Revision], working: Document, path: str) ->
         if before.status in FINAL_STATES or before.deleted is not None:
             pass  # a new lineage after retirement is DC105's business
         elif steps[0].status not in ("draft",) and before.status in NEW_REVISION_FROM:
-            yield _illegal(working, path, f"revision {before.revision} ({before.status})", f"revision {current.revision} ({steps[0].status})", steps[0])
+            yield _illegal(
+                working,
+                path,
+                f"revision {before.revision} ({before.status})",
+                f"revision {current.revision} ({steps[0].status})",
+                steps[0],
+            )
     for previous, step in zip(steps, steps[1:], strict=False):
         if step.status not in ALLOWED.get(previous.status, frozenset()):
             yield _illegal(working, path, previous.status, step.status, step)
@@ -106,7 +122,11 @@ def _illegal(working: Document, path: str, before: str, after: str, step: object
     from docctl.history import Step
 
     assert isinstance(step, Step)
-    where = "in the working copy" if step.commit.id is None else f"in commit {step.commit.short} by {step.commit.author_name}"
+    where = (
+        "in the working copy"
+        if step.commit.id is None
+        else f"in commit {step.commit.short} by {step.commit.author_name}"
+    )
     return finding(
         "DC304",
         f"illegal status step {before} -> {after} {where}",
@@ -160,7 +180,9 @@ def _sequence(revisions: Sequence[Revision], working: Document, ctx: RuleContext
     yield finding("DC302", problem, path=path, line=working.line_of("revision"), document=working.id)
 
 
-def _change_description(revisions: Sequence[Revision], working: Document, ctx: RuleContext, path: str) -> Iterator[Finding]:
+def _change_description(
+    revisions: Sequence[Revision], working: Document, ctx: RuleContext, path: str
+) -> Iterator[Finding]:
     """DC303: a revision after the first says what changed and why."""
     first = schemes.FIRST[ctx.config.revision_scheme]
     later = len(revisions) > 1 or (working.revision is not None and working.revision != first)
@@ -170,7 +192,9 @@ def _change_description(revisions: Sequence[Revision], working: Document, ctx: R
         message = f"revision {working.revision} has no 'change' saying what changed and why"
     else:
         message = f"revision {working.revision} has a boilerplate change description '{working.change}'; say what changed and why"
-    yield finding("DC303", message, path=path, line=working.line_of("change") or working.line_of("revision"), document=working.id)
+    yield finding(
+        "DC303", message, path=path, line=working.line_of("change") or working.line_of("revision"), document=working.id
+    )
 
 
 def _reused(retired: Revision, current: Revision, working: Document, path: str) -> Iterator[Finding]:
@@ -217,7 +241,9 @@ _SIGNATURE_PROBLEMS = {
 }
 
 
-def unsigned(working: Document, attesting: Mapping[ApprovalKey, Commit], signed: Mapping[str, tuple[str, str]]) -> Iterator[Finding]:
+def unsigned(
+    working: Document, attesting: Mapping[ApprovalKey, Commit], signed: Mapping[str, tuple[str, str]]
+) -> Iterator[Finding]:
     """DC206: with signing required, the commit that added each approval carries a good signature by the approver.
 
     ``signed`` maps a commit id to (git's %G? status, signer email).

@@ -50,10 +50,22 @@ def periodic_review(document: Document, ctx: RuleContext) -> Iterator[Finding]:
     line = document.line_of("review_due") or document.line_of("effective")
     if due < ctx.today:
         days = (ctx.today - due).days
-        yield finding("DC307", f"periodic review was due on {due.isoformat()} ({days} days overdue)", path=document.metadata_path, line=line, document=document.id)
+        yield finding(
+            "DC307",
+            f"periodic review was due on {due.isoformat()} ({days} days overdue)",
+            path=document.metadata_path,
+            line=line,
+            document=document.id,
+        )
     elif (due - ctx.today).days <= ctx.config.review_warning_days:
         days = (due - ctx.today).days
-        yield finding("DC308", f"periodic review is due on {due.isoformat()} (in {days} days)", path=document.metadata_path, line=line, document=document.id)
+        yield finding(
+            "DC308",
+            f"periodic review is due on {due.isoformat()} (in {days} days)",
+            path=document.metadata_path,
+            line=line,
+            document=document.id,
+        )
 
 
 def multiple_effective(documents: Iterable[Document], ctx: RuleContext) -> Iterator[Finding]:

@@ -72,19 +72,13 @@ def broken_references(documents: Sequence[Document], ctx: RuleContext) -> Iterat
                 mentioned.setdefault(ref.target, []).append(ref)
                 continue
             if ref.kind == LINK:
-                message = (
-                    f"links to {ref.target}, which is not a controlled document in this repository"
-                )
+                message = f"links to {ref.target}, which is not a controlled document in this repository"
             else:
                 message = f"references {ref.target}, which does not exist"
             yield finding("DC402", message, path=ref.path, line=ref.line, document=document.id)
         for target_id, refs in mentioned.items():
             others = [r.line for r in refs[1:] if r.line is not None]
-            also = (
-                f" (also on line{'s' if len(others) > 1 else ''} {', '.join(map(str, others))})"
-                if others
-                else ""
-            )
+            also = f" (also on line{'s' if len(others) > 1 else ''} {', '.join(map(str, others))})" if others else ""
             yield finding(
                 "DC402",
                 f"mentions {target_id}, which does not exist{also}",
@@ -111,9 +105,7 @@ def obsolete_references(documents: Sequence[Document], ctx: RuleContext) -> Iter
                 continue
             seen.add((target.path, ref.line))
             successor = index.successor(target.id) if target.id else None
-            instead = (
-                f"; use {successor.id} instead" if successor is not None and successor.id else ""
-            )
+            instead = f"; use {successor.id} instead" if successor is not None and successor.id else ""
             yield finding(
                 "DC403",
                 f"{document.status} document {_VERB.get(ref.kind, 'references')} {target.id or target.path}, which is {target.status}{instead}",
@@ -145,15 +137,9 @@ def unreleased_references(documents: Sequence[Document], ctx: RuleContext) -> It
     scheme = ctx.config.revision_scheme
 
     def unreleased(target: Document | None) -> bool:
-        return (
-            target is not None
-            and target.status in PENDING_STATES
-            and not was_released(target, scheme)
-        )
+        return target is not None and target.status in PENDING_STATES and not was_released(target, scheme)
 
-    for _, document, outgoing in _referring(
-        documents, ctx, unreleased, frozenset({Status.EFFECTIVE})
-    ):
+    for _, document, outgoing in _referring(documents, ctx, unreleased, frozenset({Status.EFFECTIVE})):
         seen: set[tuple[str, int | None]] = set()
         for ref, target in outgoing:
             if target is None or target.status not in PENDING_STATES or not _counted(ref, document):
@@ -195,11 +181,11 @@ def _supersedes_problem(document: Document, index: ReferenceIndex, today: dt.dat
     cycle = _cycle(document, index)
     if cycle:
         return f"supersedes forms a cycle: {' -> '.join(cycle)}"
-    in_force = document.status is Status.EFFECTIVE and (
-        document.effective is None or document.effective <= today
-    )
+    in_force = document.status is Status.EFFECTIVE and (document.effective is None or document.effective <= today)
     if in_force and old.status not in RETIRED_STATES:
-        return f"supersedes {old.id}, which is still {old.status}: mark it superseded now that {document.id} is effective"
+        return (
+            f"supersedes {old.id}, which is still {old.status}: mark it superseded now that {document.id} is effective"
+        )
     return None
 
 
@@ -231,9 +217,7 @@ def mandatory_gap(documents: Sequence[Document], ctx: RuleContext) -> Iterator[F
 
 def approval_date(document: Document) -> dt.date | None:
     """The day the current revision was approved: the latest 'approved' signature."""
-    dates = [
-        a.date for a in document.approvals if a.meaning is Meaning.APPROVED and a.date is not None
-    ]
+    dates = [a.date for a in document.approvals if a.meaning is Meaning.APPROVED and a.date is not None]
     return max(dates).date() if dates else None
 
 
@@ -241,9 +225,7 @@ def is_suspect(referenced_effective_since: dt.date | None, approved_on: dt.date 
     """DC407 in one line: the referenced document got its newest effective revision after the
     referencing one was approved, so the approval did not see that revision."""
     return (
-        referenced_effective_since is not None
-        and approved_on is not None
-        and referenced_effective_since > approved_on
+        referenced_effective_since is not None and approved_on is not None and referenced_effective_since > approved_on
     )
 
 
@@ -261,21 +243,14 @@ def suspect_references(
     revision (from history, through ``newest_effective``) took effect after this one was approved
     or last reviewed (a periodic review, ``docctl review``, looks at the references again).
     """
-    for _, document, outgoing in _referring(
-        documents, ctx, lambda target: target is not None, RELEASED_STATES
-    ):
+    for _, document, outgoing in _referring(documents, ctx, lambda target: target is not None, RELEASED_STATES):
         approved_on = approval_date(document)
         reviewed = reviewed_on(document.id) if document.id else None
         if reviewed is not None and (approved_on is None or reviewed > approved_on):
             approved_on = reviewed
         seen: set[str] = set()
         for ref, target in outgoing:
-            if (
-                target is None
-                or target.id is None
-                or target.id in seen
-                or not _counted(ref, document)
-            ):
+            if target is None or target.id is None or target.id in seen or not _counted(ref, document):
                 continue
             newest = newest_effective(target.id)
             if newest is None or not is_suspect(newest[1], approved_on):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from functools import lru_cache
 from importlib import resources
 from types import MappingProxyType
@@ -28,7 +28,7 @@ MAX_CATALOGUE_BYTES = 1024 * 1024
 _YAML_KEYS = ("catalogue", "title", "cited_as", "extends", "clauses", "mandatory")
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     """What a mandatory documented-information item is."""
 
     DOCUMENT = "document"  # documented information to maintain
@@ -37,9 +37,6 @@ class Kind(str, Enum):
     @property
     def label(self) -> str:
         return "document to maintain" if self is Kind.DOCUMENT else "record to retain"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 def number_key(number: str) -> tuple[tuple[int, int], ...]:
@@ -103,9 +100,7 @@ class Catalogue:
     mandatory: tuple[MandatoryItem, ...] = ()
     cited_as: tuple[str, ...] = ()  # how documents name the standard in text ("ISO 9001:2015")
     source: str = "built-in"  # "built-in" or the catalogue file, relative to the root
-    _index: Mapping[str, Clause] = field(
-        default_factory=lambda: MappingProxyType({}), repr=False, compare=False
-    )
+    _index: Mapping[str, Clause] = field(default_factory=lambda: MappingProxyType({}), repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_index", MappingProxyType({c.number: c for c in self.clauses}))
@@ -164,9 +159,7 @@ def builtin_catalogues() -> Mapping[str, Catalogue]:
     result: dict[str, Catalogue] = {}
     folder = resources.files(__name__)
     for name in BUILTIN_FILES:
-        catalogue = parse_tsv(
-            folder.joinpath(name).read_text(encoding="utf-8"), f"docctl/standards/{name}"
-        )
+        catalogue = parse_tsv(folder.joinpath(name).read_text(encoding="utf-8"), f"docctl/standards/{name}")
         result[catalogue.id] = catalogue
     return MappingProxyType(result)
 
@@ -183,19 +176,12 @@ def parse_tsv(text: str, source: str) -> Catalogue:
         row, rest = cells[0], cells[1:]
         if row in ("catalogue", "title", "cited-as") and rest:
             head[row] = rest
-        elif (
-            row == "clause"
-            and len(rest) in (2, 3)
-            and CLAUSE_NUMBER.fullmatch(rest[0])
-            and rest[1].strip()
-        ):
+        elif row == "clause" and len(rest) in (2, 3) and CLAUSE_NUMBER.fullmatch(rest[0]) and rest[1].strip():
             if rest[0] in clauses:
                 raise ConfigError(f"clause {rest[0]} is listed twice", path=source, line=number)
             untitled = len(rest) == 3 and rest[2] == "untitled"
             if len(rest) == 3 and not untitled:
-                raise ConfigError(
-                    f"unknown clause flag '{rest[2]}' (only 'untitled')", path=source, line=number
-                )
+                raise ConfigError(f"unknown clause flag '{rest[2]}' (only 'untitled')", path=source, line=number)
             clauses[rest[0]] = Clause(number=rest[0], title=rest[1].strip(), untitled=untitled)
         elif row == "mandatory" and len(rest) == 3 and rest[1] in ("document", "record"):
             if rest[0] not in clauses:
@@ -204,15 +190,11 @@ def parse_tsv(text: str, source: str) -> Catalogue:
                     path=source,
                     line=number,
                 )
-            mandatory.append(
-                MandatoryItem(clause=rest[0], kind=Kind(rest[1]), what=rest[2].strip())
-            )
+            mandatory.append(MandatoryItem(clause=rest[0], kind=Kind(rest[1]), what=rest[2].strip()))
         else:
             raise ConfigError(f"not a catalogue row: {raw[:60]!r}", path=source, line=number)
     if "catalogue" not in head or not CATALOGUE_ID.fullmatch(head["catalogue"][0]):
-        raise ConfigError(
-            "no valid 'catalogue' row naming the catalogue id", path=source, line=None
-        )
+        raise ConfigError("no valid 'catalogue' row naming the catalogue id", path=source, line=None)
     return Catalogue(
         id=head["catalogue"][0],
         title=head.get("title", [head["catalogue"][0]])[0],
@@ -295,9 +277,7 @@ def _load_custom(config: Config, rel: str, known: Mapping[str, Catalogue]) -> Ca
     except OSError:
         inside = False
     if not inside:
-        raise ConfigError(
-            f"catalogue file '{rel}' is outside the repository", path=config_path, line=config_line
-        )
+        raise ConfigError(f"catalogue file '{rel}' is outside the repository", path=config_path, line=config_line)
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -325,9 +305,7 @@ def parse_yaml_catalogue(data: bytes, source: str, known: Mapping[str, Catalogue
     try:
         text, bom = decode_text(data)
         if bom:
-            raise DocumentReadError(
-                "byte order mark (BOM) at the start; save as UTF-8 without BOM", line=1
-            )
+            raise DocumentReadError("byte order mark (BOM) at the start; save as UTF-8 without BOM", line=1)
         loaded = load_yaml(text)
     except DocumentReadError as error:
         raise ConfigError(error.message, path=source, line=error.line) from None
@@ -335,9 +313,7 @@ def parse_yaml_catalogue(data: bytes, source: str, known: Mapping[str, Catalogue
 
 
 class _YamlCatalogue:
-    def __init__(
-        self, source: str, lines: Mapping[str, int], known: Mapping[str, Catalogue]
-    ) -> None:
+    def __init__(self, source: str, lines: Mapping[str, int], known: Mapping[str, Catalogue]) -> None:
         self.source = source
         self.lines = lines
         self.known = known
@@ -436,9 +412,7 @@ class _YamlCatalogue:
                 title = self.text(entry.get("title"), f"{where}.title")
                 flag = entry.get("untitled", "false")
                 if flag not in ("true", "false"):
-                    raise self.fail(
-                        f"{where}.untitled", f"'{where}.untitled' must be true or false"
-                    )
+                    raise self.fail(f"{where}.untitled", f"'{where}.untitled' must be true or false")
                 result[number] = Clause(number=number, title=title, untitled=flag == "true")
             else:
                 result[number] = Clause(number=number, title=self.text(entry, where))
@@ -448,9 +422,7 @@ class _YamlCatalogue:
         if value is None:
             return []
         if not isinstance(value, list):
-            raise self.fail(
-                "mandatory", "'mandatory' must be a list of items with clause, kind and what"
-            )
+            raise self.fail("mandatory", "'mandatory' must be a list of items with clause, kind and what")
         items = []
         for index, entry in enumerate(value):
             where = f"mandatory[{index}]"
@@ -470,9 +442,7 @@ class _YamlCatalogue:
                 )
             kind = self.text(entry.get("kind"), f"{where}.kind")
             if kind not in ("document", "record"):
-                raise self.fail(
-                    f"{where}.kind", f"'{where}.kind' must be document or record, not '{kind}'"
-                )
+                raise self.fail(f"{where}.kind", f"'{where}.kind' must be document or record, not '{kind}'")
             items.append(
                 MandatoryItem(
                     clause=clause,
