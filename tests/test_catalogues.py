@@ -9,8 +9,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+import yaml
 from helpers import CONFIG, GitRepo, sop
-from ruamel.yaml import YAML
 
 import docctl
 from docctl.errors import ConfigError
@@ -83,7 +83,7 @@ def test_iso9001_mandatory_items_match_the_reference() -> None:
 def test_docs_example_matches_the_schema() -> None:
     schema = json.loads((ROOT / "schemas" / "catalogue.schema.json").read_text())
     for block in doc_blocks("yaml"):
-        data = YAML(typ="safe", pure=True).load(block)
+        data = yaml.safe_load(block)
         if "catalogue" in data:
             jsonschema.validate(data, schema)
 
