@@ -423,10 +423,6 @@ class History:
             self._revisions[doc_id] = cached
         return cached
 
-    def current_path(self, doc_id: str) -> str | None:
-        found = [p for p, i in self.state.path_ids.items() if i == doc_id]
-        return sorted(found)[0] if found else None
-
 
 # building -------------------------------------------------------------------------------------
 
@@ -824,12 +820,3 @@ def attest_merged(
                 if approval in wanted and approval not in found:
                     found[approval] = commit_of(entry)
     return found
-
-
-def document_at(history: History, doc_id: str, moment: dt.datetime) -> Event | None:
-    """The last event of a document committed at or before ``moment``."""
-    chosen = None
-    for event in history.events(doc_id):
-        if event.commit.committed <= moment:
-            chosen = event
-    return chosen
