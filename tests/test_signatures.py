@@ -257,3 +257,88 @@ def test_show_prints_the_signature_manifest(signed_office: tuple[Office, dict[st
     assert code == 0
     assert re.search(r"    commit [0-9a-f]{12} by the approver; good signature by tom\.baker@acme\.example\n", out)
     assert re.search(r"    commit [0-9a-f]{12} by the approver; not signed\n", out)
+
+
+# GPG -------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def gpg_office(repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Office, dict[str, str]]:
+    """Signing required, GPG keys for Jane and Tom in a throwaway keyring."""
+    if shutil.which("gpg") is None:
+        pytest.skip("gpg is not installed")
+    home = tmp_path / "gnupg"
+    home.mkdir(mode=0o700)
+    monkeypatch.setenv("GNUPGHOME", str(home))
+    keys = {}
+    for who in ("jane", "tom"):
+        name, email = PEOPLE[who]
+        subprocess.run(
+            [
+                "gpg",
+                "--batch",
+                "--pinentry-mode",
+                "loopback",
+                "--passphrase",
+                "",
+                "--quick-gen-key",
+                f"{name} <{email}>",
+                "ed25519",
+                "sign",
+                "never",
+            ],
+            check=True,
+            capture_output=True,
+        )
+        listing = subprocess.run(
+            ["gpg", "--list-secret-keys", "--with-colons", email], check=True, capture_output=True, text=True
+        ).stdout
+        keys[who] = next(line.split(":")[9] for line in listing.splitlines() if line.startswith("fpr"))
+    config = (repo.path / "docctl.toml").read_text() + "\n[signing]\nrequired = true\n"
+    repo.write("docctl.toml", config)
+    repo.commit("set up signing", who="jane", date="2026-01-01T09:00:00+00:00")
+    office = Office(repo)
+    repo.write("sops/SOP-001.md", sop())
+    office.commit_as("sam", "draft")
+    with office.acting("sam") as qms:
+        qms.submit("SOP-001")
+    return office, keys
+
+
+@contextmanager
+def gpg_signing(key: str) -> Iterator[None]:
+    pairs = [("gpg.format", "openpgp"), ("commit.gpgsign", "true"), ("user.signingkey", key)]
+    values = {"GIT_CONFIG_COUNT": str(len(pairs))}
+    for index, (name, value) in enumerate(pairs):
+        values[f"GIT_CONFIG_KEY_{index}"] = name
+        values[f"GIT_CONFIG_VALUE_{index}"] = value
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def test_gpg_signed_approvals_pass(gpg_office: tuple[Office, dict[str, str]]) -> None:
+    office, keys = gpg_office
+    with gpg_signing(keys["tom"]), office.acting("tom") as qms:
+        qms.approve("SOP-001", role="Process Owner")
+    with gpg_signing(keys["jane"]), office.acting("jane") as qms:
+        qms.approve("SOP-001", role="Quality Manager")
+    assert codes(office.qms) == []
+
+
+def test_gpg_signature_by_another_person_is_dc206(gpg_office: tuple[Office, dict[str, str]]) -> None:
+    office, keys = gpg_office
+    with gpg_signing(keys["tom"]), office.acting("tom") as qms:
+        qms.approve("SOP-001", role="Process Owner")
+    with gpg_signing(keys["tom"]), office.acting("jane") as qms:  # Jane's approval, Tom's key
+        qms.approve("SOP-001", role="Quality Manager")
+    [finding] = office.qms.check().findings
+    assert finding.code == "DC206"
+    assert finding.message.endswith("which is signed by tom.baker@acme.example, not by the approver")
