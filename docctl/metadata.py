@@ -148,7 +148,8 @@ class _Parser:
         try:
             return Status(value)
         except ValueError:
-            self.problem("status", f"unknown status '{value}' (one of {', '.join(s.value for s in Status)})")
+            hint = f"; write '{value.lower()}'" if value.lower() in {s.value for s in Status} else ""
+            self.problem("status", f"unknown status '{value}' (one of {', '.join(s.value for s in Status)}){hint}")
             return None
 
     def date(self, raw: dict[str, Any], name: str) -> dt.date | None:

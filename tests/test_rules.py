@@ -439,3 +439,11 @@ def test_dc309_quiet_when_marked_or_scheduled(repo: GitRepo) -> None:
         body="\n# SOP-002 Document Control\n\nNew text.\n",
     )
     assert [c for c, _, _ in codes(repo)] == []
+
+
+def test_dc102_status_in_capitals_gets_a_hint(repo: GitRepo) -> None:
+    repo.write("sops/SOP-001.md", sop(status="Effective"))
+    [finding] = [f for f in docctl.open(repo.path).check().findings if f.code == "DC102"]
+    assert finding.message == (
+        "unknown status 'Effective' (one of draft, review, approved, effective, superseded, obsolete); write 'effective'"
+    )
