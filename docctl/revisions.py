@@ -6,7 +6,7 @@ import re
 
 _PATTERNS = {
     "letters": re.compile(r"[A-Z]+"),
-    "numbers": re.compile(r"[1-9][0-9]*|0"),
+    "numbers": re.compile(r"[0-9]+"),  # "2" or zero-padded "02", as many quality systems write them
     "major.minor": re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)"),
 }
 
@@ -44,7 +44,7 @@ def next_revision(scheme: str, revision: str, *, major: bool = False) -> str:
         (value,) = key(scheme, revision)
         return _letters(value + 1)
     if scheme == "numbers":
-        return str(int(revision) + 1)
+        return str(int(revision) + 1).zfill(len(revision))  # "09" -> "10", "1" -> "2"
     first, second = (int(part) for part in revision.split("."))
     return f"{first + 1}.0" if major else f"{first}.{second + 1}"
 
@@ -53,6 +53,8 @@ def is_successor(scheme: str, before: str, after: str) -> bool:
     """True when ``after`` is the next revision after ``before`` (a minor or a major step)."""
     if scheme == "major.minor":
         return after in (next_revision(scheme, before), next_revision(scheme, before, major=True))
+    if scheme == "numbers":
+        return int(after) == int(before) + 1
     return after == next_revision(scheme, before)
 
 
