@@ -27,8 +27,12 @@ from docctl.repository import Repository
 from docctl.watcher import Watcher, WatchEvent
 
 
-class _Terminated(Exception):
-    """SIGTERM arrived: stop the watcher and exit 0."""
+class _Signals:
+    """Which stop signal arrived. The handlers only set this (no exception, no lock), so a signal
+    can never interrupt the threading machinery half-way; the main thread polls it."""
+
+    def __init__(self) -> None:
+        self.received: int | None = None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -55,16 +59,19 @@ def run(args: argparse.Namespace) -> int:
             reconcile_every=args.reconcile,
             report_existing=args.initial,
         )
-        stack.enter_context(_terminate_on_sigterm())
-        try:
-            with watcher:
-                held = watcher.findings
-                notice(
-                    f"watching {repo.root} ({len(held)} finding(s) now"
-                    f"{', reported above' if args.initial else ''}); Ctrl-C to stop"
-                )
-                watcher.wait()
-        except _Terminated:
+        signals = stack.enter_context(_stop_on_signals())
+        with watcher:
+            held = watcher.findings
+            notice(
+                f"watching {repo.root} ({len(held)} finding(s) now"
+                f"{', reported above' if args.initial else ''}); Ctrl-C to stop"
+            )
+            while signals.received is None and not watcher.wait(0.2):
+                pass
+        if signals.received == signal.SIGINT:
+            notice("interrupted")
+            return 130
+        if signals.received == signal.SIGTERM:
             notice("stopped (SIGTERM)")
     return 0
 
@@ -141,17 +148,20 @@ def _run_command(argv: list[str], event: WatchEvent) -> None:
 
 
 @contextmanager
-def _terminate_on_sigterm() -> Iterator[None]:
-    """SIGTERM raises _Terminated in the main thread, so the watcher stops as on Ctrl-C."""
+def _stop_on_signals() -> Iterator[_Signals]:
+    """Ctrl-C and SIGTERM stop the watcher cleanly: the handlers record the signal, the main loop
+    sees it within 0.2 s and leaves the watcher's context, which stops the observer."""
+    signals = _Signals()
     if threading.current_thread() is not threading.main_thread():
-        yield
+        yield signals
         return
 
     def handler(signum: int, frame: FrameType | None) -> None:
-        raise _Terminated
+        signals.received = signum
 
-    previous = signal.signal(signal.SIGTERM, handler)
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        yield
+        yield signals
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, old in previous.items():
+            signal.signal(sig, old)
