@@ -431,3 +431,12 @@ def index_files(git: Git) -> tuple[dict[str, str], set[str]]:
         if mode == "120000":
             links.add(path)
     return files, links
+
+
+def shallow_boundary(git: Git) -> frozenset[str]:
+    """The commits where a shallow clone's history stops (empty for a full clone)."""
+    try:
+        text = (git.git_dir / "shallow").read_text(encoding="ascii")
+    except OSError:
+        return frozenset()
+    return frozenset(line.strip() for line in text.splitlines() if line.strip())

@@ -447,6 +447,9 @@ def load_history(git: gitmod.Git, config: Config, *, head: str | None = None, us
     if head is not None and head != git.head():
         use_cache = False  # a view of the past: never replace the cache of HEAD with it
     key = config_key(config, git.prefix)
+    boundary = gitmod.shallow_boundary(git)
+    if boundary:  # a shallow clone deepened later has more history behind the same tip
+        key += "-" + hashlib.sha256(" ".join(sorted(boundary)).encode()).hexdigest()[:8]
     if head is None:
         return History(HistoryState(key=key))
     try:

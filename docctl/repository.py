@@ -455,7 +455,7 @@ class Repository:
     def _inputs(self, ctx: RuleContext) -> tuple[str, float]:
         """A digest of everything a whole check depends on, and the newest input's time (for racy stamps):
         HEAD, the configuration, the day, and every controlled file's stat stamp (and its sidecar's)."""
-        parts: list[str] = [str(self.history_tip()), ctx.today.isoformat()]
+        parts: list[str] = [str(self.history_tip()), ctx.today.isoformat(), self._shallow_mark()]
         newest = 0.0
         for path in self.controlled_paths():
             full = self.root / path
@@ -464,6 +464,12 @@ class Repository:
             parts.append(f"{path}\x00{stamp}\x00{side}")
             newest = max(newest, (stamp[1] if stamp else 0) / 1e9, (side[1] if side else 0) / 1e9)
         return hashlib.sha256("\x01".join(parts).encode("utf-8", "surrogateescape")).hexdigest(), newest
+
+    def _shallow_mark(self) -> str:
+        from docctl.git import shallow_boundary
+
+        git = self.git()
+        return " ".join(sorted(shallow_boundary(git))) if git is not None else ""
 
     def _time_sensitive(self, ctx: RuleContext) -> bool:
         """Findings that can change within the day: an approval dated today or later (DC207)."""
@@ -580,6 +586,11 @@ class Repository:
         for item in loaded:
             if item.document is not None and item.document.id:
                 working_items.setdefault(item.document.id, item)
+        from docctl.git import shallow_boundary
+
+        # In a shallow clone the oldest commit holds whatever came before it: nobody can tell who
+        # added the approvals it contains, so they are not judged (the CLI says so once).
+        boundary = shallow_boundary(git)
         memo = FindingsMemo(git.git_dir / "docctl", self.store_key())
         results: dict[str, list[Finding]] = {}
         keys: dict[str, Hashable] = {}
@@ -588,7 +599,7 @@ class Repository:
             current = working_items.get(doc_id)
             working = current.document if current is not None else None
             content = self._keys.get(current.path) if current is not None else None
-            key: Hashable = f"{history.tip}\x00{content}"  # the configuration is in the memo's file name
+            key: Hashable = f"{history.tip}\x00{content}\x00{len(boundary)}"  # the configuration: the memo's file name
             cached = memo.get(doc_id, key) if current is None or content is not None else None
             if cached is not None:
                 results[doc_id] = list(cached)
@@ -601,6 +612,7 @@ class Repository:
             found = list(history_rules.check_history(doc_id, events, working, ctx))
             if working is not None and working.approvals:
                 attesting = attesting_commits(git, self.config, doc_id, history.events(doc_id))
+                attesting = {k: c for k, c in attesting.items() if c.id not in boundary}
                 found.extend(history_rules.unattested(working, attesting))
                 attestations.append((working, attesting))
             results[doc_id] = found
@@ -819,7 +831,7 @@ class StagedView(CommitView):
 
     def _inputs(self, ctx: RuleContext) -> tuple[str, float]:
         """The staged tree is known by its blob ids (racy stamps only matter for staged symlinks)."""
-        parts = [str(self._head), ctx.today.isoformat()]
+        parts = [str(self._head), ctx.today.isoformat(), self._shallow_mark()]
         parts += [f"{path}\x00{blob}" for path, blob in sorted(self._files.items())]
         newest = 0.0
         for link in sorted(self._links):

@@ -456,3 +456,25 @@ def test_dc407_suspect_reference_until_reviewed(office: Office) -> None:
     with office.acting("jane") as qms:
         qms.review("SOP-002", outcome="keep")
     assert codes(office.qms) == []
+
+
+def test_shallow_clone_does_not_blame_the_oldest_commit(office: Office, tmp_path: Path, run_cli: Run) -> None:
+    """CI checkouts are often shallow: the oldest commit then holds approvals whose authors git
+    cannot show. They are not judged (DC205), check says why once, and a full clone judges all."""
+    office.released_sop()
+    office.repo.write("unrelated.txt", "x")
+    office.commit_as("sam", "unrelated")
+    clone = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{office.repo.path}", str(clone)], check=True)
+    code, out, err = run_cli("check", cwd=clone)
+    assert (code, out) == (0, "")
+    assert "this is a shallow clone" in err
+    subprocess.run(["git", "-C", str(clone), "fetch", "-q", "--unshallow"], check=True)
+    code, out, err = run_cli("check", cwd=clone)
+    assert (code, out) == (0, "") and "shallow" not in err
+    assert [s.status for s in docctl.open(clone).history("SOP-001")[0].steps] == [
+        "draft",
+        "review",
+        "approved",
+        "effective",
+    ]

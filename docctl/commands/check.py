@@ -13,6 +13,7 @@ import argparse
 from docctl import __version__
 from docctl.commands.common import display_path, notice, out, out_json, repository
 from docctl.model import Severity
+from docctl.repository import Repository
 
 
 def run(args: argparse.Namespace) -> int:
@@ -32,6 +33,7 @@ def run(args: argparse.Namespace) -> int:
                 where = f"{where}:{item.line}"
             out(f"{where}: {item.code} {item.message}")
         if not args.hook:
+            _shallow_notice(repo)
             counts = report.counts
             notice(
                 f"{report.checked} file(s) checked: {counts['major']} major, "
@@ -39,3 +41,14 @@ def run(args: argparse.Namespace) -> int:
                 + (f" at commit {report.commit[:12]}" if report.commit else "")
             )
     return 1 if report.at_or_above(fail_on) else 0
+
+
+def _shallow_notice(repo: Repository) -> None:
+    from docctl.git import shallow_boundary
+
+    git = repo.git()
+    if git is not None and shallow_boundary(git):
+        notice(
+            "this is a shallow clone: history before its oldest commit is unknown and approvals in that "
+            "commit cannot be attested; fetch the whole history (git fetch --unshallow)"
+        )
