@@ -38,7 +38,7 @@ class SignatureRecord:
     approval: Approval
     valid: bool  # approved meaning, current content, role held, not a forbidden self-approval
     commit: str | None  # the commit that added it (None: not committed yet)
-    committed_by: str | None  # that commit's author
+    committed_by: str | None  # that commit's author (None when unknown: the oldest commit of a shallow clone)
     attested: bool  # the commit's author is the approver (DC205)
     signature: str | None  # git's %G? for that commit (G good, N none, ...), None when not committed
     signer: str | None  # who signed it, as allowed_signers or the GPG key says
@@ -685,17 +685,23 @@ class Repository:
             attesting = attesting_commits(git, self.config, document.id, history.events(document.id))
         commits = sorted({c.id for c in attesting.values() if c.id})
         signed = self.signature_status(git, commits) if git is not None and commits else {}
+        from docctl.git import shallow_boundary
+
+        boundary = shallow_boundary(git) if git is not None else frozenset()
         records = []
         for approval in document.approvals:
             commit = attesting.get(approval_key(approval))
             status, signer = signed.get(commit.id, ("N", "")) if commit is not None and commit.id else (None, None)
+            known = (
+                commit is not None and commit.id not in boundary
+            )  # a shallow clone's oldest commit hides who added it
             records.append(
                 SignatureRecord(
                     approval=approval,
                     valid=id(approval) in valid,
                     commit=commit.id if commit is not None else None,
-                    committed_by=commit.author_email if commit is not None else None,
-                    attested=commit is not None and commit.author_email == approval.by,
+                    committed_by=commit.author_email if commit is not None and known else None,
+                    attested=commit is not None and known and commit.author_email == approval.by,
                     signature=status,
                     signer=signer or None,
                 )

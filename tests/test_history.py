@@ -469,6 +469,8 @@ def test_shallow_clone_does_not_blame_the_oldest_commit(office: Office, tmp_path
     code, out, err = run_cli("check", cwd=clone)
     assert (code, out) == (0, "")
     assert "this is a shallow clone" in err
+    code, out, _ = run_cli("show", "SOP-001", cwd=clone)
+    assert out.count("(the oldest commit of a shallow clone: who added it is unknown)") == 2
     subprocess.run(["git", "-C", str(clone), "fetch", "-q", "--unshallow"], check=True)
     code, out, err = run_cli("check", cwd=clone)
     assert (code, out) == (0, "") and "shallow" not in err

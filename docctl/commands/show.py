@@ -83,7 +83,10 @@ def _text(repo: Repository, document: Document, manifest: list[SignatureRecord])
             if record.commit is None:
                 out("    not committed yet")
             else:
-                who = "by the approver" if record.attested else f"by {record.committed_by}, NOT the approver"
+                if record.committed_by is None:
+                    who = "(the oldest commit of a shallow clone: who added it is unknown)"
+                else:
+                    who = "by the approver" if record.attested else f"by {record.committed_by}, NOT the approver"
                 signature = _SIGNATURES.get(record.signature or "", f"signature status {record.signature}")
                 signer = f" by {record.signer}" if record.signer and record.signature in ("G", "U") else ""
                 out(f"    commit {record.commit[:12]} {who}; {signature}{signer}")
