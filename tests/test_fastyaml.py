@@ -117,7 +117,7 @@ def documents(draw: st.DrawFn) -> str:
     return "\n".join(lines) + draw(st.sampled_from(["", "\n"]))
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=600, deadline=None, database=None)
 @given(documents())
 def test_fast_reader_agrees_with_the_full_parser(text: str) -> None:
     fast = load_simple(text, first_line=2)

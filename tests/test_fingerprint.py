@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from docctl.fingerprints import fingerprint, normalise_body, payload_json
@@ -12,6 +12,7 @@ from docctl.fingerprints import fingerprint, normalise_body, payload_json
 text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
 
 
+@settings(deadline=None)  # no time limit per example: CI machines are shared
 @given(
     doc_id=st.one_of(st.none(), text),
     title=st.one_of(st.none(), text),
