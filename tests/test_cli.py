@@ -176,3 +176,15 @@ def test_python_dash_m_and_version() -> None:
 def test_help(args: list[str], run_cli: Run) -> None:
     code, out, _ = run_cli(*args)
     assert code == 0 and "usage: docctl" in out
+
+
+def test_check_names_files_it_did_not_check(repo: GitRepo, run_cli: Run) -> None:
+    repo.write("sops/SOP-001.md", sop())
+    repo.write("README.md", "# readme\n")
+    code, out, err = run_cli("check", "sops/SOP-001.md", "README.md", "sops/missing.md", cwd=repo.path)
+    assert (code, out) == (0, "")
+    assert (
+        "docctl: README.md is not a controlled file (see controlled and exclude in docctl.toml): not checked\n" in err
+    )
+    assert "docctl: sops/missing.md does not exist: not checked\n" in err
+    assert "docctl: 1 file(s) checked" in err

@@ -23,6 +23,7 @@ def run(args: argparse.Namespace) -> int:
         report = repo.check()
     else:
         report = repo.check(args.files or None)
+        _uncontrolled_notice(repo, args.files)
     fail_on = Severity(args.fail_on) if args.fail_on else repo.config.fail_on
     if args.format == "json":
         out_json(report.to_dict(__version__))
@@ -52,3 +53,20 @@ def _shallow_notice(repo: Repository) -> None:
             "this is a shallow clone: history before its oldest commit is unknown and approvals in that "
             "commit cannot be attested; fetch the whole history (git fetch --unshallow)"
         )
+
+
+def _uncontrolled_notice(repo: Repository, files: list[str]) -> None:
+    """Name the FILES that were not checked because they are not controlled (or do not exist)."""
+    if not files:
+        return
+    controlled = set(repo.controlled_paths())
+    for name in files:
+        rel = repo.relative(name)
+        rel = rel.removesuffix(".yml") if rel.endswith(".docx.yml") else rel
+        if rel not in controlled:
+            reason = (
+                "does not exist"
+                if not (repo.root / rel).exists()
+                else "is not a controlled file (see controlled and exclude in docctl.toml)"
+            )
+            notice(f"{name} {reason}: not checked")
