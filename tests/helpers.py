@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +90,30 @@ def sop(doc_id: str = "SOP-001", **overrides: Any) -> str:
     }
     fields.update(overrides)
     return front_matter(fields) + body
+
+
+@contextmanager
+def environment(values: Mapping[str, str]) -> Iterator[None]:
+    """Set environment variables inside the block; restore the previous values after."""
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def git_config(pairs: list[tuple[str, str]]) -> AbstractContextManager[None]:
+    """git configuration for the commands run inside the block, through GIT_CONFIG_* variables."""
+    values = {"GIT_CONFIG_COUNT": str(len(pairs))}
+    for index, (name, value) in enumerate(pairs):
+        values[f"GIT_CONFIG_KEY_{index}"] = name
+        values[f"GIT_CONFIG_VALUE_{index}"] = value
+    return environment(values)
 
 
 class GitRepo:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from helpers import PEOPLE, GitRepo
+from helpers import PEOPLE, GitRepo, environment
 
 import docctl
 
@@ -36,16 +35,10 @@ class Office:
             "GIT_COMMITTER_EMAIL": email,
             "GIT_COMMITTER_DATE": self.now.isoformat(),
         }
-        saved = {k: os.environ.get(k) for k in values}
-        os.environ.update(values)
         try:
-            yield self.qms
+            with environment(values):
+                yield self.qms
         finally:
-            for key, value in saved.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
             self.tick()
 
     def commit_as(self, who: str, message: str) -> str:

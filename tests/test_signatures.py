@@ -3,16 +3,14 @@ issue 3: each forgery is caught with the right code."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
-from helpers import PEOPLE, GitRepo, sop
+from helpers import PEOPLE, GitRepo, git_config, sop
 from lifecycle_helpers import Office, codes
 
 import docctl
@@ -32,26 +30,12 @@ def make_key(folder: Path, who: str) -> tuple[Path, str]:
     return key, (folder / f"id_{who}.pub").read_text().strip()
 
 
-@contextmanager
-def signing_with(key: Path | None) -> Iterator[None]:
-    """Sign commits made inside with ``key`` (SSH), through GIT_CONFIG_* variables."""
+def signing_with(key: Path | None) -> AbstractContextManager[None]:
+    """Sign commits made inside with ``key`` (SSH); no signing with None."""
     pairs = [("gpg.format", "ssh"), ("commit.gpgsign", "true" if key else "false")]
     if key is not None:
         pairs.append(("user.signingkey", str(key)))
-    values = {"GIT_CONFIG_COUNT": str(len(pairs))}
-    for index, (name, value) in enumerate(pairs):
-        values[f"GIT_CONFIG_KEY_{index}"] = name
-        values[f"GIT_CONFIG_VALUE_{index}"] = value
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+    return git_config(pairs)
 
 
 @pytest.fixture
@@ -305,23 +289,9 @@ def gpg_office(repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     return office, keys
 
 
-@contextmanager
-def gpg_signing(key: str) -> Iterator[None]:
-    pairs = [("gpg.format", "openpgp"), ("commit.gpgsign", "true"), ("user.signingkey", key)]
-    values = {"GIT_CONFIG_COUNT": str(len(pairs))}
-    for index, (name, value) in enumerate(pairs):
-        values[f"GIT_CONFIG_KEY_{index}"] = name
-        values[f"GIT_CONFIG_VALUE_{index}"] = value
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+def gpg_signing(key: str) -> AbstractContextManager[None]:
+    """Sign commits made inside with the GPG key ``key``."""
+    return git_config([("gpg.format", "openpgp"), ("commit.gpgsign", "true"), ("user.signingkey", key)])
 
 
 def test_gpg_signed_approvals_pass(gpg_office: tuple[Office, dict[str, str]]) -> None:
