@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from docctl.fingerprints import fingerprint  # noqa: E402
+from docctl.core.fingerprints import fingerprint  # noqa: E402
 
 START = dt.datetime(2025, 1, 1, 8, 0, tzinfo=dt.UTC)
 NOW = "2026-10-01T12:00:00+00:00"  # the clock the benchmark runs docctl with

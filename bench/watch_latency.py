@@ -29,7 +29,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 import docctl  # noqa: E402
-from docctl.model import Status  # noqa: E402
+from docctl.core.model import Status  # noqa: E402
 from docctl.watcher import Watcher, WatchEvent  # noqa: E402
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "1.0.0.dev0"
+from docctl._version import __version__
 
 __all__ = [
     "Approval",
@@ -39,7 +39,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from docctl.errors import (
+    from docctl.core.errors import (
         ConfigError,
         DocctlError,
         DocumentReadError,
@@ -49,30 +49,30 @@ if TYPE_CHECKING:
         UnknownDocumentError,
         UsageError,
     )
-    from docctl.fingerprints import fingerprint
-    from docctl.model import Approval, Document, Finding, Meaning, Report, Severity, Status
+    from docctl.core.fingerprints import fingerprint
+    from docctl.core.model import Approval, Document, Finding, Meaning, Report, Severity, Status
     from docctl.repository import Repository
     from docctl.repository import open_repository as open
     from docctl.watcher import Watcher, WatchEvent, watch
 
 # Lazy attributes keep `import docctl` (and `docctl --version`) cheap.
 _LAZY = {
-    "ConfigError": "docctl.errors",
-    "DocctlError": "docctl.errors",
-    "DocumentReadError": "docctl.errors",
-    "GitError": "docctl.errors",
-    "LifecycleError": "docctl.errors",
-    "MetadataError": "docctl.errors",
-    "UnknownDocumentError": "docctl.errors",
-    "UsageError": "docctl.errors",
-    "fingerprint": "docctl.fingerprints",
-    "Approval": "docctl.model",
-    "Document": "docctl.model",
-    "Finding": "docctl.model",
-    "Meaning": "docctl.model",
-    "Report": "docctl.model",
-    "Severity": "docctl.model",
-    "Status": "docctl.model",
+    "ConfigError": "docctl.core.errors",
+    "DocctlError": "docctl.core.errors",
+    "DocumentReadError": "docctl.core.errors",
+    "GitError": "docctl.core.errors",
+    "LifecycleError": "docctl.core.errors",
+    "MetadataError": "docctl.core.errors",
+    "UnknownDocumentError": "docctl.core.errors",
+    "UsageError": "docctl.core.errors",
+    "fingerprint": "docctl.core.fingerprints",
+    "Approval": "docctl.core.model",
+    "Document": "docctl.core.model",
+    "Finding": "docctl.core.model",
+    "Meaning": "docctl.core.model",
+    "Report": "docctl.core.model",
+    "Severity": "docctl.core.model",
+    "Status": "docctl.core.model",
     "Repository": "docctl.repository",
     "WatchEvent": "docctl.watcher",
     "Watcher": "docctl.watcher",

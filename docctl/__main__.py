@@ -1,3 +1,3 @@
-from docctl.cli import main
+from docctl.cli.main import main
 
 raise SystemExit(main())

@@ -40,15 +40,16 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-from docctl import paths
-from docctl.config import CONFIG_NAME, load_config
-from docctl.errors import DocctlError, GitError
-from docctl.model import Document, Finding, Status
-from docctl.repository import Repository, open_repository
+from docctl.adapters import paths
+from docctl.composer.base import Composer
+from docctl.config.load import find_root, load_config
+from docctl.config.model import CONFIG_NAME
+from docctl.core.errors import DocctlError, GitError
+from docctl.core.model import Document, Finding, Status
+from docctl.documents.sources import SIDECAR_SUFFIX, Loaded, file_format
 from docctl.rules.codes import finding
 from docctl.rules.context import RuleContext
 from docctl.rules.registry import check_collection, check_document
-from docctl.sources import SIDECAR_SUFFIX, Loaded, file_format
 
 EventKind = Literal["raised", "cleared"]
 EventCallback = Callable[["WatchEvent"], object]
@@ -147,7 +148,7 @@ class Watcher:
 
     def __init__(
         self,
-        repo: Repository | str | os.PathLike[str] = ".",
+        repo: Composer | str | os.PathLike[str] = ".",
         on_event: EventCallback | None = None,
         *,
         polling: bool = False,
@@ -157,7 +158,7 @@ class Watcher:
         reconcile_every: float = 60.0,
         report_existing: bool = False,
     ) -> None:
-        self.repo = repo if isinstance(repo, Repository) else open_repository(repo)
+        self.repo = repo if isinstance(repo, Composer) else Composer(load_config(find_root(Path(repo))))
         self.on_event = on_event
         self.polling = polling
         self.poll_interval = poll_interval
@@ -429,7 +430,7 @@ class Watcher:
             return False
         if config == self.repo.config:
             return False
-        self.repo = Repository(config, clock=self.repo.now)
+        self.repo = Composer(config, clock=self.repo.now)
         return True
 
     def _update(self, affected: set[str], ctx: RuleContext, now: dt.datetime, *, report: bool) -> None:
@@ -501,7 +502,7 @@ class Watcher:
         """The candidates that git's HEAD does not hold (so a checkout or a commit removed them)."""
         if self._git_dir is None:
             return set()
-        from docctl import git
+        from docctl.adapters import git
 
         held: set[str] = set()
         for start in range(0, len(candidates), 500):
@@ -521,7 +522,7 @@ class Watcher:
         return set(candidates) - held
 
     def _find_git_dir(self) -> Path | None:
-        from docctl.git import Git
+        from docctl.adapters.git import Git
 
         found = Git.find(self.repo.root)
         return found.git_dir if found else None
@@ -558,7 +559,7 @@ class Watcher:
 
 
 def watch(
-    repo: Repository | str | os.PathLike[str] = ".",
+    repo: Composer | str | os.PathLike[str] = ".",
     on_event: EventCallback | None = None,
     *,
     stop: threading.Event | None = None,

@@ -142,7 +142,7 @@ class Builder:
 
     def draft_form(self, doc_id: str) -> str:
         meta = tomllib.loads((SOURCE / "forms-src" / "forms.toml").read_text(encoding="utf-8"))[doc_id]
-        from docctl.scaffold import slug
+        from docctl.lifecycle.scaffold import slug
 
         rel = f"forms/{doc_id}-{slug(meta['title'])}.docx"
         data = (SOURCE / "forms-src" / f"{doc_id}.docx").read_bytes()

@@ -40,7 +40,7 @@ def now() -> dt.datetime:
 @pytest.fixture
 def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., tuple[int, str, str]]:
     """Run docctl in-process: (exit code, stdout, stderr)."""
-    from docctl.cli import main
+    from docctl.cli.main import main
 
     def run(*args: str, cwd: Path | None = None) -> tuple[int, str, str]:
         if cwd is not None:

@@ -12,7 +12,7 @@ from helpers import GitRepo, sop
 from lifecycle_helpers import Office
 
 import docctl
-from docctl.store import blob_id
+from docctl.composer.store import blob_id
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import yaml
 from helpers import CONFIG, GitRepo, sop
 
 import docctl
-from docctl.errors import ConfigError
+from docctl.core.errors import ConfigError
 from docctl.standards import Kind, builtin_catalogues, load_catalogues
 
 ROOT = Path(__file__).resolve().parent.parent

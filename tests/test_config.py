@@ -9,9 +9,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from docctl.config import Config, load_config
-from docctl.errors import ConfigError
-from docctl.model import Severity
+from docctl.config.load import load_config
+from docctl.config.model import Config
+from docctl.core.errors import ConfigError
+from docctl.core.model import Severity
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -26,7 +26,7 @@ from docx.oxml.ns import qn
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from docctl.errors import DocumentReadError, UsageError
+from docctl.core.errors import DocumentReadError, UsageError
 from docctl.formats import docx as docx_format
 from docctl.formats.docx import DocxContent, new_docx, read_docx, set_core_properties
 

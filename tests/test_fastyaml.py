@@ -7,9 +7,9 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from docctl.errors import DocumentReadError
-from docctl.fastyaml import load_simple
-from docctl.yamlio import load_full, load_yaml
+from docctl.adapters.fastyaml import load_simple
+from docctl.adapters.yamlio import load_full, load_yaml
+from docctl.core.errors import DocumentReadError
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -7,7 +7,7 @@ import hashlib
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from docctl.fingerprints import fingerprint, normalise_body, payload_json
+from docctl.core.fingerprints import fingerprint, normalise_body, payload_json
 
 text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
 

@@ -13,8 +13,8 @@ from helpers import GitRepo, sop
 from lifecycle_helpers import Office, codes
 
 import docctl
-from docctl.git import Git
-from docctl.history import cache_dir, load_history
+from docctl.adapters.git import Git
+from docctl.history.walk import cache_dir, load_history
 
 Run = Callable[..., tuple[int, str, str]]
 

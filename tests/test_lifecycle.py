@@ -10,9 +10,9 @@ import pytest
 from helpers import PEOPLE, GitRepo, sop
 
 import docctl
-from docctl import git as gitmod
-from docctl.editing import MetadataText
-from docctl.errors import MetadataError
+from docctl.adapters import git as gitmod
+from docctl.core.errors import MetadataError
+from docctl.formats.frontmatter import MetadataText
 
 Run = Callable[..., tuple[int, str, str]]
 PATH = "sops/SOP-001-document-control.md"
@@ -762,7 +762,7 @@ def test_an_exception_in_the_middle_leaves_everything_as_it_was(team: Team, monk
 
 
 def test_an_interrupt_while_writing_leaves_everything_as_it_was(team: Team, monkeypatch: pytest.MonkeyPatch) -> None:
-    from docctl import lifecycle
+    from docctl.lifecycle import steps as lifecycle
 
     walk(team, "SOP-001", "review")
     team.act("jane")

@@ -518,13 +518,13 @@ def test_warm_cache_hook_runs_no_git_log(repo: GitRepo, tmp_path: Path) -> None:
 def test_version_loads_only_the_argument_parser() -> None:
     """``docctl --version`` (SPEC §10: under 150 ms) imports no domain module, YAML, lxml or watchdog."""
     script = (
-        "import sys\nfrom docctl.cli import main\n"
+        "import sys\nfrom docctl.cli.main import main\n"
         "try:\n    main(['--version'])\nexcept SystemExit:\n    pass\n"
         "heavy = ('docctl', 'yaml', 'lxml', 'docx', 'markdown_it', 'watchdog')\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))\n"
     )
     result = run([sys.executable, "-c", script], PROJECT)
-    assert result.stdout.splitlines() == [f"docctl {docctl.__version__}", "['docctl', 'docctl.cli']"]
+    assert result.stdout.splitlines() == [f"docctl {docctl.__version__}", "['docctl', 'docctl._version', 'docctl.cli', 'docctl.cli.main']"]
 
 
 @needs_register

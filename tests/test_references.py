@@ -11,7 +11,7 @@ import pytest
 from helpers import GitRepo, front_matter, sop
 
 import docctl
-from docctl.references import extract
+from docctl.references.extract import extract
 
 EFFECTIVE = {"status": "effective", "effective": "2026-03-05"}
 

@@ -16,9 +16,9 @@ from helpers import CONFIG, GitRepo, sop
 from lifecycle_helpers import Office
 
 import docctl
-from docctl import register as registermod
-from docctl.errors import DocctlError, UsageError
-from docctl.register import Approver, Pending, Register, Row
+from docctl.core.errors import DocctlError, UsageError
+from docctl.register import build as registermod
+from docctl.register.build import Approver, Pending, Register, Row
 
 Run = Callable[..., tuple[int, str, str]]
 
@@ -288,7 +288,7 @@ def test_the_register_reads_history_in_a_fixed_number_of_git_processes(
     repo: GitRepo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Effective revisions behind the working copy are read in one batch, never one git call per document."""
-    from docctl import git as gitmod
+    from docctl.adapters import git as gitmod
 
     def build(count: int) -> int:
         for n in range(1, count + 1):

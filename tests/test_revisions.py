@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from docctl import revisions
+from docctl.core import revisions
 
 
 @pytest.mark.parametrize(

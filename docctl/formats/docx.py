@@ -25,7 +25,7 @@ from typing import Any
 
 from lxml import etree
 
-from docctl.errors import DocumentReadError, UsageError
+from docctl.core.errors import DocumentReadError, UsageError
 
 __all__ = ["DocxContent", "new_docx", "read_docx", "set_core_properties"]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from docctl.errors import DocumentReadError
-from docctl.yamlio import YamlValue, load_yaml
+from docctl.adapters.yamlio import YamlValue, load_yaml
+from docctl.core.errors import DocumentReadError
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _ATX_H1 = re.compile(r"^ {0,3}#(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from docctl.model import Approval, Document, Finding, Meaning, Status
+from docctl.core.model import Approval, Document, Finding, Meaning, Status
 from docctl.rules.codes import finding
 from docctl.rules.context import RuleContext
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from docctl.model import Finding, Severity
+from docctl.core.model import Finding, Severity
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from docctl.config import Config
+from docctl.config.model import Config
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

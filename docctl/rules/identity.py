@@ -6,7 +6,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
-from docctl.model import Document, Finding
+from docctl.core.model import Document, Finding
 from docctl.rules.codes import finding
 from docctl.rules.context import RuleContext
 

@@ -6,7 +6,7 @@ import calendar
 import datetime as dt
 from collections.abc import Iterable, Iterator
 
-from docctl.model import Document, Finding, Status
+from docctl.core.model import Document, Finding, Status
 from docctl.rules.codes import finding
 from docctl.rules.context import RuleContext
 

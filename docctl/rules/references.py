@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
-from docctl import revisions
-from docctl.model import Document, Finding, Meaning, Status
-from docctl.references import (
+from docctl.core import revisions
+from docctl.core.model import Document, Finding, Meaning, Status
+from docctl.references.extract import (
     LINK,
     MENTION,
     REFERENCES,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 
-from docctl.model import Document, Finding
+from docctl.core.model import Document, Finding
 from docctl.rules import approvals, identity, lifecycle
 from docctl.rules import references as reference_rules
 from docctl.rules.context import RuleContext

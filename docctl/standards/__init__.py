@@ -18,8 +18,8 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
-from docctl.config import CONFIG_NAME, Config
-from docctl.errors import ConfigError, DocumentReadError
+from docctl.config.model import CONFIG_NAME, Config
+from docctl.core.errors import ConfigError, DocumentReadError
 
 BUILTIN_FILES = ("iso9001-2015.tsv", "iso14001-2015.tsv", "iso45001-2018.tsv", "iso13485-2016.tsv")
 CATALOGUE_ID = re.compile(r"[a-z0-9][a-z0-9._-]*(?::[a-z0-9][a-z0-9._-]*)?")
@@ -299,8 +299,8 @@ def _load_custom(config: Config, rel: str, known: Mapping[str, Catalogue]) -> Ca
 
 def parse_yaml_catalogue(data: bytes, source: str, known: Mapping[str, Catalogue]) -> Catalogue:
     """A custom catalogue (YAML, see schemas/catalogue.schema.json); ``known``: catalogues it may extend."""
+    from docctl.adapters.yamlio import load_yaml
     from docctl.formats.markdown import decode_text
-    from docctl.yamlio import load_yaml
 
     try:
         text, bom = decode_text(data)

@@ -1,0 +1,442 @@
+"""The only module that runs git: argument lists, never a shell, ``--`` before paths."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import subprocess
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from docctl.core.errors import GitError
+
+#: Environment for every git call: no pager, no prompts, stable output whatever the user's locale.
+_ENV_OVERRIDES = {"GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "LC_ALL": "C", "LANG": "C"}
+
+
+def _env(extra: Mapping[str, str] | None) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(_ENV_OVERRIDES)
+    if extra:
+        env.update(extra)
+    return env
+
+
+def run(
+    args: Sequence[str],
+    cwd: Path,
+    *,
+    stdin: bytes | None = None,
+    env: Mapping[str, str] | None = None,
+    check: bool = True,
+) -> subprocess.CompletedProcess[bytes]:
+    """Run ``git ARGS`` in ``cwd``; GitError with the command, exit code and message on failure."""
+    command = ["git", *args]
+    try:
+        result = subprocess.run(command, cwd=cwd, input=stdin, capture_output=True, env=_env(env), check=False)
+    except FileNotFoundError:
+        raise GitError("git is not installed or not on PATH") from None
+    if check and result.returncode != 0:
+        message = [line.strip() for line in result.stderr.decode("utf-8", "replace").splitlines() if line.strip()]
+        errors = [line for line in message if line.startswith(("fatal:", "error:"))]
+        detail = " ".join(errors or message[-1:]) or "no message"
+        raise GitError(f"git {' '.join(args[:3])} failed (exit {result.returncode}): {detail}")
+    return result
+
+
+def output(args: Sequence[str], cwd: Path, **kwargs: object) -> str:
+    return run(args, cwd, **kwargs).stdout.decode("utf-8", "surrogateescape")  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    name: str
+    email: str
+
+
+class Git:
+    """A git work tree seen from ``cwd`` (the docctl root, which may sit below the top level)."""
+
+    def __init__(self, cwd: Path) -> None:
+        self.cwd = cwd
+        result = run(["rev-parse", "--show-toplevel", "--git-dir"], cwd, check=False)
+        if result.returncode != 0:
+            raise GitError(f"{cwd} is not in a git work tree")
+        top, git_dir = result.stdout.decode("utf-8", "surrogateescape").splitlines()[:2]
+        self.toplevel = Path(top)
+        self.git_dir = (cwd / git_dir).resolve()
+        self.prefix = cwd.resolve().relative_to(self.toplevel.resolve()).as_posix()
+        if self.prefix == ".":
+            self.prefix = ""
+
+    @classmethod
+    def find(cls, cwd: Path) -> Git | None:
+        """The work tree holding ``cwd``, or None when there is none (or git is missing)."""
+        try:
+            return cls(cwd)
+        except GitError:
+            return None
+
+    def head(self) -> str | None:
+        result = run(["rev-parse", "--verify", "-q", "HEAD^{commit}"], self.cwd, check=False)
+        return result.stdout.decode().strip() or None if result.returncode == 0 else None
+
+    def identity(self) -> Identity:
+        """The author identity git would use (GIT_AUTHOR_* variables, then user.name / user.email)."""
+        result = run(["var", "GIT_AUTHOR_IDENT"], self.cwd, check=False)
+        text = result.stdout.decode("utf-8", "replace").strip()
+        match = re.match(r"^(?P<name>.*?) <(?P<email>[^>]*)>", text)
+        if result.returncode != 0 or match is None or not match.group("email"):
+            raise GitError("git user.email is not set (git config user.email you@example.com)")
+        email = match.group("email").lower()
+        return Identity(match.group("name") or email, email)
+
+    def tag_exists(self, name: str) -> bool:
+        return run(["rev-parse", "-q", "--verify", f"refs/tags/{name}"], self.cwd, check=False).returncode == 0
+
+    def tag(self, name: str, commit: str, message: str, *, env: Mapping[str, str] | None = None) -> None:
+        run(["tag", "-a", "-m", message, "--", name, commit], self.cwd, env=env)
+
+    def unstage(self, paths: Sequence[str]) -> None:
+        run(["reset", "-q", "--", *paths], self.cwd, check=False)
+
+
+def trailers_message(subject: str, trailers: Sequence[tuple[str, str]], body: str = "") -> str:
+    text = subject.strip() + "\n"
+    if body.strip():
+        text += "\n" + body.strip() + "\n"
+    if trailers:
+        text += "\n" + "".join(f"{key}: {value}\n" for key, value in trailers)
+    return text
+
+
+def stage(git: Git, paths: Sequence[str]) -> None:
+    """``git add -- PATHS`` (paths relative to the docctl root)."""
+    run(["add", "--", *paths], git.cwd)
+
+
+def commit(git: Git, message: str, *, paths: Sequence[str], env: Mapping[str, str] | None = None) -> str:
+    """Commit exactly ``paths`` (already written) with ``message``; returns the new commit id."""
+    run(["add", "--", *paths], git.cwd)
+    run(["commit", "-q", "--no-verify", "-F", "-", "--", *paths], git.cwd, stdin=message.encode("utf-8"), env=env)
+    head = git.head()
+    assert head is not None
+    return head
+
+
+# history -------------------------------------------------------------------------------------
+
+#: git configuration that must not change what docctl reads, whatever the user has set.
+_LOG_CONFIG = (
+    "-c",
+    "log.showSignature=false",
+    "-c",
+    "log.follow=false",
+    "-c",
+    "color.ui=never",
+    "-c",
+    "diff.renames=true",
+    "-c",
+    "core.quotePath=false",
+    "-c",
+    "log.mailmap=false",
+)
+_MARK = "\x1edocctl\x1f"
+RENAME_LIMIT = 20000
+
+
+@dataclass(frozen=True, slots=True)
+class FileChange:
+    status: str  # A, M, D, R, C, T
+    path: str  # the new path (the old one for D)
+    blob: str | None  # the new blob id (None for D)
+    old_path: str | None = None  # for R and C
+
+
+@dataclass(frozen=True, slots=True)
+class LogEntry:
+    commit: str
+    parents: tuple[str, ...]
+    author_name: str
+    author_email: str
+    author_date: str  # ISO 8601 with zone
+    committer_date: str
+    subject: str
+    trailers: tuple[tuple[str, str], ...]
+    changes: tuple[FileChange, ...]
+
+
+def log(git: Git, revision_range: Sequence[str], *, first_parent: bool = True) -> list[LogEntry]:
+    """One pass of ``git log --raw`` over ``revision_range``, oldest first, paths relative to the docctl root.
+
+    Merges are shown as their diff against the first parent. Renames are detected (exact ones
+    always, inexact ones up to RENAME_LIMIT files), whatever the user's configuration says.
+    """
+    fmt = _MARK + "%H%x00%P%x00%an%x00%ae%x00%aI%x00%cI%x00%s%x00%(trailers:only,unfold)%x00"
+    args = [
+        *_LOG_CONFIG,
+        "log",
+        "--reverse",
+        "-z",
+        "--raw",
+        "--no-abbrev",
+        "--no-color",
+        "--no-ext-diff",
+        "--relative",
+        "-M",
+        f"-l{RENAME_LIMIT}",
+        f"--format={fmt}",
+    ]
+    if first_parent:
+        args += ["--first-parent", "--diff-merges=first-parent"]
+    else:
+        args += ["--diff-merges=first-parent"]
+    args += [*revision_range, "--"]
+    data = run(args, git.cwd).stdout.decode("utf-8", "surrogateescape")
+    return list(parse_log(data))
+
+
+def parse_log(data: str) -> Iterator[LogEntry]:
+    tokens = data.split("\x00")
+    index = 0
+    count = len(tokens)
+    while index < count:
+        token = tokens[index]
+        start = token.find(_MARK)
+        if start < 0:
+            index += 1
+            continue
+        fields = [token[start + len(_MARK) :], *tokens[index + 1 : index + 8]]
+        index += 8
+        commit, parents, name, email, adate, cdate, subject, trailers = fields
+        changes: list[FileChange] = []
+        while index < count:
+            raw = tokens[index].lstrip("\n")
+            if raw.startswith(":"):
+                parts = raw[1:].split(" ")
+                status = parts[4][:1]
+                new_blob = parts[3]
+                if status in ("R", "C"):
+                    old, new = tokens[index + 1], tokens[index + 2]
+                    changes.append(FileChange(status, new, new_blob, old))
+                    index += 3
+                else:
+                    path = tokens[index + 1]
+                    changes.append(FileChange(status, path, None if status == "D" else new_blob))
+                    index += 2
+            elif raw == "":
+                index += 1
+            else:
+                break
+        yield LogEntry(
+            commit=commit,
+            parents=tuple(parents.split()),
+            author_name=name,
+            author_email=email.lower(),
+            author_date=adate,
+            committer_date=cdate,
+            subject=subject,
+            trailers=_trailers(trailers),
+            changes=tuple(changes),
+        )
+
+
+def _trailers(text: str) -> tuple[tuple[str, str], ...]:
+    result = []
+    for line in text.splitlines():
+        key, sep, value = line.partition(":")
+        if sep and key.strip():
+            result.append((key.strip(), value.strip()))
+    return tuple(result)
+
+
+def iter_blobs(git: Git, blob_ids: Sequence[str]) -> Iterator[tuple[str, bytes]]:
+    """(id, content) of many blobs from one ``git cat-file --batch`` process, streamed.
+
+    A thread writes the ids while this generator reads the answers, so neither side blocks and
+    only one blob is held at a time. Ask in history order: git's delta cache then stays warm
+    (sorted ids are many times slower on a packed repository).
+    """
+    import queue
+    import threading
+
+    unique = list(dict.fromkeys(blob_ids))
+    if not unique:
+        return
+    try:
+        process = subprocess.Popen(
+            ["git", "cat-file", "--batch"],
+            cwd=git.cwd,
+            env=_env(None),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+    except FileNotFoundError:
+        raise GitError("git is not installed or not on PATH") from None
+    assert process.stdin is not None and process.stdout is not None
+    stdin, stdout = process.stdin, process.stdout
+
+    def feed() -> None:
+        try:
+            for start in range(0, len(unique), 512):
+                stdin.write(("\n".join(unique[start : start + 512]) + "\n").encode())
+            stdin.close()
+        except (BrokenPipeError, ValueError):
+            pass
+
+    # bounded, so that a slow consumer holds at most a few hundred blobs in memory
+    results: queue.Queue[tuple[str, bytes] | None | BaseException] = queue.Queue(maxsize=512)
+
+    def drain() -> None:
+        """Read answers ahead of the consumer, so git and the parsing overlap."""
+        try:
+            for blob in unique:
+                header = stdout.readline().split()
+                if len(header) < 3:
+                    if header[1:2] == [b"missing"]:
+                        continue
+                    raise GitError(
+                        f"git cat-file --batch answered {b' '.join(header).decode(errors='replace')!r} for {blob}"
+                    )
+                size = int(header[2])
+                data = stdout.read(size)
+                stdout.read(1)
+                results.put((blob, data))
+            results.put(None)
+        except BaseException as error:  # handed to the consumer
+            results.put(error)
+
+    writer = threading.Thread(target=feed, daemon=True)
+    reader = threading.Thread(target=drain, daemon=True)
+    writer.start()
+    reader.start()
+    try:
+        while (item := results.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+        while reader.is_alive():  # unblock a reader waiting on a full queue
+            with contextlib.suppress(queue.Empty):
+                results.get(timeout=0.05)
+        stdout.close()
+        writer.join(timeout=5)
+
+
+def read_blobs(git: Git, blob_ids: Sequence[str]) -> dict[str, bytes]:
+    """Contents of many blobs (one process); for large sets prefer :func:`iter_blobs`."""
+    return dict(iter_blobs(git, blob_ids))
+
+
+def ls_tree(git: Git, commit: str) -> dict[str, str]:
+    """path (relative to the docctl root) -> blob id, for every file of ``commit`` below the root."""
+    out = run(["ls-tree", "-r", "-z", commit, "--", "."], git.cwd).stdout
+    result: dict[str, str] = {}
+    for record in out.decode("utf-8", "surrogateescape").split("\x00"):
+        if not record:
+            continue
+        meta, _, path = record.partition("\t")
+        mode, kind, blob = meta.split(" ")
+        if kind == "blob" and mode != "120000":
+            result[path] = blob
+    return result
+
+
+def is_ancestor(git: Git, older: str, newer: str) -> bool:
+    return run(["merge-base", "--is-ancestor", older, newer], git.cwd, check=False).returncode == 0
+
+
+def resolve(git: Git, revision: str) -> str | None:
+    """The commit id of ``revision`` (a sha, tag or branch), or None."""
+    if revision.startswith("-"):
+        return None
+    result = run(["rev-parse", "--verify", "-q", "--end-of-options", f"{revision}^{{commit}}"], git.cwd, check=False)
+    return result.stdout.decode().strip() or None if result.returncode == 0 else None
+
+
+def commit_before(git: Git, moment: str) -> str | None:
+    """The last first-parent commit of HEAD committed at or before ``moment`` (ISO date-time)."""
+    result = run(["rev-list", "-1", "--first-parent", f"--before={moment}", "HEAD", "--"], git.cwd, check=False)
+    return result.stdout.decode().strip() or None if result.returncode == 0 else None
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    status: str  # git's %G?: G good, B bad, U good but unknown validity, X/Y expired, R revoked, E cannot check, N none
+    signer: str  # %GS: the principal (SSH: the email of allowed_signers) or the key's user id (GPG)
+    key: str  # %GF: the key fingerprint
+
+    @property
+    def email(self) -> str:
+        match = re.search(r"<([^>]+)>", self.signer)
+        return (match.group(1) if match else self.signer).strip().lower()
+
+
+def signatures(git: Git, commits: Sequence[str], *, allowed_signers: Path | None) -> dict[str, Signature]:
+    """Signature status of each commit, in one git call (GPG and SSH signing)."""
+    if not commits:
+        return {}
+    config: list[str] = ["-c", "log.showSignature=false"]
+    if allowed_signers is not None:
+        config += ["-c", f"gpg.ssh.allowedSignersFile={allowed_signers}"]
+    out = run(
+        [*config, "log", "--no-walk=unsorted", "-z", "--format=%H%x1f%G?%x1f%GS%x1f%GF", *sorted(set(commits)), "--"],
+        git.cwd,
+    ).stdout.decode("utf-8", "replace")
+    result: dict[str, Signature] = {}
+    for record in out.split("\x00"):
+        parts = record.strip("\n").split("\x1f")
+        if len(parts) == 4:
+            result[parts[0]] = Signature(parts[1], parts[2], parts[3])
+    return result
+
+
+def blob_ids(git: Git, specs: Sequence[str]) -> dict[str, str | None]:
+    """``rev:path`` -> blob id (None when missing), in one ``git cat-file --batch-check``."""
+    unique = list(dict.fromkeys(specs))
+    if not unique:
+        return {}
+    out = run(["cat-file", "--batch-check"], git.cwd, stdin=("\n".join(unique) + "\n").encode()).stdout.decode(
+        "utf-8", "replace"
+    )
+    result: dict[str, str | None] = {}
+    for spec, line in zip(unique, out.splitlines(), strict=False):
+        parts = line.split()
+        result[spec] = parts[0] if len(parts) == 3 and parts[1] == "blob" else None
+    return result
+
+
+def index_files(git: Git) -> tuple[dict[str, str], set[str]]:
+    """path (relative to the docctl root) -> blob id of every staged file below it; and the symlinks.
+
+    Unmerged entries and submodules are left out (git commits neither).
+    """
+    raw = run(["ls-files", "--stage", "-z", "--", "."], git.cwd).stdout
+    files: dict[str, str] = {}
+    links: set[str] = set()
+    for record in raw.decode("utf-8", "surrogateescape").split("\x00"):
+        meta, _, path = record.partition("\t")
+        if not path:
+            continue
+        mode, blob, stage = meta.split(" ")
+        if stage != "0" or mode == "160000":
+            continue
+        files[path] = blob
+        if mode == "120000":
+            links.add(path)
+    return files, links
+
+
+def shallow_boundary(git: Git) -> frozenset[str]:
+    """The commits where a shallow clone's history stops (empty for a full clone)."""
+    try:
+        text = (git.git_dir / "shallow").read_text(encoding="ascii")
+    except OSError:
+        return frozenset()
+    return frozenset(line.strip() for line in text.splitlines() if line.strip())

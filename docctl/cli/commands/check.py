@@ -1,0 +1,72 @@
+"""docctl check: run every rule; lines ``path:line: CODE message`` or the JSON report (SPEC §5).
+
+``--hook`` (pre-commit) checks the tree the next commit would record — the git index, which is
+what pre-commit leaves in the working tree — always as a whole: FILES are ignored, so every
+invocation gives the same findings whether pre-commit passes one file, thousands in several
+parallel chunks, or none (see docs/pre-commit.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from docctl._version import __version__
+from docctl.cli.output import display_path, notice, out, out_json, repository
+from docctl.core.model import Severity
+from docctl.repository import Repository
+
+
+def run(args: argparse.Namespace) -> int:
+    repo = repository(args)
+    if args.hook:
+        repo = repo.staged()
+        report = repo.check()
+    else:
+        report = repo.check(args.files or None)
+        _uncontrolled_notice(repo, args.files)
+    fail_on = Severity(args.fail_on) if args.fail_on else repo.config.fail_on
+    if args.format == "json":
+        out_json(report.to_dict(__version__))
+    else:
+        for item in report.findings:
+            where = display_path(repo, item.path)
+            if item.line is not None:
+                where = f"{where}:{item.line}"
+            out(f"{where}: {item.code} {item.message}")
+        if not args.hook:
+            _shallow_notice(repo)
+            counts = report.counts
+            notice(
+                f"{report.checked} file(s) checked: {counts['major']} major, "
+                f"{counts['minor']} minor, {counts['ofi']} ofi"
+                + (f" at commit {report.commit[:12]}" if report.commit else "")
+            )
+    return 1 if report.at_or_above(fail_on) else 0
+
+
+def _shallow_notice(repo: Repository) -> None:
+    from docctl.adapters.git import shallow_boundary
+
+    git = repo.git()
+    if git is not None and shallow_boundary(git):
+        notice(
+            "this is a shallow clone: history before its oldest commit is unknown and approvals in that "
+            "commit cannot be attested; fetch the whole history (git fetch --unshallow)"
+        )
+
+
+def _uncontrolled_notice(repo: Repository, files: list[str]) -> None:
+    """Name the FILES that were not checked because they are not controlled (or do not exist)."""
+    if not files:
+        return
+    controlled = set(repo.controlled_paths())
+    for name in files:
+        rel = repo.relative(name)
+        rel = rel.removesuffix(".yml") if rel.endswith(".docx.yml") else rel
+        if rel not in controlled:
+            reason = (
+                "does not exist"
+                if not (repo.root / rel).exists()
+                else "is not a controlled file (see controlled and exclude in docctl.toml)"
+            )
+            notice(f"{name} {reason}: not checked")

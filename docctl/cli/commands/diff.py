@@ -1,0 +1,50 @@
+"""docctl diff ID REV_A [REV_B]: unified diff of two revisions' text (Markdown body or .docx text)."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+
+from docctl.cli.output import out, repository
+from docctl.core.errors import UsageError
+from docctl.core.fingerprints import normalise_body
+from docctl.core.model import Document
+from docctl.repository import Repository
+
+
+def run(args: argparse.Namespace) -> int:
+    repo = repository(args)
+    before = revision_document(repo, args.id, args.rev_a)
+    after = revision_document(repo, args.id, args.rev_b) if args.rev_b else repo.document(args.id)
+    label_b = f"{args.id} revision {args.rev_b}" if args.rev_b else f"{args.id} working copy"
+    lines = difflib.unified_diff(
+        _text(before).splitlines(keepends=True),
+        _text(after).splitlines(keepends=True),
+        fromfile=f"{args.id} revision {args.rev_a}",
+        tofile=label_b,
+    )
+    out("".join(lines).rstrip("\n"))
+    return 0
+
+
+def _text(document: Document) -> str:
+    head = [f"title: {document.title}", f"revision: {document.revision}"]
+    if document.clauses:
+        head.append(f"clauses: {', '.join(document.clauses)}")
+    if document.references:
+        head.append(f"references: {', '.join(document.references)}")
+    return "\n".join(head) + "\n\n" + normalise_body(document.body) + "\n"
+
+
+def revision_document(repo: Repository, doc_id: str, revision: str) -> Document:
+    """The document as it stood at the last commit of one of its revisions."""
+    for item in reversed(repo.history(doc_id)):
+        if item.revision == revision and item.last_commit.id:
+            last = next(e for e in reversed(item.events) if e.snapshot is not None)
+            assert last.commit.id is not None
+            view = repo.at(last.commit.id)
+            for document in view.documents():
+                if document.id == doc_id and document.revision == revision:
+                    return document
+    known = ", ".join(dict.fromkeys(r.revision for r in repo.history(doc_id)))
+    raise UsageError(f"{doc_id} has no revision '{revision}' in its history (known: {known})")

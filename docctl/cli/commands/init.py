@@ -1,0 +1,29 @@
+"""docctl init [PATH]: docctl.toml, a template per document type, .pre-commit-config.yaml."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from docctl.cli.output import out
+
+
+def run(args: argparse.Namespace) -> int:
+    from docctl.adapters.git import Git
+    from docctl.lifecycle.scaffold import init_repository
+
+    path = Path(args.root or ".") / args.path
+    name, email = args.name, args.email
+    if not (name and email):
+        git = Git.find(path if path.exists() else Path.cwd())
+        identity = None
+        if git is not None:
+            try:
+                identity = git.identity()
+            except Exception:  # noqa: BLE001 - identity is only a default here
+                identity = None
+        name = name or (identity.name if identity else "Quality Manager")
+        email = email or (identity.email if identity else "quality@example.com")
+    for written in init_repository(path, name=name, email=email):
+        out(f"created {written}")
+    return 0

@@ -1,0 +1,45 @@
+"""docctl register: the controlled-document register in six formats, now or as of a date or commit."""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+
+from docctl.cli.output import notice, repository
+from docctl.core.errors import UsageError
+from docctl.register.build import TEXT_FORMATS, format_of
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.check and args.output:
+        raise UsageError("--check compares an existing file; it cannot be combined with -o")
+    target = args.check or args.output
+    fmt = args.format or (format_of(target) if target else "md")
+    if not target and fmt not in TEXT_FORMATS:
+        raise UsageError(f"{fmt} is a binary format: write it to a file with -o FILE")
+    repo = repository(args)
+    register = repo.register(as_of=args.as_of, status=args.status, type=args.type, stamp=args.stamp)
+    if args.check:
+        difference = register.check_file(args.check, fmt)
+        if difference:
+            notice(f"{difference}; regenerate it with: {_again(args)}")
+            return 1
+        return 0
+    if args.output:
+        register.write(args.output, fmt)
+        return 0
+    sys.stdout.write(register.render(fmt).decode("utf-8"))
+    sys.stdout.flush()
+    return 0
+
+
+def _again(args: argparse.Namespace) -> str:
+    """The command that regenerates the file --check found out of date."""
+    words = ["docctl", "register"]
+    for option in ("format", "as_of", "status", "type"):
+        value = getattr(args, option)
+        if value:
+            words += [f"--{option.replace('_', '-')}", value]
+    words += ["-o", args.check]
+    return " ".join(shlex.quote(w) for w in words)

@@ -1,1 +1,0 @@
-"""One module per command: ``run(args) -> int``. Rendering of results for the terminal lives here."""

@@ -1,0 +1,722 @@
+"""The composer: configuration, files, formats, metadata, history and rules put together, with their caches."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from docctl._version import __version__
+from docctl.adapters import paths
+from docctl.adapters.git import Git
+from docctl.composer.store import FindingsMemo, ParsedStore, ReportCache, blob_id, entry_key, stamp_of
+from docctl.config.model import Config
+from docctl.core.errors import UnknownDocumentError, UsageError
+from docctl.core.model import Approval, Document, Finding, Report
+from docctl.documents.sources import SIDECAR_SUFFIX, Loaded, file_format, load
+from docctl.rules.codes import finding
+from docctl.rules.context import RuleContext
+from docctl.rules.registry import check_collection, check_document
+
+if TYPE_CHECKING:
+    from docctl.history.walk import ApprovalKey, Commit, History, Revision
+
+_UNSET = object()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SignatureRecord:
+    """One line of a signature manifest."""
+
+    approval: Approval
+    valid: bool  # approved meaning, current content, role held, not a forbidden self-approval
+    commit: str | None  # the commit that added it (None: not committed yet)
+    committed_by: str | None  # that commit's author (None when unknown: the oldest commit of a shallow clone)
+    attested: bool  # the commit's author is the approver (DC205)
+    signature: str | None  # git's %G? for that commit (G good, N none, ...), None when not committed
+    signer: str | None  # who signed it, as allowed_signers or the GPG key says
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            **self.approval.to_dict(),
+            "valid": self.valid,
+            "commit": self.commit,
+            "committed_by": self.committed_by,
+            "attested": self.attested,
+            "signature": self.signature,
+            "signer": self.signer,
+        }
+
+
+Clock = Callable[[], dt.datetime]
+
+
+def system_clock() -> dt.datetime:
+    """Now, aware. ``DOCCTL_NOW`` (ISO date-time) fixes the clock for demos and tests."""
+    fixed = os.environ.get("DOCCTL_NOW")
+    if fixed:
+        try:
+            value = dt.datetime.fromisoformat(fixed)
+        except ValueError:
+            raise UsageError(
+                f"DOCCTL_NOW must be a date and time like 2026-06-01T12:00:00+00:00, not '{fixed}'"
+            ) from None
+        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    return dt.datetime.now(dt.UTC).astimezone()
+
+
+class Composer:
+    """Reads a docctl repository through the caches and runs the rules on it: configuration, files,
+    formats, metadata, history and rules composed. Use cases (lifecycle, register, references) are
+    built on it, and :class:`docctl.Repository` adds them as methods."""
+
+    #: True for the working tree (and the staged tree): its documents are the current ones, so the
+    #: parse cache may forget entries it no longer uses. False for views of the past.
+    current = True
+
+    def __init__(self, config: Config, *, clock: Clock | None = None) -> None:
+        self.config = config
+        self.root = config.root
+        self._clock = clock or system_clock
+        self._cache: dict[str, tuple[tuple[object, ...], Loaded]] = {}
+        self._keys: dict[str, str | None] = {}  # path -> parse-cache key of its current content
+        self._store: ParsedStore | None = None
+        self._git: object = _UNSET
+        self._head: str | None = None  # set for read-only views of a commit
+        self._history: History | None = None
+
+    def __repr__(self) -> str:
+        return f"Repository({str(self.root)!r})"
+
+    # reading ----------------------------------------------------------------------------------
+    def now(self) -> dt.datetime:
+        now = self._clock()
+        if now.tzinfo is None:
+            raise UsageError("the clock must return an aware datetime (with a time zone)")
+        return now
+
+    def controlled_paths(self) -> list[str]:
+        """Relative POSIX paths of every controlled file in the working tree, sorted."""
+        cfg = self.config
+        return sorted(
+            p for p in paths.walk(self.root) if file_format(p) and paths.is_controlled(p, cfg.controlled, cfg.exclude)
+        )
+
+    def store(self) -> ParsedStore:
+        """The parse cache (under .git/docctl; in memory only outside git)."""
+        if self._store is None:
+            git = self.git()
+            self._store = ParsedStore(git.git_dir / "docctl" if git is not None else None, self.store_key())
+        return self._store
+
+    def load(self, path: str) -> Loaded:
+        """Read one controlled file of the working tree, through the caches (stat stamp, then blob id)."""
+        full = self.root / path
+        sidecar = full.with_name(full.name + SIDECAR_SUFFIX) if file_format(path) == "docx" else None
+        stamp = stamp_of(full)
+        side_stamp = stamp_of(sidecar) if sidecar is not None else None
+        cached = self._cache.get(path)
+        if cached is not None and cached[0] == (stamp, side_stamp) and stamp is not None:
+            return cached[1]
+        store = self.store()
+        key = store.key_for(path, stamp, side_stamp) if stamp is not None else None
+        loaded = store.get(key) if key is not None else None
+        if loaded is None:
+            loaded, key = self._read(path, full, sidecar)
+            if key is not None and stamp is not None:
+                known = store.get(key)
+                if known is None:
+                    store.put(key, loaded)
+                else:
+                    loaded = known
+                store.remember(path, stamp, side_stamp, key)
+        self._cache[path] = ((stamp, side_stamp), loaded)
+        self._keys[path] = key
+        return loaded
+
+    def _read(self, path: str, full: Path, sidecar: Path | None) -> tuple[Loaded, str | None]:
+        """Parse one file; also its cache key (path and blob ids), None when it could not be read."""
+        problem = self._outside(full) or (self._outside(sidecar) if sidecar else None)
+        if problem:
+            return Loaded(path, None, (finding("DC107", problem, path=path),)), None
+        try:
+            data = full.read_bytes()
+        except OSError as error:
+            return Loaded(path, None, (finding("DC107", f"cannot read the file: {error.strerror}", path=path),)), None
+        side: bytes | None = None
+        if sidecar is not None and sidecar.is_file():
+            try:
+                side = sidecar.read_bytes()
+            except OSError as error:
+                return Loaded(
+                    path,
+                    None,
+                    (finding("DC107", f"cannot read the sidecar: {error.strerror}", path=path + SIDECAR_SUFFIX),),
+                ), None
+        key = entry_key(path, blob_id(data), blob_id(side) if side is not None else None)
+        known = self.store().get(key)
+        return (known if known is not None else load(path, data, self.config, sidecar=side)), key
+
+    def _outside(self, path: Path) -> str | None:
+        if not path.is_symlink():
+            return None
+        target = path.resolve()
+        try:
+            target.relative_to(self.root.resolve())
+        except ValueError:
+            return f"symbolic link to {os.readlink(path)}, outside the repository; controlled files must live in it"
+        return None
+
+    def loaded(self) -> list[Loaded]:
+        """Every controlled file, parsed (through the caches, which are then kept)."""
+        items = [self.load(p) for p in self.controlled_paths()]
+        self.store().save(prune=self.current)
+        return items
+
+    def documents(self) -> list[Document]:
+        """Every readable controlled document, sorted by id (then path)."""
+        docs = [item.document for item in self.loaded() if item.document is not None]
+        return sorted(docs, key=lambda d: (d.id is None, d.id or "", d.path))
+
+    def document(self, doc_id: str) -> Document:
+        for document in self.documents():
+            if document.id == doc_id:
+                return document
+        raise UnknownDocumentError(f"no document with id '{doc_id}'")
+
+    def retired_ids(self) -> set[str]:
+        """Every id history has seen (ids are never reused, even of deleted documents)."""
+        history = self.history_index()
+        return set(history.ids()) if history is not None else set()
+
+    # history ----------------------------------------------------------------------------------
+    def git(self) -> Git | None:
+        """The git work tree of this repository, or None."""
+        if self._git is _UNSET:
+            self._git = Git.find(self.root)
+        return self._git  # type: ignore[return-value]
+
+    def history_index(self) -> History | None:
+        """Every document's history at HEAD (None outside git or before the first commit)."""
+        git = self.git()
+        if git is None:
+            return None
+        head = self._head if self._head is not None else git.head()
+        if head is None:
+            return None
+        if self._history is None or self._history.tip != head:
+            from docctl.history.walk import load_history
+
+            self._history = load_history(git, self.config, head=head)
+        return self._history
+
+    def history(self, doc_id: str) -> list[Revision]:
+        """The revisions of a document from git, oldest first (UnknownDocumentError if history has none)."""
+        from dataclasses import replace
+
+        from docctl.history.walk import AttestedApproval, attesting_commits
+
+        history = self.history_index()
+        revisions = list(history.revisions(doc_id)) if history is not None else []
+        if not revisions:
+            raise UnknownDocumentError(f"git history has no document with id '{doc_id}'")
+        if any(a.commit.merge for r in revisions for a in r.approvals):
+            attesting = attesting_commits(self.git(), self.config, doc_id, history.events(doc_id))  # type: ignore[union-attr]
+            revisions = [
+                replace(
+                    r, approvals=tuple(AttestedApproval(a.key, attesting.get(a.key, a.commit)) for a in r.approvals)
+                )
+                for r in revisions
+            ]
+        return revisions
+
+    def at(self, when: str | dt.date | dt.datetime) -> Composer:
+        """A read-only repository as it stood at a commit (id, tag, branch) or at the end of a date."""
+        from docctl.adapters import git as gitmod
+        from docctl.config.load import parse_config
+        from docctl.config.model import CONFIG_NAME
+
+        git = self.git()
+        if git is None or git.head() is None:
+            raise UsageError("as-of views need git history: this repository has none")
+        commit: str | None = None
+        moment: dt.datetime | None = None
+        if isinstance(when, dt.datetime):
+            moment = when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+        elif isinstance(when, dt.date):
+            moment = dt.datetime.combine(when, dt.time(23, 59, 59), dt.UTC)
+        else:
+            try:
+                moment = dt.datetime.combine(dt.date.fromisoformat(when), dt.time(23, 59, 59), dt.UTC)
+            except ValueError:
+                commit = gitmod.resolve(git, when)
+                if commit is None:
+                    raise UsageError(f"'{when}' is neither a date YYYY-MM-DD nor a commit of this repository") from None
+        if commit is None:
+            assert moment is not None
+            commit = gitmod.commit_before(git, moment.isoformat())
+            if commit is None:
+                raise UsageError(f"the repository has no commit on or before {moment.date().isoformat()}")
+        files = gitmod.ls_tree(git, commit)
+        config = self.config
+        if CONFIG_NAME in files:
+            data = gitmod.read_blobs(git, [files[CONFIG_NAME]]).get(files[CONFIG_NAME], b"")
+            config = parse_config(data, self.root, self.root / CONFIG_NAME)
+        if moment is None:
+            from docctl.history.walk import commit_of
+
+            entries = gitmod.log(git, ["-1", commit])
+            moment = commit_of(entries[0]).committed if entries else self.now()
+        fixed = moment
+        return self._commit_view(config, git=git, commit=commit, files=files, clock=lambda: fixed)
+
+    def _commit_view(self, config: Config, *, git: Git, commit: str, files: dict[str, str], clock: Clock) -> Composer:
+        return CommitView(config, git=git, commit=commit, files=files, clock=clock)
+
+    def _staged_view(
+        self, config: Config, *, git: Git, files: dict[str, str], links: set[str], clock: Clock
+    ) -> Composer:
+        return StagedView(config, git=git, files=files, links=links, clock=clock)
+
+    def _writable(self) -> None:
+        """Lifecycle steps need the working tree; views of the past refuse them."""
+
+    def staged(self) -> Composer:
+        """The repository as the next commit would record it: the git index, with HEAD's history
+        (what the pre-commit hook checks). Outside git the working tree is what would be committed."""
+        from docctl.adapters.git import index_files, read_blobs
+        from docctl.config.load import parse_config
+        from docctl.config.model import CONFIG_NAME
+
+        git = self.git()
+        if git is None:
+            return self
+        files, links = index_files(git)
+        config = self.config
+        if CONFIG_NAME in files:  # the staged configuration governs the staged documents
+            data = read_blobs(git, [files[CONFIG_NAME]]).get(files[CONFIG_NAME], b"")
+            config = parse_config(data, self.root, self.root / CONFIG_NAME)
+        return self._staged_view(config, git=git, files=files, links=links, clock=self.now)
+
+    # checking ---------------------------------------------------------------------------------
+    def context(self) -> RuleContext:
+        return RuleContext(config=self.config, now=self.now())
+
+    def check(self, files: Sequence[str | os.PathLike[str]] | None = None) -> Report:
+        """Run every rule. With ``files``, report only on those files (and the documents they belong to)."""
+        ctx = self.context()
+        cache: ReportCache | None = None
+        git = self.git()
+        if files is None and self.current and git is not None:
+            digest, newest = self._inputs(ctx)
+            cache = ReportCache(git.git_dir / "docctl", self.store_key(), type(self).__name__)
+            known = cache.get(digest, newest)
+            if isinstance(known, Report):
+                return known
+        report = self._check(files, ctx)
+        if cache is not None and not self._time_sensitive(ctx):
+            cache.put(digest, report)
+        return report
+
+    def _inputs(self, ctx: RuleContext) -> tuple[str, float]:
+        """A digest of everything a whole check depends on, and the newest input's time (for racy stamps):
+        HEAD, the configuration, the day, and every controlled file's stat stamp (and its sidecar's)."""
+        parts: list[str] = [str(self.history_tip()), ctx.today.isoformat(), self._shallow_mark()]
+        newest = 0.0
+        for path in self.controlled_paths():
+            full = self.root / path
+            stamp = stamp_of(full)
+            side = stamp_of(full.with_name(full.name + SIDECAR_SUFFIX)) if file_format(path) == "docx" else None
+            parts.append(f"{path}\x00{stamp}\x00{side}")
+            newest = max(newest, (stamp[1] if stamp else 0) / 1e9, (side[1] if side else 0) / 1e9)
+        return hashlib.sha256("\x01".join(parts).encode("utf-8", "surrogateescape")).hexdigest(), newest
+
+    def _shallow_mark(self) -> str:
+        from docctl.adapters.git import shallow_boundary
+
+        git = self.git()
+        return " ".join(sorted(shallow_boundary(git))) if git is not None else ""
+
+    def _time_sensitive(self, ctx: RuleContext) -> bool:
+        """Findings that can change within the day: an approval dated today or later (DC207)."""
+        return any(
+            a.date is not None and a.date.date() >= ctx.today
+            for item in self.loaded()
+            if item.document is not None
+            for a in item.document.approvals
+        )
+
+    def history_tip(self) -> str | None:
+        git = self.git()
+        return (self._head or git.head()) if git is not None else None
+
+    def _check(self, files: Sequence[str | os.PathLike[str]] | None, ctx: RuleContext) -> Report:
+        loaded = self.loaded()
+        selected = self._select(loaded, files)
+        findings: list[Finding] = []
+        documents = [item.document for item in loaded if item.document is not None]
+        store = self.store()
+        for item in loaded:
+            if item.path in selected:
+                findings.extend(self._document_findings(item, ctx, store))
+        self._seed_references(loaded, store)
+        # Repository-wide findings without a file (DC406) belong to a check of the whole repository.
+        findings.extend(
+            f
+            for f in check_collection(documents, ctx)
+            if _finding_file(f) in selected or (f.path is None and files is None)
+        )
+        findings.extend(
+            f
+            for f in self._history_findings(loaded, ctx)
+            if _finding_file(f) in selected or f.code == "DC306" and files is None
+        )
+        findings.extend(f for f in self._suspect_references(documents, ctx) if _finding_file(f) in selected)
+        findings = self.apply_policy(findings)
+        history = self.history_index()
+        self._keep_references(loaded, store)
+        store.save(prune=self.current)
+        return Report(
+            findings=tuple(sorted(findings, key=Finding.sort_key)),
+            checked=len(selected),
+            root=str(self.root),
+            commit=history.tip if history is not None else None,
+        )
+
+    def _suspect_references(self, documents: list[Document], ctx: RuleContext) -> Iterator[Finding]:
+        """DC407, with each referenced document's newest effective revision taken from history."""
+        from docctl.rules.references import suspect_references
+
+        history = self.history_index()
+        if history is None:
+            return iter(())
+        return suspect_references(
+            documents, ctx, lambda doc_id: history.newest_effective(doc_id, ctx.today), history.last_review
+        )
+
+    def _seed_references(self, loaded: list[Loaded], store: ParsedStore) -> None:
+        """Reference extraction of unchanged documents comes from the parse cache."""
+        from docctl.references import extract as references
+
+        for item in loaded:
+            key = self._keys.get(item.path)
+            known = store.derived(key) if key is not None and item.document is not None else None
+            if known is not None:
+                references.remember(item.document, self.config, *known)  # type: ignore[arg-type]
+
+    def _keep_references(self, loaded: list[Loaded], store: ParsedStore) -> None:
+        from docctl.references import extract as references
+
+        for item in loaded:
+            key = self._keys.get(item.path)
+            if key is None or item.document is None:
+                continue
+            extracted, found = references.remembered(item.document, self.config)
+            if (extracted is not None or found is not None) and store.derived(key) != (extracted, found):
+                old = store.derived(key) or (None, None)
+                store.set_derived(key, (extracted or old[0], found or old[1]))
+
+    def _document_findings(self, item: Loaded, ctx: RuleContext, store: ParsedStore) -> tuple[Finding, ...]:
+        """Parse findings and per-document rules, memoised by content and day."""
+        key = self._keys.get(item.path)
+        document = item.document
+        day = ctx.today.isoformat()
+        # an approval dated today or later depends on the time of day (DC207), not just the day
+        moment = (
+            ctx.now.isoformat()
+            if document and any(a.date and a.date.date() >= ctx.today for a in document.approvals)
+            else ""
+        )
+        memo = (day, moment)
+        cached = store.findings(key, memo) if key is not None else None
+        if cached is None:
+            cached = tuple(item.findings) + (tuple(check_document(document, ctx)) if document is not None else ())
+            if key is not None:
+                store.set_findings(key, memo, cached)
+        return cached
+
+    def _history_findings(self, loaded: list[Loaded], ctx: RuleContext) -> list[Finding]:
+        """The rules that need git: history (DC105, DC301-DC304, DC306) and attestation (DC205, DC206).
+
+        Memoised per document while HEAD and the document's working copy stay the same, so a check
+        after a one-file change reads the history of that document only.
+        """
+        from docctl.history.walk import attesting_commits, working_event
+        from docctl.rules import history as history_rules
+
+        history = self.history_index()
+        git = self.git()
+        if history is None or git is None:
+            return []
+        working_items: dict[str, Loaded] = {}
+        for item in loaded:
+            if item.document is not None and item.document.id:
+                working_items.setdefault(item.document.id, item)
+        from docctl.adapters.git import shallow_boundary
+
+        # In a shallow clone the oldest commit holds whatever came before it: nobody can tell who
+        # added the approvals it contains, so they are not judged (the CLI says so once).
+        boundary = shallow_boundary(git)
+        memo = FindingsMemo(git.git_dir / "docctl", self.store_key())
+        results: dict[str, list[Finding]] = {}
+        keys: dict[str, Hashable] = {}
+        attestations: list[tuple[Document, dict[ApprovalKey, Commit]]] = []
+        for doc_id in sorted(set(history.ids()) | set(working_items)):
+            current = working_items.get(doc_id)
+            working = current.document if current is not None else None
+            content = self._keys.get(current.path) if current is not None else None
+            key: Hashable = f"{history.tip}\x00{content}\x00{len(boundary)}"  # the configuration: the memo's file name
+            cached = memo.get(doc_id, key) if current is None or content is not None else None
+            if cached is not None:
+                results[doc_id] = list(cached)
+                continue
+            keys[doc_id] = key
+            events = list(history.events(doc_id))
+            pending = working_event(history, doc_id, current, ctx.now)
+            if pending is not None:
+                events.append(pending)
+            found = list(history_rules.check_history(doc_id, events, working, ctx))
+            if working is not None and working.approvals:
+                attesting = attesting_commits(git, self.config, doc_id, history.events(doc_id))
+                attesting = {k: c for k, c in attesting.items() if c.id not in boundary}
+                found.extend(history_rules.unattested(working, attesting))
+                attestations.append((working, attesting))
+            results[doc_id] = found
+        if self.config.signing.required and attestations:
+            for signed in self._signature_findings(git, attestations):
+                results.setdefault(signed.document or "", []).append(signed)
+        for doc_id, key in keys.items():
+            if doc_id in working_items and self._keys.get(working_items[doc_id].path) is None:
+                continue
+            memo.put(doc_id, key, tuple(results[doc_id]))
+        memo.save()
+        return [item for doc_id in sorted(results) for item in results[doc_id]]
+
+    def store_key(self) -> str:
+        from docctl.standards import catalogue_stamps
+
+        catalogues = catalogue_stamps(self.config)  # DC401 findings depend on the catalogue files too
+        return hashlib.sha256(repr((__version__, self.config, catalogues)).encode()).hexdigest()[:16]
+
+    def _signature_findings(
+        self, git: Git, attestations: list[tuple[Document, dict[ApprovalKey, Commit]]]
+    ) -> list[Finding]:
+        """DC206 for every approval commit (see :meth:`signature_status`)."""
+        from docctl.rules import history as history_rules
+
+        commits = sorted({c.id for _, attesting in attestations for c in attesting.values() if c.id})
+        signed = self.signature_status(git, commits)
+        result: list[Finding] = []
+        for working, attesting in attestations:
+            result.extend(history_rules.unsigned(working, attesting, signed))
+        return result
+
+    def signature_status(self, git: Git, commits: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """commit -> (git's %G? status, signer email), each commit verified against allowed_signers
+        as it stood *before* it: a key added in the same change as the approval it signs is not
+        trusted, so whoever can push cannot vouch for a signature by adding a key under someone
+        else's email."""
+        import tempfile
+
+        from docctl.adapters.git import blob_ids, read_blobs, signatures
+
+        signers = self.config.signing.allowed_signers
+        versions = {c: None for c in commits} if not signers else {c: f"{c}^1:./{signers}" for c in commits}
+        blobs = blob_ids(git, [spec for spec in versions.values() if spec])
+        by_version: dict[str | None, list[str]] = {}
+        for commit, spec in versions.items():
+            by_version.setdefault(blobs.get(spec) if spec else None, []).append(commit)
+        contents = read_blobs(git, [b for b in by_version if b])
+        signed: dict[str, tuple[str, str]] = {}
+        with tempfile.TemporaryDirectory(prefix="docctl-signers-") as folder:
+            for blob, group in by_version.items():
+                allowed = Path(folder) / f"{blob or 'none'}"
+                allowed.write_bytes(contents.get(blob, b"") if blob else b"")
+                for commit, sig in signatures(git, group, allowed_signers=allowed).items():
+                    signed[commit] = (sig.status, sig.email)
+        return signed
+
+    def manifest(self, document: Document) -> list[SignatureRecord]:
+        """The signature manifest of a document (21 CFR 11.50): each approval with its validity,
+        the commit that added it, that commit's author, and its signature as git verifies it."""
+        from docctl.history.walk import approval_key, attesting_commits
+        from docctl.rules import approvals as approval_rules
+
+        ctx = self.context()
+        valid = {id(a) for a in approval_rules.valid_approvals(document, ctx)}
+        history = self.history_index()
+        git = self.git()
+        attesting: dict[ApprovalKey, Commit] = {}
+        if history is not None and git is not None and document.id:
+            attesting = attesting_commits(git, self.config, document.id, history.events(document.id))
+        commits = sorted({c.id for c in attesting.values() if c.id})
+        signed = self.signature_status(git, commits) if git is not None and commits else {}
+        from docctl.adapters.git import shallow_boundary
+
+        boundary = shallow_boundary(git) if git is not None else frozenset()
+        records = []
+        for approval in document.approvals:
+            commit = attesting.get(approval_key(approval))
+            status, signer = signed.get(commit.id, ("N", "")) if commit is not None and commit.id else (None, None)
+            known = (
+                commit is not None and commit.id not in boundary
+            )  # a shallow clone's oldest commit hides who added it
+            records.append(
+                SignatureRecord(
+                    approval=approval,
+                    valid=id(approval) in valid,
+                    commit=commit.id if commit is not None else None,
+                    committed_by=commit.author_email if commit is not None and known else None,
+                    attested=commit is not None and known and commit.author_email == approval.by,
+                    signature=status,
+                    signer=signer or None,
+                )
+            )
+        return records
+
+    def _select(self, loaded: list[Loaded], files: Sequence[str | os.PathLike[str]] | None) -> set[str]:
+        everything = {item.path for item in loaded}
+        if files is None:
+            return everything
+        wanted = set()
+        for name in files:
+            rel = self.relative(name)
+            if rel.endswith(".docx" + SIDECAR_SUFFIX):
+                rel = rel[: -len(SIDECAR_SUFFIX)]
+            wanted.add(rel)
+        return everything & wanted
+
+    def relative(self, name: str | os.PathLike[str]) -> str:
+        """A path given by a user (absolute, or relative to the current folder) relative to the root."""
+        path = Path(name)
+        full = path if path.is_absolute() else Path.cwd() / path
+        try:
+            return Path(os.path.normpath(full)).relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            try:
+                return Path(os.path.normpath(full)).relative_to(self.root).as_posix()
+            except ValueError:
+                raise UsageError(f"{name} is outside the repository {self.root}") from None
+
+    def apply_policy(self, findings: Iterable[Finding]) -> list[Finding]:
+        """Severity overrides and per-path ignores from docctl.toml."""
+        from dataclasses import replace
+
+        result = []
+        for item in findings:
+            target = _finding_file(item)
+            if target and any(
+                item.code in codes and paths.matches(target, [glob]) for glob, codes in self.config.ignore
+            ):
+                continue
+            severity = self.config.severity.get(item.code)
+            result.append(replace(item, severity=severity) if severity else item)
+        return result
+
+
+def _finding_file(item: Finding) -> str | None:
+    path = item.path
+    if path and path.endswith(".docx" + SIDECAR_SUFFIX):
+        return path[: -len(SIDECAR_SUFFIX)]
+    return path
+
+
+class CommitView(Composer):
+    """A read-only repository as it stood at one commit (``Repository.at``)."""
+
+    current = False
+
+    def __init__(self, config: Config, *, git: Git, commit: str, files: dict[str, str], clock: Clock) -> None:
+        super().__init__(config, clock=clock)
+        self._git = git
+        self._head = commit
+        self.commit = commit
+        self._files = files
+        self._contents: dict[str, bytes] | None = None
+        self._paths: list[str] | None = None
+
+    def __repr__(self) -> str:
+        return f"Repository({str(self.root)!r}, at={self.commit[:12]!r})"
+
+    def controlled_paths(self) -> list[str]:
+        if self._paths is None:  # a commit's tree does not change: work it out once
+            cfg = self.config
+            self._paths = sorted(
+                p for p in self._files if file_format(p) and paths.is_controlled(p, cfg.controlled, cfg.exclude)
+            )
+        return list(self._paths)
+
+    def _key(self, path: str) -> str:
+        return entry_key(path, self._files[path], self._files.get(path + SIDECAR_SUFFIX))
+
+    def _blob_contents(self) -> dict[str, bytes]:
+        """The blobs of every controlled file the parse cache does not know yet (one git process)."""
+        if self._contents is None:
+            from docctl.adapters.git import read_blobs
+
+            store = self.store()
+            wanted = [p for p in self.controlled_paths() if store.get(self._key(p)) is None]
+            blobs = [self._files[p] for p in wanted]
+            blobs += [self._files[p + SIDECAR_SUFFIX] for p in wanted if p + SIDECAR_SUFFIX in self._files]
+            self._contents = read_blobs(self._git, blobs)  # type: ignore[arg-type]
+        return self._contents
+
+    def load(self, path: str) -> Loaded:
+        cached = self._cache.get(path)
+        if cached is not None:
+            return cached[1]
+        store = self.store()
+        key = self._key(path)
+        loaded = store.get(key)
+        if loaded is None:
+            contents = self._blob_contents()
+            data = contents.get(self._files.get(path, ""), b"")
+            sidecar_blob = self._files.get(path + SIDECAR_SUFFIX)
+            sidecar = contents.get(sidecar_blob) if sidecar_blob else None
+            loaded = load(path, data, self.config, sidecar=sidecar)
+            store.put(key, loaded)
+        self._cache[path] = ((), loaded)
+        self._keys[path] = key
+        return loaded
+
+    def _writable(self) -> None:
+        raise UsageError(f"the repository as of commit {self.commit[:12]} is read-only")
+
+
+class StagedView(CommitView):
+    """A read-only repository of the staged blobs, with the history of HEAD (none before a commit).
+
+    A staged symbolic link is read through the working tree, where pre-commit leaves the staged
+    version, so that a link leaving the repository is reported as it is by ``docctl check``.
+    """
+
+    current = True  # the staged tree is the current one: the parse cache is shared with check
+
+    def __init__(self, config: Config, *, git: Git, files: dict[str, str], links: set[str], clock: Clock) -> None:
+        head = git.head()
+        super().__init__(config, git=git, commit=head or "", files=files, clock=clock)
+        self._head = head  # None before the first commit: no history
+        self._links = links
+
+    def __repr__(self) -> str:
+        return f"Repository({str(self.root)!r}, staged)"
+
+    def _inputs(self, ctx: RuleContext) -> tuple[str, float]:
+        """The staged tree is known by its blob ids (racy stamps only matter for staged symlinks)."""
+        parts = [str(self._head), ctx.today.isoformat(), self._shallow_mark()]
+        parts += [f"{path}\x00{blob}" for path, blob in sorted(self._files.items())]
+        newest = 0.0
+        for link in sorted(self._links):
+            stamp = stamp_of(self.root / link)
+            parts.append(f"{link}\x00{stamp}")
+            newest = max(newest, (stamp[1] if stamp else 0) / 1e9)
+        return hashlib.sha256("\x01".join(parts).encode("utf-8", "surrogateescape")).hexdigest(), newest
+
+    def load(self, path: str) -> Loaded:
+        if path in self._links:
+            return Composer.load(self, path)
+        return super().load(path)

@@ -1,0 +1,713 @@
+"""Lifecycle steps: validate everything, edit in place, write atomically, commit with trailers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from docctl.adapters import git as gitmod
+from docctl.adapters.atomic import write_atomic
+from docctl.adapters.paths import is_controlled
+from docctl.core import revisions
+from docctl.core.errors import GitError, LifecycleError, MetadataError, UnknownDocumentError, UsageError
+from docctl.core.model import Approval, Document, Meaning, Status
+from docctl.documents.sources import SIDECAR_SUFFIX, Loaded, load
+from docctl.formats.frontmatter import MetadataText, split_front_matter
+from docctl.lifecycle.scaffold import NewDocument, default_folder, next_id, render_template, slug
+from docctl.rules import approvals as approval_rules
+from docctl.rules.lifecycle import add_months
+
+if TYPE_CHECKING:
+    from docctl.composer.base import Composer
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    name: str
+    email: str
+
+
+@dataclass(frozen=True, slots=True)
+class StepResult:
+    """What a lifecycle step did."""
+
+    action: str
+    document: str
+    revision: str
+    status: str
+    paths: tuple[str, ...]
+    commit: str | None  # None with commit=False or outside git
+    tag: str | None = None
+
+
+def actor(repo: Composer, by: str | None) -> Actor:
+    """The acting person: git's author identity; ``by`` must match it when given."""
+    git = gitmod.Git.find(repo.root)
+    if git is None:
+        raise LifecycleError("not a git work tree: lifecycle steps are attested by git commits; run 'git init' first")
+    identity = git.identity()
+    if by is not None and by.strip().lower() != identity.email:
+        raise LifecycleError(f"--by {by} does not match your git identity {identity.email}")
+    person = repo.config.people.get(identity.email)
+    return Actor(person.name if person else identity.name, identity.email)
+
+
+def new(
+    repo: Composer,
+    type_code: str,
+    title: str,
+    *,
+    format: str = "md",
+    folder: str | None = None,
+    owner: str | None = None,
+    by: str | None = None,
+    commit: bool = True,
+) -> NewDocument:
+    """Create a document with the next free id of ``type_code`` from its template."""
+    config = repo.config
+    if type_code not in config.types:
+        known = ", ".join(sorted(config.types))
+        raise UsageError(f"unknown type '{type_code}' (known: {known})")
+    if not title.strip() or "\n" in title:
+        raise UsageError("the title must be one non-empty line")
+    if format not in ("md", "docx"):
+        raise UsageError(f"unknown format '{format}' (md or docx)")
+    who = actor(repo, by)
+    documents = repo.documents()
+    used = {d.id for d in documents if d.id} | repo.retired_ids()
+    doc_id = next_id(config, type_code, used)
+    where = (
+        folder if folder is not None else default_folder(config, type_code, [(d.type or "", d.path) for d in documents])
+    )
+    name = f"{doc_id}-{slug(title)}"
+    text = render_template(
+        config, type_code, doc_id=doc_id, title=title.strip(), owner=(owner or who.email).lower(), author=who.email
+    )
+    rel = _new_path(repo, where, f"{name}.{format}")
+    files = {rel: text.encode("utf-8")} if format == "md" else _new_docx_files(repo, rel, doc_id, title.strip(), text)
+    for path in files:
+        if (repo.root / path).exists():
+            raise LifecycleError(f"{path} exists already")
+    created = _read_back(repo, rel, files, f"the template of type {type_code}")
+    change = _Change(repo, who)
+    for path, data in files.items():
+        change.put(path, data)
+    change.apply(
+        action="new",
+        doc_id=doc_id,
+        revision=created.revision or _first_revision(repo),
+        subject=f"{doc_id}: new {type_code} '{title.strip()}'",
+        commit=commit,
+        fingerprint=created.fingerprint,
+    )
+    return NewDocument(id=doc_id, path=rel, files=tuple(files))
+
+
+def _new_path(repo: Composer, folder: str, name: str) -> str:
+    """``folder/name`` relative to the root: a controlled path inside the repository."""
+    base = Path(folder) if folder else Path()
+    if base.is_absolute() or ".." in base.parts:
+        raise UsageError(f"--dir {folder} must be a folder inside the repository, relative to its root")
+    rel = (base / name).as_posix()
+    if not is_controlled(rel, repo.config.controlled, repo.config.exclude):
+        raise UsageError(f"{rel} would not be a controlled file (see controlled and exclude in docctl.toml)")
+    return rel
+
+
+def _new_docx_files(repo: Composer, rel: str, doc_id: str, title: str, text: str) -> dict[str, bytes]:
+    """A new .docx (its headings from the template's sections) and its sidecar (the template's front matter)."""
+    from docctl.formats.docx import new_docx
+    from docctl.formats.markdown import read_markdown
+
+    content = read_markdown(text.encode("utf-8"))
+    front, _, _ = text.partition("\n---\n")
+    sidecar = front.removeprefix("---\n") + "\n"
+    headings = [line[3:].strip() for line in content.body.splitlines() if line.startswith("## ")]
+    data = new_docx(
+        title=f"{doc_id} {title}",
+        headings=headings,
+        properties={"identifier": doc_id, "title": title, "version": _first_revision(repo), "content_status": "draft"},
+    )
+    return {rel: data, rel + SIDECAR_SUFFIX: sidecar.encode("utf-8")}
+
+
+def _read_back(repo: Composer, rel: str, files: Mapping[str, bytes], source: str) -> Document:
+    """The document that ``files`` make, refusing when its metadata would not be valid."""
+    loaded = load(rel, files[rel], repo.config, sidecar=files.get(rel + SIDECAR_SUFFIX))
+    problem = _problem(loaded)
+    if problem is not None or loaded.document is None:
+        raise LifecycleError(f"{source} does not give valid metadata ({problem or 'unreadable'}); nothing was written")
+    return loaded.document
+
+
+def _problem(loaded: Loaded) -> str | None:
+    """The first finding that makes a document's metadata untrustworthy, as ``path:line: message``."""
+    bad = [f for f in loaded.findings if f.code in ("DC101", "DC102", "DC107")]
+    if not bad:
+        return None
+    first = bad[0]
+    where = f"{first.path}:{first.line}" if first.line else str(first.path)
+    return f"{where}: {first.message}"
+
+
+def _first_revision(repo: Composer) -> str:
+    return revisions.FIRST[repo.config.revision_scheme]
+
+
+# the steps --------------------------------------------------------------------------------------
+
+
+def submit(repo: Composer, doc_id: str, *, by: str | None = None, commit: bool = True) -> StepResult:
+    """draft -> review."""
+    who = actor(repo, by)
+    doc = _sound(repo, doc_id)
+    if doc.status is not Status.DRAFT:
+        raise LifecycleError(f"{doc_id} is {_state(doc.status)}; only a draft can be submitted for review")
+    change = _Change(repo, who)
+    change.edit(doc, lambda meta: meta.set("status", Status.REVIEW.value))
+    return change.finish(doc, "submit", f"{doc_id}: submit revision {doc.revision} for review", commit=commit)
+
+
+def approve(
+    repo: Composer,
+    doc_id: str,
+    *,
+    role: str,
+    meaning: str = "approved",
+    by: str | None = None,
+    commit: bool = True,
+) -> StepResult:
+    """Sign the current content as ROLE; the last required approval makes the document approved."""
+    who = actor(repo, by)
+    doc = _sound(repo, doc_id)
+    signed_meaning = _meaning(meaning)
+    _check_signable(doc)
+    name = _check_signer(repo, doc, who, role, signed_meaning)
+    stamp = repo.now().replace(microsecond=0)
+    signature = Approval(
+        name=name, by=who.email, role=role, meaning=signed_meaning, date=stamp, fingerprint=doc.fingerprint
+    )
+    complete = not approval_rules.missing_roles(replace(doc, approvals=(*doc.approvals, signature)), repo.context())
+
+    def edit(meta: MetadataText) -> None:
+        meta.append_item("approvals", _approval_item(signature), after=_APPROVALS_AFTER)
+        if complete and doc.status is Status.REVIEW:
+            meta.set("status", Status.APPROVED.value)
+
+    change = _Change(repo, who)
+    change.edit(doc, edit)
+    verb = "approve" if signed_meaning is Meaning.APPROVED else f"sign ({signed_meaning})"
+    return change.finish(doc, "approve", f"{doc_id}: {verb} revision {doc.revision} as {role}", commit=commit)
+
+
+def _meaning(meaning: str) -> Meaning:
+    try:
+        return Meaning(meaning)
+    except ValueError:
+        raise LifecycleError(f"meaning must be approved, reviewed or authored, not '{meaning}'") from None
+
+
+def _check_signable(doc: Document) -> None:
+    """Only content in review (or approved) can be signed, and only while no signature on it is stale."""
+    if doc.status is Status.DRAFT:
+        raise LifecycleError(f"{doc.id} is a draft; submit it for review before approving it")
+    if doc.status not in (Status.REVIEW, Status.APPROVED):
+        raise LifecycleError(f"{doc.id} is {_state(doc.status)}; only a document in review (or approved) can be signed")
+    stale = _stale(doc)
+    if stale is not None:
+        raise LifecycleError(
+            f"{doc.id} changed after approval by {stale.name} ({stale.role}); restore the approved content, "
+            "or revise it to clear the approvals"
+        )
+
+
+def _check_signer(repo: Composer, doc: Document, who: Actor, role: str, meaning: Meaning) -> str:
+    """The signer's printed name, refusing a signer without the role, a forbidden self-approval or a repeat."""
+    person = repo.config.people.get(who.email)
+    if person is None:
+        raise LifecycleError(f"{who.email} is not in [people] of docctl.toml and cannot approve")
+    if role not in person.roles:
+        held = ", ".join(person.roles) or "no role"
+        raise LifecycleError(f"{person.name} does not hold the role {role} (holds {held})")
+    doc_type = repo.config.types[doc.type or ""]
+    author = (doc.author or "").lower()
+    if meaning is not Meaning.AUTHORED and not doc_type.allow_self_approval and author == who.email:
+        raise LifecycleError(
+            f"{person.name} authored revision {doc.revision} of {doc.id}; type {doc.type} forbids self-approval"
+        )
+    for existing in doc.approvals:
+        if existing.by == who.email and existing.role == role and existing.meaning is meaning:
+            raise LifecycleError(
+                f"{person.name} has already signed {doc.id} revision {doc.revision} as {role} ({meaning})"
+            )
+    return person.name
+
+
+def _approval_item(signature: Approval) -> dict[str, str]:
+    assert signature.date is not None
+    return {
+        "name": signature.name,
+        "by": signature.by,
+        "role": signature.role,
+        "meaning": signature.meaning.value,
+        "date": signature.date.isoformat(),
+        "fingerprint": signature.fingerprint,
+    }
+
+
+def _stale(doc: Document) -> Approval | None:
+    """The first approval whose fingerprint is not the current content's."""
+    return next((a for a in doc.approvals if a.fingerprint != doc.fingerprint), None)
+
+
+def release(
+    repo: Composer,
+    doc_id: str,
+    *,
+    effective: dt.date | None = None,
+    by: str | None = None,
+    commit: bool = True,
+    tag: bool = True,
+) -> StepResult:
+    """approved -> effective on ``effective`` (today by default; a future date schedules it)."""
+    who = actor(repo, by)
+    doc = _sound(repo, doc_id, prefer=Status.APPROVED)
+    day = effective or repo.context().today
+    _check_releasable(repo, doc, day)
+    old = _superseded(repo, doc)
+    git = gitmod.Git.find(repo.root)
+    tag_name = f"{doc_id}/{doc.revision}"
+    tagging = tag and commit and git is not None
+    if tagging and git is not None:
+        _check_tag(git, tag_name, doc)
+    doc_type = repo.config.types[doc.type or ""]
+    due = add_months(day, doc_type.review_months) if doc_type.review_months else None
+
+    def edit(meta: MetadataText) -> None:
+        meta.set("status", Status.EFFECTIVE.value)
+        meta.set("effective", day.isoformat(), after=_EFFECTIVE_AFTER)
+        if due is not None:
+            meta.set("review_due", due.isoformat(), after=("effective",))
+
+    change = _Change(repo, who)
+    change.edit(doc, edit)
+    if old is not None:
+        change.edit(old, lambda meta: meta.set("status", Status.SUPERSEDED.value))
+    subject = f"{doc_id}: release revision {doc.revision}, effective {day.isoformat()}"
+    if old is not None:
+        subject += f", superseding {old.id}"
+    result = change.finish(doc, "release", subject, commit=commit)
+    if tagging and result.commit and git is not None:
+        git.tag(
+            tag_name, result.commit, f"{doc_id} revision {doc.revision} effective {day.isoformat()}", env=change.env
+        )
+        result = replace(result, tag=tag_name)
+    return result
+
+
+def _check_releasable(repo: Composer, doc: Document, day: dt.date) -> None:
+    """approved, every approval current, every role signed, dated after the approvals, the only effective file."""
+    if doc.status is not Status.APPROVED:
+        raise LifecycleError(f"{doc.id} is {_state(doc.status)}; only an approved document can be released")
+    stale = _stale(doc)
+    if stale is not None:
+        raise LifecycleError(
+            f"{doc.id} changed after approval by {stale.name} ({stale.role}); restore the approved content, "
+            "or revise it and approve it again"
+        )
+    missing = approval_rules.missing_roles(doc, repo.context())
+    if missing:
+        raise LifecycleError(f"{doc.id} lacks a valid approval by {', '.join(missing)}")
+    latest = max((a.date.date() for a in doc.approvals if a.date), default=None)
+    if latest is not None and day < latest:
+        raise LifecycleError(
+            f"the effective date {day.isoformat()} is before the last approval on {latest.isoformat()}"
+        )
+    others = [d for d in repo.documents() if d.id == doc.id and d.path != doc.path and d.status is Status.EFFECTIVE]
+    if others:
+        raise LifecycleError(
+            f"another file of {doc.id} is effective ({others[0].path}); only one revision may be effective: "
+            "revise that file instead, or mark it superseded first"
+        )
+
+
+def _superseded(repo: Composer, doc: Document) -> Document | None:
+    """The effective document that ``doc`` replaces (None when there is none left to mark)."""
+    if not doc.supersedes:
+        return None
+    if doc.supersedes == doc.id:
+        raise LifecycleError(f"{doc.id} cannot supersede itself")
+    candidates = [item for item in repo.loaded() if item.document is not None and item.document.id == doc.supersedes]
+    if not candidates:
+        raise LifecycleError(f"{doc.id} supersedes {doc.supersedes}, which does not exist")
+    live = [item for item in candidates if item.document is not None and item.document.status not in _FINAL]
+    if not live:
+        return None
+    item = next((i for i in live if i.document is not None and i.document.status is Status.EFFECTIVE), live[0])
+    old = item.document
+    assert old is not None
+    if old.status is not Status.EFFECTIVE:
+        raise LifecycleError(
+            f"{doc.id} supersedes {old.id}, which is {_state(old.status)}; only an effective document can be "
+            f"superseded (make {old.id} obsolete instead)"
+        )
+    problem = _problem(item)
+    if problem is not None:
+        raise LifecycleError(f"{old.id} has invalid metadata ({problem}); fix it before superseding it")
+    return old
+
+
+def _check_tag(git: gitmod.Git, name: str, doc: Document) -> None:
+    if (
+        name.startswith("-")
+        or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._/-]*", name)
+        or ".." in name
+        or name.endswith((".", "/", ".lock"))
+    ):
+        raise LifecycleError(f"'{name}' cannot be a git tag name; use --no-tag or a simpler id")
+    if git.tag_exists(name):
+        raise LifecycleError(f"tag {name} exists already: revision {doc.revision} of {doc.id} was released before")
+
+
+def revise(
+    repo: Composer,
+    doc_id: str,
+    *,
+    change: str,
+    change_request: str | None = None,
+    major: bool = False,
+    by: str | None = None,
+    commit: bool = True,
+) -> StepResult:
+    """Start the next revision: back to draft, approvals cleared, the change described.
+
+    An approved or effective document gets the next revision; a document still in review goes
+    back to draft with the same revision (rework: nothing of it was approved yet).
+    """
+    who = actor(repo, by)
+    doc = _sound(repo, doc_id)
+    if not change.strip() or "\n" in change.strip():
+        raise LifecycleError("--change must describe what changes and why, on one line")
+    if doc.status in _FINAL:
+        raise LifecycleError(
+            f"{doc_id} is {_state(doc.status)}; a final document cannot be revised (create a new one that supersedes it)"
+        )
+    if doc.status is Status.DRAFT:
+        raise LifecycleError(f"{doc_id} is already a draft (revision {doc.revision}); edit it directly")
+    assert doc.revision is not None
+    rework = doc.status is Status.REVIEW
+    revision = (
+        doc.revision if rework else revisions.next_revision(repo.config.revision_scheme, doc.revision, major=major)
+    )
+
+    def edit(meta: MetadataText) -> None:
+        meta.set("revision", revision)
+        meta.set("status", Status.DRAFT.value)
+        meta.set("author", who.email, after=("owner", "status"))
+        meta.remove("approvals")
+        meta.remove("effective")
+        meta.remove("review_due")
+        meta.set("change", change.strip(), after=("references", "clauses", "author"))
+        if change_request:
+            meta.set("change_request", change_request.strip(), after=("change",))
+        elif not rework:
+            meta.remove("change_request")  # a new revision answers a new request; a rework keeps its own
+
+    step = _Change(repo, who)
+    step.edit(doc, edit)
+    what = f"rework revision {revision}" if rework else f"start revision {revision}"
+    return step.finish(doc, "revise", f"{doc_id}: {what}: {change.strip()}", commit=commit, revision=revision)
+
+
+def obsolete(repo: Composer, doc_id: str, *, reason: str, by: str | None = None, commit: bool = True) -> StepResult:
+    """Withdraw a document: status obsolete; the file stays (retention) and its id is never reused."""
+    who = actor(repo, by)
+    doc = _sound(repo, doc_id)
+    if not reason.strip():
+        raise LifecycleError("--reason must say why the document is withdrawn")
+    if doc.status in _FINAL:
+        raise LifecycleError(f"{doc_id} is already {_state(doc.status)}")
+    change = _Change(repo, who)
+    change.edit(doc, lambda meta: meta.set("status", Status.OBSOLETE.value))
+    return change.finish(
+        doc,
+        "obsolete",
+        f"{doc_id}: make obsolete: {_one_line(reason)}",
+        commit=commit,
+        extra=[("Docctl-Reason", _one_line(reason))],
+    )
+
+
+def review(
+    repo: Composer,
+    doc_id: str,
+    *,
+    outcome: str,
+    change: str | None = None,
+    change_request: str | None = None,
+    reason: str | None = None,
+    by: str | None = None,
+    commit: bool = True,
+) -> StepResult:
+    """Record a periodic review: keep (review_due moves on), revise, or obsolete."""
+    who = actor(repo, by)
+    doc = _sound(repo, doc_id)
+    if outcome not in ("keep", "revise", "obsolete"):
+        raise LifecycleError(f"--outcome must be keep, revise or obsolete, not '{outcome}'")
+    if doc.status is not Status.EFFECTIVE:
+        raise LifecycleError(f"{doc_id} is {_state(doc.status)}; only an effective document has periodic reviews")
+    if outcome == "revise":
+        if not change:
+            raise LifecycleError("a review with outcome revise needs --change")
+        return revise(repo, doc_id, change=change, change_request=change_request, by=by, commit=commit)
+    if outcome == "obsolete":
+        if not reason:
+            raise LifecycleError("a review with outcome obsolete needs --reason")
+        return obsolete(repo, doc_id, reason=reason, by=by, commit=commit)
+    doc_type = repo.config.types[doc.type or ""]
+    if doc_type.review_months == 0:
+        raise LifecycleError(f"type {doc.type} has no periodic review (review_months = 0)")
+    due = add_months(repo.context().today, doc_type.review_months)
+    step = _Change(repo, who)
+    step.edit(doc, lambda meta: meta.set("review_due", due.isoformat(), after=("effective", "status")))
+    subject = f"{doc_id}: periodic review of revision {doc.revision}: keep; next review {due.isoformat()}"
+    return step.finish(
+        doc, "review", subject, commit=commit, extra=[("Docctl-Outcome", "keep"), ("Docctl-Reviewed-By", who.email)]
+    )
+
+
+# machinery --------------------------------------------------------------------------------------
+
+_APPROVALS_AFTER = ("change_request", "change", "retention", "references", "clauses", "review_due", "effective")
+_EFFECTIVE_AFTER = ("status", "revision")
+_FINAL = (Status.SUPERSEDED, Status.OBSOLETE)
+_STATES = {Status.DRAFT: "a draft", Status.REVIEW: "in review"}
+
+
+def _state(status: Status | None) -> str:
+    """A status as it reads after "is": a draft, in review, approved, effective, ..."""
+    if status is None:
+        return "without a status"
+    return _STATES.get(status, status.value)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _sound(repo: Composer, doc_id: str, *, prefer: Status | None = None) -> Document:
+    """The document, refusing when its metadata cannot be trusted.
+
+    Of several files with the id, final ones are passed over; ``prefer`` picks the one file with
+    that status among the rest.
+    """
+    matches = [item for item in repo.loaded() if item.document is not None and item.document.id == doc_id]
+    if not matches:
+        raise UnknownDocumentError(f"no document with id '{doc_id}'")
+    if len(matches) > 1:
+        matches = _pick(matches, doc_id, prefer)
+    item = matches[0]
+    problem = _problem(item)
+    if problem is not None:
+        raise LifecycleError(f"{doc_id} has invalid metadata ({problem}); fix it first")
+    assert item.document is not None
+    return item.document
+
+
+def _pick(matches: list[Loaded], doc_id: str, prefer: Status | None) -> list[Loaded]:
+    live = [m for m in matches if m.document is not None and m.document.status not in _FINAL]
+    preferred = [m for m in live if m.document is not None and m.document.status is prefer]
+    if len(preferred) == 1:
+        return preferred
+    if len(live) == 1:
+        return live
+    paths = ", ".join(m.path for m in matches)
+    raise LifecycleError(f"id {doc_id} is used by several files ({paths}); fix the duplicate first")
+
+
+class _Change:
+    """Files to write for one step: validated in memory, written atomically, committed or rolled back."""
+
+    def __init__(self, repo: Composer, who: Actor) -> None:
+        self.repo = repo
+        self.who = who
+        self.files: dict[str, bytes] = {}
+        self.results: dict[str, Document] = {}  # path -> the document as the edit leaves it
+        stamp = repo.now().replace(microsecond=0).isoformat()
+        self.env = {
+            "GIT_AUTHOR_NAME": who.name,
+            "GIT_AUTHOR_EMAIL": who.email,
+            "GIT_AUTHOR_DATE": stamp,
+            "GIT_COMMITTER_DATE": stamp,
+        }
+
+    def put(self, path: str, data: bytes) -> None:
+        self.files[path] = data
+
+    def edit(self, doc: Document, change: Callable[[MetadataText], None]) -> None:
+        """Edit the document's metadata text (front matter or sidecar); keep .docx core properties in step."""
+        try:
+            loaded = self._edit_markdown(doc, change) if doc.format == "md" else self._edit_docx(doc, change)
+        except MetadataError as error:
+            raise LifecycleError(f"{doc.metadata_path}: cannot edit the metadata: {error.message}") from None
+        problem = _problem(loaded)
+        if loaded.document is None or problem is not None:  # pragma: no cover - an editing bug, never user input
+            raise LifecycleError(
+                f"internal error: the edit of {doc.path} would not read back ({problem}); nothing was written"
+            )
+        self.results[doc.path] = loaded.document
+
+    def _edit_markdown(self, doc: Document, change: Callable[[MetadataText], None]) -> Loaded:
+        raw = (self.repo.root / doc.path).read_bytes()
+        bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
+        head, meta_text, rest = split_front_matter(raw[len(bom) :].decode("utf-8"))
+        meta = MetadataText(meta_text)
+        change(meta)
+        data = bom + (head + meta.text() + rest).encode("utf-8")
+        self.files[doc.path] = data
+        return load(doc.path, data, self.repo.config)
+
+    def _edit_docx(self, doc: Document, change: Callable[[MetadataText], None]) -> Loaded:
+        from docctl.formats.docx import set_core_properties
+
+        root = self.repo.root
+        sidecar = doc.path + SIDECAR_SUFFIX
+        meta = MetadataText((root / sidecar).read_bytes().decode("utf-8"))
+        change(meta)
+        side = meta.text().encode("utf-8")
+        self.files[sidecar] = side
+        content = (root / doc.path).read_bytes()
+        loaded = load(doc.path, content, self.repo.config, sidecar=side)
+        if loaded.document is not None:
+            props = _core_properties(loaded.document)
+            if any(loaded.document.properties.get(key, "") != value for key, value in props.items()):
+                self.files[doc.path] = set_core_properties(content, props)
+        return loaded
+
+    def finish(
+        self,
+        doc: Document,
+        action: str,
+        subject: str,
+        *,
+        commit: bool,
+        revision: str | None = None,
+        extra: list[tuple[str, str]] | None = None,
+    ) -> StepResult:
+        assert doc.id is not None and doc.revision is not None
+        if commit:
+            self._check_committed(action)
+        revision = revision or doc.revision
+        edited = self.results[doc.path]
+        commit_id = self.apply(
+            action=action,
+            doc_id=doc.id,
+            revision=revision,
+            subject=subject,
+            commit=commit,
+            fingerprint=edited.fingerprint,
+            extra=extra or [],
+        )
+        status = edited.status.value if edited.status else ""
+        return StepResult(action, doc.id, revision, status, tuple(sorted(self.files)), commit_id)
+
+    def _check_committed(self, action: str) -> None:
+        """Refuse to commit over uncommitted changes: the commit of a step holds that step alone."""
+        git = gitmod.Git.find(self.repo.root)
+        if git is None:
+            return
+        dirty = _uncommitted(git, sorted(self.files))
+        if dirty is not None:
+            raise LifecycleError(
+                f"{dirty} has changes that are not committed; commit them first, so that the {action} commit "
+                f"holds the {action} alone (or use --no-commit)"
+            )
+
+    def apply(
+        self,
+        *,
+        action: str,
+        doc_id: str,
+        revision: str,
+        subject: str,
+        commit: bool,
+        fingerprint: str | None,
+        extra: list[tuple[str, str]] | None = None,
+    ) -> str | None:
+        """Write every file atomically, then commit (or stage); on any failure put files and index back."""
+        root = self.repo.root
+        originals = {path: _read_or_none(root / path) for path in self.files}
+        git = gitmod.Git.find(root)
+        paths = sorted(self.files)
+        index = _index_entries(git, paths) if git is not None else b""
+        try:
+            for path, data in self.files.items():
+                write_atomic(root / path, data)
+            if git is None:
+                return None
+            if not commit:
+                gitmod.stage(git, paths)
+                return None
+            trailers = [("Docctl-Action", action), ("Docctl-Document", doc_id), ("Docctl-Revision", revision)]
+            if fingerprint:
+                trailers.append(("Docctl-Fingerprint", fingerprint))
+            trailers.extend(extra or [])
+            return gitmod.commit(git, gitmod.trailers_message(subject, trailers), paths=paths, env=self.env)
+        except BaseException as error:
+            _restore(root, originals)
+            if git is not None:
+                _restore_index(git, paths, index)
+            if isinstance(error, GitError):
+                raise LifecycleError(f"{error.message}; nothing was changed") from None
+            raise
+
+
+def _uncommitted(git: gitmod.Git, paths: Sequence[str]) -> str | None:
+    """The first of ``paths`` that differs from HEAD (staged, unstaged or untracked), or None."""
+    out = gitmod.run(["status", "--porcelain", "-z", "--untracked-files=all", "--", *paths], git.cwd).stdout
+    prefix = f"{git.prefix}/" if git.prefix else ""
+    dirty = {entry[3:] for entry in out.decode("utf-8", "surrogateescape").split("\0") if entry[2:3] == " "}
+    return next((path for path in paths if prefix + path in dirty), None)
+
+
+def _core_properties(doc: Document) -> dict[str, str]:
+    """The .docx core properties that follow the metadata."""
+    return {
+        "identifier": doc.id or "",
+        "title": doc.title or "",
+        "version": doc.revision or "",
+        "content_status": doc.status.value if doc.status else "",
+    }
+
+
+def _read_or_none(path: Path) -> bytes | None:
+    return path.read_bytes() if path.exists() else None
+
+
+def _restore(root: Path, originals: Mapping[str, bytes | None]) -> None:
+    for path, original in originals.items():
+        if original is None:
+            (root / path).unlink(missing_ok=True)
+        else:
+            write_atomic(root / path, original)
+
+
+_NO_ENTRY = "0 " + "0" * 40
+
+
+def _index_entries(git: gitmod.Git, paths: Sequence[str]) -> bytes:
+    """The index entries of ``paths`` (``git ls-files -s -z``, paths from the top of the work tree)."""
+    return gitmod.run(["ls-files", "-s", "-z", "--full-name", "--", *paths], git.cwd).stdout
+
+
+def _restore_index(git: gitmod.Git, paths: Sequence[str], entries: bytes) -> None:
+    """Put the index entries of ``paths`` back as ``entries`` recorded them (removing any added since)."""
+    prefix = f"{git.prefix}/" if git.prefix else ""
+    object_format = gitmod.output(["rev-parse", "--show-object-format"], git.cwd).strip()
+    zero = _NO_ENTRY if object_format != "sha256" else "0 " + "0" * 64
+    removals = "".join(f"{zero}\t{prefix}{path}\0" for path in paths).encode("utf-8", "surrogateescape")
+    gitmod.run(["update-index", "-z", "--index-info"], git.toplevel, stdin=removals + entries, check=False)
