@@ -524,7 +524,10 @@ def test_version_loads_only_the_argument_parser() -> None:
         "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))\n"
     )
     result = run([sys.executable, "-c", script], PROJECT)
-    assert result.stdout.splitlines() == [f"docctl {docctl.__version__}", "['docctl', 'docctl._version', 'docctl.cli', 'docctl.cli.main']"]
+    assert result.stdout.splitlines() == [
+        f"docctl {docctl.__version__}",
+        "['docctl', 'docctl._version', 'docctl.cli', 'docctl.cli.main']",
+    ]
 
 
 @needs_register
