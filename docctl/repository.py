@@ -8,11 +8,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from docctl.adapters.git import Git
-from docctl.composer import base
+from docctl.composer import views
 from docctl.composer.base import Clock, Composer
 from docctl.config.load import find_root, load_config
-from docctl.config.model import Config
 
 if TYPE_CHECKING:
     from docctl.lifecycle.scaffold import NewDocument
@@ -30,23 +28,16 @@ def open_repository(path: str | os.PathLike[str] = ".", *, clock: Clock | None =
 class Repository(Composer):
     """A docctl repository: a folder with docctl.toml, normally inside a git work tree."""
 
-    def _commit_view(self, config: Config, *, git: Git, commit: str, files: dict[str, str], clock: Clock) -> Composer:
-        return CommitView(config, git=git, commit=commit, files=files, clock=clock)
-
-    def _staged_view(
-        self, config: Config, *, git: Git, files: dict[str, str], links: set[str], clock: Clock
-    ) -> Composer:
-        return StagedView(config, git=git, files=files, links=links, clock=clock)
-
     def at(self, when: str | dt.date | dt.datetime) -> Repository:
         """A read-only repository as it stood at a commit (id, tag, branch) or at the end of a date."""
-        view = super().at(when)
+        view = views.at(self, when, view=CommitView)
         assert isinstance(view, Repository)
         return view
 
     def staged(self) -> Repository:
-        """The repository as the next commit would record it (what the pre-commit hook checks)."""
-        view = super().staged()
+        """The repository as the next commit would record it: the git index, with HEAD's history
+        (what the pre-commit hook checks). Outside git the working tree is what would be committed."""
+        view = views.staged(self, view=StagedView)
         assert isinstance(view, Repository)
         return view
 
@@ -184,9 +175,9 @@ class Repository(Composer):
         return references.matrix(self.documents(), self.config, standard)
 
 
-class CommitView(Repository, base.CommitView):
+class CommitView(Repository, views.CommitView):
     """A read-only repository as it stood at one commit (``Repository.at``)."""
 
 
-class StagedView(Repository, base.StagedView):
+class StagedView(Repository, views.StagedView):
     """A read-only repository of the staged blobs, with the history of HEAD."""

@@ -433,10 +433,9 @@ class _Source:
 
     @classmethod
     def past(cls, repo: Composer, when: str | dt.date | dt.datetime) -> _Source:
-        from docctl.composer.base import CommitView
+        from docctl.composer import views
 
-        view = repo.at(when)
-        assert isinstance(view, CommitView)
+        view = views.at(repo, when)
         moment = view.now()
         documents = [d for d in view.documents() if d.id]
         wanted = {d.id for d in documents if d.id}
