@@ -52,6 +52,7 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check docctl tests examples bench
 	$(VENV)/bin/ruff format --check docctl tests examples bench
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 clean:
 	rm -rf $(BUILD) $(VENV) .pytest_cache .mypy_cache
