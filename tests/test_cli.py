@@ -178,6 +178,34 @@ def test_help(args: list[str], run_cli: Run) -> None:
     assert code == 0 and "usage: docctl" in out
 
 
+def test_every_command_is_a_module_that_declares_its_arguments(run_cli: Run) -> None:
+    from docctl.cli.main import COMMANDS
+
+    modules = {path.stem for path in (ROOT / "docctl" / "cli" / "commands").glob("*.py")} - {"__init__"}
+    assert modules == set(COMMANDS)
+    for name in COMMANDS:
+        code, out, _ = run_cli(name, "--help")
+        assert code == 0 and out.startswith(f"usage: docctl {name} "), name
+
+
+def test_a_command_loads_no_other_command_module() -> None:
+    script = (
+        "import sys\nfrom docctl.cli.main import main\n"
+        "try:\n    main(['approve', '--help'])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('docctl.cli.')))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert result.stdout.splitlines()[-1] == str(
+        [
+            "docctl.cli.commands",
+            "docctl.cli.commands.approve",
+            "docctl.cli.main",
+            "docctl.cli.options",
+            "docctl.cli.output",
+        ]
+    )
+
+
 def test_check_names_files_it_did_not_check(repo: GitRepo, run_cli: Run) -> None:
     repo.write("sops/SOP-001.md", sop())
     repo.write("README.md", "# readme\n")

@@ -516,7 +516,7 @@ def test_warm_cache_hook_runs_no_git_log(repo: GitRepo, tmp_path: Path) -> None:
 
 
 def test_version_loads_only_the_argument_parser() -> None:
-    """``docctl --version`` (SPEC §10: under 150 ms) imports no domain module, YAML, lxml or watchdog."""
+    """``docctl --version`` (docs/reference.md: under 150 ms) imports no domain module, YAML, lxml or watchdog."""
     script = (
         "import sys\nfrom docctl.cli.main import main\n"
         "try:\n    main(['--version'])\nexcept SystemExit:\n    pass\n"

@@ -1,19 +1,18 @@
-"""What several commands share: opening the repository from --root and printing safely."""
+"""What the commands write: lines on stdout, notices on stderr, JSON, paths as the user sees them,
+and the one line that reports a lifecycle step."""
 
 from __future__ import annotations
 
-import argparse
 import functools
 import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from docctl.repository import Repository, open_repository
-
-
-def repository(args: argparse.Namespace) -> Repository:
-    return open_repository(Path(args.root) if args.root else Path.cwd())
+if TYPE_CHECKING:
+    from docctl.lifecycle.steps import StepResult
+    from docctl.repository import Repository
 
 
 def out(text: str = "") -> None:
@@ -27,6 +26,13 @@ def notice(text: str) -> None:
 
 def out_json(value: object) -> None:
     out(json.dumps(value, indent=2, ensure_ascii=False, default=str))
+
+
+def out_step(result: StepResult) -> None:
+    """``SOP-001 revision 2: approve -> approved (commit 0123456789ab, tag SOP-001/2)``."""
+    where = f"commit {result.commit[:12]}" if result.commit else "staged, not committed"
+    tag = f", tag {result.tag}" if result.tag else ""
+    out(f"{result.document} revision {result.revision}: {result.action} -> {result.status} ({where}{tag})")
 
 
 def display_path(repo: Repository, path: str | None) -> str:

@@ -1,4 +1,4 @@
-"""docctl check: run every rule; lines ``path:line: CODE message`` or the JSON report (SPEC §5).
+"""docctl check: run every rule; lines ``path:line: CODE message`` or the JSON report (docs/reference.md).
 
 ``--hook`` (pre-commit) checks the tree the next commit would record — the git index, which is
 what pre-commit leaves in the working tree — always as a whole: FILES are ignored, so every
@@ -11,13 +11,30 @@ from __future__ import annotations
 import argparse
 
 from docctl._version import __version__
-from docctl.cli.output import display_path, notice, out, out_json, repository
+from docctl.cli.options import add_hook_root, open_repository
+from docctl.cli.output import display_path, notice, out, out_json
 from docctl.core.model import Severity
 from docctl.repository import Repository
 
 
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("files", nargs="*", metavar="FILES", help="only these files (and the rules that involve them)")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument(
+        "--fail-on",
+        choices=tuple(severity.value for severity in Severity),
+        help="lowest severity that fails (default: fail_on in docctl.toml)",
+    )
+    parser.add_argument(
+        "--hook",
+        action="store_true",
+        help="pre-commit mode: the whole staged tree (FILES are ignored), one line per finding, no summary",
+    )
+    add_hook_root(parser)
+
+
 def run(args: argparse.Namespace) -> int:
-    repo = repository(args)
+    repo = open_repository(args)
     if args.hook:
         repo = repo.staged()
         report = repo.check()

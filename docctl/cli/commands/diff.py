@@ -5,15 +5,22 @@ from __future__ import annotations
 import argparse
 import difflib
 
-from docctl.cli.output import out, repository
+from docctl.cli.options import open_repository
+from docctl.cli.output import out
 from docctl.core.errors import UsageError
 from docctl.core.fingerprints import normalise_body
 from docctl.core.model import Document
 from docctl.repository import Repository
 
 
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("id", metavar="ID")
+    parser.add_argument("rev_a", metavar="REV_A")
+    parser.add_argument("rev_b", metavar="REV_B", nargs="?", help="default: the working copy")
+
+
 def run(args: argparse.Namespace) -> int:
-    repo = repository(args)
+    repo = open_repository(args)
     before = revision_document(repo, args.id, args.rev_a)
     after = revision_document(repo, args.id, args.rev_b) if args.rev_b else repo.document(args.id)
     label_b = f"{args.id} revision {args.rev_b}" if args.rev_b else f"{args.id} working copy"

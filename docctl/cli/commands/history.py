@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import argparse
 
-from docctl.cli.output import out, out_json, repository
+from docctl.cli.options import open_repository
+from docctl.cli.output import out, out_json
 from docctl.history.walk import Revision
 
 
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("id", metavar="ID")
+    parser.add_argument("--format", choices=("text", "json", "md"), default="text")
+
+
 def run(args: argparse.Namespace) -> int:
-    repo = repository(args)
+    repo = open_repository(args)
     revisions = repo.history(args.id)
     if args.format == "json":
         out_json({"id": args.id, "revisions": [r.to_dict() for r in revisions]})

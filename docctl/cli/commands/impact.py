@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import argparse
 
-from docctl.cli.output import out, out_json, repository
+from docctl.cli.options import open_repository
+from docctl.cli.output import out, out_json
 from docctl.references.extract import Impact
 
 
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("id", metavar="ID")
+    parser.add_argument("--depth", type=int, metavar="N", help="follow at most N steps (default: all)")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+
+
 def run(args: argparse.Namespace) -> int:
-    result = repository(args).impact(args.id, depth=args.depth)
+    result = open_repository(args).impact(args.id, depth=args.depth)
     if args.format == "json":
         out_json(result.to_dict())
     else:

@@ -8,6 +8,12 @@ from pathlib import Path
 from docctl.cli.output import out
 
 
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", nargs="?", default=".", help="folder to initialise (default: here)")
+    parser.add_argument("--name", help="your name, for the first [people] entry (default: git user.name)")
+    parser.add_argument("--email", help="your email, for the first [people] entry (default: git user.email)")
+
+
 def run(args: argparse.Namespace) -> int:
     from docctl.adapters.git import Git
     from docctl.lifecycle.scaffold import init_repository

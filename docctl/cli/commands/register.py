@@ -6,9 +6,31 @@ import argparse
 import shlex
 import sys
 
-from docctl.cli.output import notice, repository
+from docctl.cli.options import add_hook_root, open_repository
+from docctl.cli.output import notice
 from docctl.core.errors import UsageError
 from docctl.register.build import TEXT_FORMATS, format_of
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--format",
+        choices=("csv", "json", "md", "html", "docx", "xlsx"),
+        help="output format (default: from the suffix of -o or --check, else md)",
+    )
+    parser.add_argument(
+        "-o", "--output", metavar="FILE", help="write to FILE atomically (default: stdout, text formats only)"
+    )
+    parser.add_argument(
+        "--as-of", metavar="DATE|COMMIT", help="the register as it stood at the end of a date or at a commit"
+    )
+    parser.add_argument("--status", metavar="S", help="only these statuses (comma-separated)")
+    parser.add_argument("--type", metavar="T", help="only these document types (comma-separated)")
+    parser.add_argument(
+        "--stamp", action="store_true", help="record the generation time (the output is no longer reproducible)"
+    )
+    parser.add_argument("--check", metavar="FILE", help="exit 1 when the rows of FILE differ from the register's")
+    add_hook_root(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -18,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     fmt = args.format or (format_of(target) if target else "md")
     if not target and fmt not in TEXT_FORMATS:
         raise UsageError(f"{fmt} is a binary format: write it to a file with -o FILE")
-    repo = repository(args)
+    repo = open_repository(args)
     register = repo.register(as_of=args.as_of, status=args.status, type=args.type, stamp=args.stamp)
     if args.check:
         difference = register.check_file(args.check, fmt)

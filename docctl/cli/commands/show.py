@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from docctl.cli.output import out, out_json, repository
+from docctl.cli.options import open_repository
+from docctl.cli.output import out, out_json
 from docctl.composer.base import SignatureRecord
 from docctl.core.model import Document
 from docctl.repository import Repository
@@ -12,8 +13,14 @@ from docctl.rules import approvals as approval_rules
 from docctl.rules.lifecycle import review_due
 
 
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("id", metavar="ID")
+    parser.add_argument("--rev", metavar="REV", help="a revision from history instead of the working copy")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+
+
 def run(args: argparse.Namespace) -> int:
-    repo = repository(args)
+    repo = open_repository(args)
     if args.rev:
         from docctl.cli.commands.diff import revision_document
 

@@ -3,7 +3,7 @@
 Text lines on stdout (``time event path:line: CODE message``); ``--jsonl FILE`` appends one JSON
 object per event (``-`` writes them to stdout instead of the text); ``--exec CMD`` runs CMD (split
 like a shell would, but run without one) once per event with the event's JSON on its stdin.
-Ctrl-C exits 130 (SPEC §5); SIGTERM (systemd stopping the service) is a normal stop and exits 0.
+Ctrl-C exits 130 (docs/reference.md); SIGTERM (systemd stopping the service) is a normal stop and exits 0.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from contextlib import ExitStack, contextmanager
 from types import FrameType
 from typing import IO
 
-from docctl.cli.output import display_path, notice, out, repository
+from docctl.cli.options import open_repository
+from docctl.cli.output import display_path, notice, out
 from docctl.core.errors import UsageError
 from docctl.repository import Repository
 from docctl.watcher import Watcher, WatchEvent
@@ -35,8 +36,22 @@ class _Signals:
         self.received: int | None = None
 
 
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--jsonl", metavar="FILE", help="append one JSON object per event to FILE ('-': stdout)")
+    parser.add_argument("--exec", metavar="CMD", help="run CMD (no shell) per event, the event's JSON on its stdin")
+    parser.add_argument("--polling", action="store_true", help="poll instead of inotify (network drives, containers)")
+    parser.add_argument("--initial", action="store_true", help="report the findings present at start, too")
+    parser.add_argument(
+        "--reconcile",
+        metavar="SECONDS",
+        type=float,
+        default=60.0,
+        help="full re-scan interval, for events lost by the system (default: 60)",
+    )
+
+
 def run(args: argparse.Namespace) -> int:
-    repo = repository(args)
+    repo = open_repository(args)
     command = _exec_command(args.exec) if args.exec else None
     with ExitStack() as stack:
         sinks: list[Callable[[WatchEvent], None]] = []

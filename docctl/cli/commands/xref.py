@@ -5,12 +5,18 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from docctl.cli.output import out, out_json, repository
+from docctl.cli.options import open_repository
+from docctl.cli.output import out, out_json
 from docctl.references.extract import ClauseUse, Reference, XRef, XrefEntry
 
 
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("id", metavar="ID")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+
+
 def run(args: argparse.Namespace) -> int:
-    result = repository(args).xref(args.id)
+    result = open_repository(args).xref(args.id)
     if args.format == "json":
         out_json(result.to_dict())
     else:

@@ -1,0 +1,18 @@
+"""docctl submit ID: draft -> review."""
+
+from __future__ import annotations
+
+import argparse
+
+from docctl.cli.options import add_step_options, open_repository
+from docctl.cli.output import out_step
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("id", metavar="ID")
+    add_step_options(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    out_step(open_repository(args).submit(args.id, by=args.by, commit=not args.no_commit))
+    return 0
