@@ -29,7 +29,7 @@ import pytest
 from docx.enum.section import WD_ORIENT
 
 import docctl
-from docctl.register.build import COLUMNS, CSV_COLUMNS, FORMATS, TEXT_FORMATS, Register
+from docctl.register.model import COLUMNS, CSV_COLUMNS, FORMATS, TEXT_FORMATS, Register
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 6, 1)

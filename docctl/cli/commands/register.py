@@ -8,7 +8,7 @@ import sys
 
 from docctl.cli.output import notice, repository
 from docctl.core.errors import UsageError
-from docctl.register.build import TEXT_FORMATS, format_of
+from docctl.register.model import TEXT_FORMATS, format_of
 
 
 def run(args: argparse.Namespace) -> int:
