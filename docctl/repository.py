@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from docctl.lifecycle.scaffold import NewDocument
     from docctl.lifecycle.steps import StepResult
     from docctl.references.extract import Impact, Matrix, XRef
-    from docctl.register.build import Register
+    from docctl.register.model import Register
 
 
 def open_repository(path: str | os.PathLike[str] = ".", *, clock: Clock | None = None) -> Repository:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import subprocess
 import sys
 import zipfile
 from collections.abc import Callable
@@ -17,8 +18,7 @@ from lifecycle_helpers import Office
 
 import docctl
 from docctl.core.errors import DocctlError, UsageError
-from docctl.register import build as registermod
-from docctl.register.build import Approver, Pending, Register, Row
+from docctl.register.model import FORMATS, Approver, Pending, Register, Row
 
 Run = Callable[..., tuple[int, str, str]]
 
@@ -328,10 +328,10 @@ def test_write_takes_the_format_from_the_suffix_and_writes_atomically(office: Of
     released(office)
     register = office.qms.register()
     out = tmp_path / "out"
-    for fmt in registermod.FORMATS:
+    for fmt in FORMATS:
         target = register.write(out / f"register.{fmt}")
         assert target.read_bytes() == register.render(fmt)
-    assert sorted(p.name for p in out.iterdir()) == sorted(f"register.{fmt}" for fmt in registermod.FORMATS)
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"register.{fmt}" for fmt in FORMATS)
     register.write(out / "register.txt", format="md")
     assert (out / "register.txt").read_bytes() == register.render("md")
     with pytest.raises(UsageError) as error:
@@ -346,7 +346,7 @@ def test_every_format_is_deterministic_and_office_files_carry_fixed_dates(office
     released(office)
     first = office.qms.register()
     second = docctl.open(office.repo.path).register()
-    for fmt in registermod.FORMATS:
+    for fmt in FORMATS:
         assert first.render(fmt) == second.render(fmt), fmt
     committed = first.committed
     assert committed is not None
@@ -366,7 +366,7 @@ def test_a_stamp_records_the_generation_time_only_when_asked(office: Office) -> 
     assert plain["rows"] == stamped["rows"]
 
 
-@pytest.mark.parametrize("fmt", registermod.FORMATS)
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_check_file_compares_rows_not_the_commit_or_the_stamp(office: Office, tmp_path: Path, fmt: str) -> None:
     rel = released(office)
     target = office.qms.register(stamp=True).write(tmp_path / f"register.{fmt}")
@@ -399,6 +399,32 @@ def test_check_file_names_missing_added_and_unreadable_files(office: Office, tmp
     assert office.qms.register().check_file(tmp_path / "other.csv") == (
         f"{tmp_path / 'other.csv'} is out of date: its columns differ from the register's (regenerate it with the same format and options)"
     )
+
+
+@pytest.mark.parametrize(
+    ("argv", "loaded"),
+    [
+        (["check"], []),
+        (["register", "--format", "md"], ["docctl.register.build", "docctl.register.model"]),
+        (["register", "-o", "register.docx"], ["docctl.register.build", "docctl.register.model", "docx"]),
+        (["register", "-o", "register.xlsx"], ["docctl.register.build", "docctl.register.model", "openpyxl"]),
+    ],
+    ids=["check", "md", "docx", "xlsx"],
+)
+def test_the_register_and_its_office_libraries_are_imported_only_when_needed(
+    office: Office, argv: list[str], loaded: list[str]
+) -> None:
+    """``check`` never imports the register; a text format imports neither python-docx nor openpyxl."""
+    released(office)
+    script = (
+        "import sys\nfrom docctl.cli.main import main\ncode = main(sys.argv[1:])\n"
+        "wanted = ('docctl.register.build', 'docctl.register.model', 'docx', 'openpyxl')\n"
+        "print(code, sorted(m for m in sys.modules if m in wanted))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, *argv], cwd=office.repo.path, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.splitlines()[-1] == f"0 {loaded}"
 
 
 def test_excel_output_needs_openpyxl(office: Office, monkeypatch: pytest.MonkeyPatch, run_cli: Run) -> None:

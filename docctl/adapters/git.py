@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import re
 import subprocess
@@ -364,6 +365,17 @@ def commit_before(git: Git, moment: str) -> str | None:
     """The last first-parent commit of HEAD committed at or before ``moment`` (ISO date-time)."""
     result = run(["rev-list", "-1", "--first-parent", f"--before={moment}", "HEAD", "--"], git.cwd, check=False)
     return result.stdout.decode().strip() or None if result.returncode == 0 else None
+
+
+def first_parent_chain(git: Git, tip: str) -> list[str]:
+    """The commits of the first-parent line that ends at ``tip``, newest first."""
+    return output(["rev-list", "--first-parent", tip, "--"], git.cwd).split()
+
+
+def commit_date(git: Git, commit: str) -> dt.datetime | None:
+    """When ``commit`` was committed (its committer date, aware); None when git prints no date."""
+    text = output(["log", "-1", "--no-walk", "--format=%cI", commit, "--"], git.cwd).strip()
+    return dt.datetime.fromisoformat(text) if text else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ import sys
 from docctl.cli.options import add_hook_root, open_repository
 from docctl.cli.output import notice
 from docctl.core.errors import UsageError
-from docctl.register.build import TEXT_FORMATS, format_of
+from docctl.register.model import TEXT_FORMATS, format_of
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
