@@ -4,10 +4,10 @@
     python3 fingerprint_recipe.py sops/SOP-004-purchasing.md
     sha256:...
 
-The recipe is SPEC §3.3 (see docs/fingerprint.md). The front matter is read "the simple way": only
-the identity fields, written as `key: value` (plain, 'single' or "double" quoted) or, for `clauses`
-and `references`, as a flow list `[a, b]` or a block list of `- item` lines. For anything fancier
-(multi-line scalars, anchors), call fingerprint() with the values yourself.
+The recipe is the one published in docs/fingerprint.md. The front matter is read "the simple
+way": only the identity fields, written as `key: value` (plain, 'single' or "double" quoted) or,
+for `clauses` and `references`, as a flow list `[a, b]` or a block list of `- item` lines. For
+anything fancier (multi-line scalars, anchors), call fingerprint() with the values yourself.
 """
 
 from __future__ import annotations
