@@ -157,11 +157,19 @@ class Finding:
     def sort_key(self) -> tuple[str, int, str]:
         return (self.path or "", self.line or 0, self.code)
 
-    def __str__(self) -> str:
-        where = self.path or "."
+    def to_line(self, shown_path: str | None = None) -> str:
+        """The one-line form ``path:line: CODE message`` that check, the hooks and the watcher print.
+
+        ``shown_path`` is the path as shown (say, relative to the current folder) instead of the
+        root-relative one; a finding without a file shows ``.``.
+        """
+        where = shown_path or self.path or "."
         if self.line is not None:
             where = f"{where}:{self.line}"
         return f"{where}: {self.code} {self.message}"
+
+    def __str__(self) -> str:
+        return self.to_line()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
