@@ -17,8 +17,8 @@ from docctl.composer.store import FindingsMemo, ParsedStore, ReportCache, blob_i
 from docctl.config.model import Config
 from docctl.core.errors import UnknownDocumentError, UsageError
 from docctl.core.model import Approval, Document, Finding, Report
-from docctl.documents.sources import SIDECAR_SUFFIX, Loaded, file_format, load
-from docctl.rules.codes import finding
+from docctl.core.problems import Fault
+from docctl.documents.sources import SIDECAR_SUFFIX, Loaded, failed, file_format, judged, load
 from docctl.rules.context import RuleContext
 from docctl.rules.registry import check_collection, check_document
 
@@ -140,35 +140,33 @@ class Composer:
 
     def _read(self, path: str, full: Path, sidecar: Path | None) -> tuple[Loaded, str | None]:
         """Parse one file; also its cache key (path and blob ids), None when it could not be read."""
-        problem = self._outside(full) or (self._outside(sidecar) if sidecar else None)
-        if problem:
-            return Loaded(path, None, (finding("DC107", problem, path=path),)), None
+        target = self._outside(full) or (self._outside(sidecar) if sidecar else None)
+        if target:
+            return judged(failed(path, Fault.OUTSIDE_LINK, detail=target)), None
         try:
             data = full.read_bytes()
         except OSError as error:
-            return Loaded(path, None, (finding("DC107", f"cannot read the file: {error.strerror}", path=path),)), None
+            return judged(failed(path, Fault.CANNOT_OPEN, detail=str(error.strerror))), None
         side: bytes | None = None
         if sidecar is not None and sidecar.is_file():
             try:
                 side = sidecar.read_bytes()
             except OSError as error:
-                return Loaded(
-                    path,
-                    None,
-                    (finding("DC107", f"cannot read the sidecar: {error.strerror}", path=path + SIDECAR_SUFFIX),),
-                ), None
+                where = path + SIDECAR_SUFFIX
+                return judged(failed(path, Fault.CANNOT_OPEN_SIDECAR, where=where, detail=str(error.strerror))), None
         key = entry_key(path, blob_id(data), blob_id(side) if side is not None else None)
         known = self.store().get(key)
         return (known if known is not None else load(path, data, self.config, sidecar=side)), key
 
     def _outside(self, path: Path) -> str | None:
+        """The target of a symbolic link that leaves the repository, else None."""
         if not path.is_symlink():
             return None
         target = path.resolve()
         try:
             target.relative_to(self.root.resolve())
         except ValueError:
-            return f"symbolic link to {os.readlink(path)}, outside the repository; controlled files must live in it"
+            return os.readlink(path)
         return None
 
     def loaded(self) -> list[Loaded]:
