@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
@@ -254,6 +255,24 @@ class Composer:
         if cache is not None and not self._time_sensitive(ctx):
             cache.put(digest, report)
         return report
+
+    def findings_of(self, document: Document) -> list[Finding]:
+        """What ``check`` reports on the files of ``document`` (severities and ignores applied)."""
+        files = {document.path, document.metadata_path}
+        return [item for item in self.check().findings if item.path in files]
+
+    @contextlib.contextmanager
+    def one_head(self) -> Iterator[None]:
+        """Within the block HEAD is read once (a lifecycle step: its checks all see the same commit)."""
+        git = self.git()
+        if self._head is not None or git is None:
+            yield
+            return
+        self._head = git.head()
+        try:
+            yield
+        finally:
+            self._head = None
 
     def _inputs(self, ctx: RuleContext) -> tuple[str, float]:
         """A digest of everything a whole check depends on, and the newest input's time (for racy stamps):
