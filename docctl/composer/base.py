@@ -87,7 +87,8 @@ class Composer:
         self._keys: dict[str, str | None] = {}  # path -> parse-cache key of its current content
         self._store: ParsedStore | None = None
         self._git: object = _UNSET
-        self._head: str | None = None  # set for read-only views of a commit
+        self._head: str | None = None  # set for read-only views of a commit (and within one_head)
+        self._holding = False  # within one_head: the first HEAD read is kept
         self._history: History | None = None
 
     def __repr__(self) -> str:
@@ -204,7 +205,7 @@ class Composer:
         git = self.git()
         if git is None:
             return None
-        head = self._head if self._head is not None else git.head()
+        head = self._tip(git)
         if head is None:
             return None
         if self._history is None or self._history.tip != head:
@@ -257,22 +258,33 @@ class Composer:
         return report
 
     def findings_of(self, document: Document) -> list[Finding]:
-        """What ``check`` reports on the files of ``document`` (severities and ignores applied)."""
+        """What ``check`` reports on the files of ``document`` (severities and ignores applied).
+
+        The whole report is not cached: a lifecycle step asks once, just before it commits.
+        """
         files = {document.path, document.metadata_path}
-        return [item for item in self.check().findings if item.path in files]
+        return [item for item in self._check(None, self.context()).findings if item.path in files]
 
     @contextlib.contextmanager
     def one_head(self) -> Iterator[None]:
-        """Within the block HEAD is read once (a lifecycle step: its checks all see the same commit)."""
-        git = self.git()
-        if self._head is not None or git is None:
+        """Within the block HEAD is read at most once (a lifecycle step: its checks all see one commit)."""
+        if self._head is not None or self._holding:
             yield
             return
-        self._head = git.head()
+        self._holding = True
         try:
             yield
         finally:
-            self._head = None
+            self._holding, self._head = False, None
+
+    def _tip(self, git: Git) -> str | None:
+        """HEAD, or the commit of a view; held for the block of :meth:`one_head`."""
+        if self._head is not None:
+            return self._head
+        head = git.head()
+        if self._holding:
+            self._head = head
+        return head
 
     def _inputs(self, ctx: RuleContext) -> tuple[str, float]:
         """A digest of everything a whole check depends on, and the newest input's time (for racy stamps):
@@ -304,7 +316,7 @@ class Composer:
 
     def history_tip(self) -> str | None:
         git = self.git()
-        return (self._head or git.head()) if git is not None else None
+        return self._tip(git) if git is not None else None
 
     def _check(self, files: Sequence[str | os.PathLike[str]] | None, ctx: RuleContext) -> Report:
         loaded = self.loaded()

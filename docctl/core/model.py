@@ -68,7 +68,7 @@ class Document:
     """A controlled document as read from the working copy (or from a commit).
 
     Fields that were missing or invalid in the file are ``None`` (or empty); the problems are
-    reported as DC102 findings by :func:`docctl.metadata.parse_metadata`.
+    reported by the reader (:mod:`docctl.documents.sources`) and judged by :mod:`docctl.rules.reading`.
     """
 
     path: str  # relative to the repository root, POSIX separators
