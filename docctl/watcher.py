@@ -44,7 +44,7 @@ from docctl.adapters import paths
 from docctl.composer.base import Composer
 from docctl.config.load import find_root, load_config
 from docctl.config.model import CONFIG_NAME
-from docctl.core.errors import DocctlError
+from docctl.core.errors import DocctlError, GitError
 from docctl.core.model import Document, Finding
 from docctl.documents.sources import SIDECAR_SUFFIX, Loaded, file_format
 from docctl.history.walk import working_event
@@ -486,7 +486,10 @@ class Watcher:
             if path in self._loaded or document_id in present:
                 del self._deleted[path]
         candidates = {path: d.id for path, d in vanished.items() if d.id and d.id not in present}
-        history = self.repo.history_index() if candidates else None
+        try:
+            history = self.repo.history_index() if candidates else None
+        except GitError:  # git failed: leave the deletion unjudged rather than stop watching
+            return
         if history is None:
             return
         for path, doc_id in candidates.items():
