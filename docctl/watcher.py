@@ -45,10 +45,11 @@ from docctl.composer.base import Composer
 from docctl.config.load import find_root, load_config
 from docctl.config.model import CONFIG_NAME
 from docctl.core.errors import DocctlError, GitError
-from docctl.core.model import Document, Finding, Status
+from docctl.core.model import Document, Finding
 from docctl.documents.sources import SIDECAR_SUFFIX, Loaded, file_format
-from docctl.rules.codes import finding
+from docctl.history.walk import working_event
 from docctl.rules.context import RuleContext
+from docctl.rules.history import check_history
 from docctl.rules.registry import check_collection, check_document
 
 EventKind = Literal["raised", "cleared"]
@@ -447,7 +448,7 @@ class Watcher:
                 self._loaded.pop(path, None)
                 self._by_path.pop(path, None)
                 document = before.document if before is not None else None
-                if document is not None and document.status is Status.EFFECTIVE:
+                if document is not None and document.id:
                     vanished[path] = document
                 continue
             self._loaded[path] = after
@@ -456,7 +457,7 @@ class Watcher:
                 found.extend(check_document(after.document, ctx))
             self._by_path[path] = frozenset(self.repo.apply_policy(found))
         documents = [item.document for item in self._loaded.values() if item.document is not None]
-        self._track_deletions(vanished, documents)
+        self._track_deletions(vanished, documents, ctx)
         deleted = self.repo.apply_policy(self._deleted.values())
         held = frozenset().union(*self._by_path.values(), deleted)
         self._report("documents", held, now, report=report)
@@ -472,60 +473,37 @@ class Watcher:
             return None
         return self.repo.load(path)
 
-    def _track_deletions(self, vanished: dict[str, Document], documents: list[Document]) -> None:
-        """DC306: an effective document whose file disappeared, while git's HEAD still holds it.
+    def _track_deletions(self, vanished: dict[str, Document], documents: list[Document], ctx: RuleContext) -> None:
+        """DC306 for documents whose file disappeared, judged as ``check`` judges it: by the history rules,
+        on HEAD's history plus the working copy's deletion.
 
-        A document moved elsewhere (same id) is not deleted; a file that a checkout removed matches
-        what git holds; a file that comes back clears the finding.
+        A document moved elsewhere (same id) is not deleted; one that HEAD does not hold (a checkout or a
+        commit removed it) is not the working copy's doing; a file that comes back clears the finding.
         """
         present = {d.id for d in documents if d.id}
         for path in list(self._deleted):
             document_id = self._deleted[path].document
             if path in self._loaded or document_id in present:
                 del self._deleted[path]
-        candidates = {p: d for p, d in vanished.items() if d.id not in present}
-        if not candidates:
+        candidates = {path: d.id for path, d in vanished.items() if d.id and d.id not in present}
+        try:
+            history = self.repo.history_index() if candidates else None
+        except GitError:  # git failed: leave the deletion unjudged rather than stop watching
             return
-        explained = self._not_in_head(sorted(candidates))
-        for path, document in candidates.items():
-            if path in explained:
+        if history is None:
+            return
+        for path, doc_id in candidates.items():
+            deletion = working_event(history, doc_id, None, ctx.now)
+            if deletion is None:  # HEAD does not hold it either
                 continue
-            self._deleted[path] = finding(
-                "DC306",
-                f"{document.id} (effective revision {document.revision}) was deleted in the "
-                "working copy; restore it and make it obsolete instead",  # as check words it
-                path=path,
-                document=document.id,
-            )
-
-    def _not_in_head(self, candidates: list[str]) -> set[str]:
-        """The candidates that git's HEAD does not hold (so a checkout or a commit removed them)."""
-        if self._git_dir is None:
-            return set()
-        from docctl.adapters import git
-
-        held: set[str] = set()
-        for start in range(0, len(candidates), 500):
-            chunk = candidates[start : start + 500]
-            try:
-                result = git.run(
-                    ["ls-tree", "-r", "-z", "--name-only", "HEAD", "--", *chunk],
-                    self.repo.root,
-                    env={"GIT_LITERAL_PATHSPECS": "1"},
-                    check=False,
-                )
-            except GitError:
-                return set()
-            if result.returncode != 0:  # no commit yet: nothing explains the deletion
-                return set()
-            held.update(os.fsdecode(p) for p in result.stdout.split(b"\0") if p)
-        return set(candidates) - held
+            events = [*history.events(doc_id), deletion]
+            for item in check_history(doc_id, events, None, ctx):
+                if item.code == "DC306":
+                    self._deleted[path] = item
 
     def _find_git_dir(self) -> Path | None:
-        from docctl.adapters.git import Git
-
-        found = Git.find(self.repo.root)
-        return found.git_dir if found else None
+        git = self.repo.git()
+        return git.git_dir if git is not None else None
 
     def _report(self, kind: str, current: frozenset[Finding], now: dt.datetime, *, report: bool) -> None:
         """Hold ``current`` as the findings of ``kind``; report the differences, cleared first."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from helpers import PEOPLE, GitRepo, environment
 
@@ -67,3 +68,18 @@ class Office:
 
 def codes(qms: docctl.Repository) -> list[tuple[str, str | None, int | None]]:
     return [(f.code, f.path, f.line) for f in qms.check().findings]
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file of the work tree (not .git) and its bytes."""
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and ".git" not in path.relative_to(root).parts
+    }
+
+
+def state(repo: GitRepo) -> tuple[dict[str, bytes], str, str, str, str]:
+    """Work tree, status, index, HEAD and tags: what a refused or failed step must leave as it was."""
+    head = repo.git("rev-parse", "HEAD").strip()
+    return tree(repo.path), repo.status(), repo.git("ls-files", "-s"), head, repo.git("tag", "-l")

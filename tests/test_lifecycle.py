@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from helpers import PEOPLE, GitRepo, sop
+from lifecycle_helpers import state
 
 import docctl
 from docctl.adapters import git as gitmod
@@ -81,20 +82,6 @@ def files_of(repo: GitRepo, rev: str = "HEAD") -> list[str]:
 
 def fingerprint(team: Team, doc_id: str = "SOP-001") -> str:
     return team.lib().document(doc_id).fingerprint
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    """Every file of the work tree (not .git) and its bytes."""
-    return {
-        path.relative_to(root).as_posix(): path.read_bytes()
-        for path in sorted(root.rglob("*"))
-        if path.is_file() and ".git" not in path.relative_to(root).parts
-    }
-
-
-def state(repo: GitRepo) -> tuple[dict[str, bytes], str, str, str, str]:
-    """Work tree, status, index, HEAD and tags: what a refused or failed step must leave as it was."""
-    return tree(repo.path), repo.status(), repo.git("ls-files", "-s"), head(repo), repo.git("tag", "-l")
 
 
 def approval_lines(who: str, role: str, date: str, print_: str, *, first: bool = False) -> list[str]:
@@ -497,8 +484,9 @@ def test_refused_release_with_a_stale_approval(team: Team, run_cli: Run) -> None
         run_cli,
         "jane",
         ["release", "SOP-001"],
-        "SOP-001 changed after approval by Tom Baker (Process Owner); restore the approved content, "
-        "or revise it and approve it again",
+        # the finding check reports (DC202), named: release and check cannot disagree
+        "SOP-001 cannot be released: DC202 content changed after approval by Tom Baker (Process Owner) on "
+        "2026-06-01; restore the approved content, or revise it and approve it again",
     )
 
 
@@ -762,7 +750,7 @@ def test_an_exception_in_the_middle_leaves_everything_as_it_was(team: Team, monk
 
 
 def test_an_interrupt_while_writing_leaves_everything_as_it_was(team: Team, monkeypatch: pytest.MonkeyPatch) -> None:
-    from docctl.lifecycle import steps as lifecycle
+    from docctl.lifecycle import change as lifecycle
 
     walk(team, "SOP-001", "review")
     team.act("jane")

@@ -213,6 +213,37 @@ def test_dc107_unreadable_yaml(repo: GitRepo) -> None:
     assert findings[0].message.startswith("invalid YAML")
 
 
+def test_reading_problems_are_judged_by_the_reading_rules() -> None:
+    """Readers report what they found; the reading rules give each kind of problem its code and message."""
+    from docctl.core.problems import Fault, ReadProblem
+    from docctl.rules.reading import judge
+
+    cases = {
+        Fault.NO_FRONT_MATTER: "DC101",
+        Fault.NO_SIDECAR: "DC101",
+        Fault.EMPTY_SIDECAR: "DC101",
+        Fault.BYTE_ORDER_MARK: "DC102",
+        Fault.SIDECAR_BYTE_ORDER_MARK: "DC102",
+        Fault.INVALID_FIELD: "DC102",
+        Fault.UNREADABLE: "DC107",
+        Fault.TOO_LARGE: "DC107",
+        Fault.SIDECAR_TOO_LARGE: "DC107",
+        Fault.OUTSIDE_LINK: "DC107",
+        Fault.CANNOT_OPEN: "DC107",
+        Fault.CANNOT_OPEN_SIDECAR: "DC107",
+    }
+    assert set(cases) == set(Fault)
+    for fault, code in cases.items():
+        found = judge(ReadProblem(fault=fault, path="forms/FRM-001.docx", line=3, detail="x", document="FRM-001"))
+        assert (found.code, found.path, found.line, found.document) == (code, "forms/FRM-001.docx", 3, "FRM-001")
+    assert judge(ReadProblem(fault=Fault.TOO_LARGE, path="a.md", detail="12")).message == (
+        "file is 12 MiB; controlled Markdown files are limited to 10 MiB"
+    )
+    assert judge(ReadProblem(fault=Fault.NO_SIDECAR, path="f/a.docx", detail="a.docx.yml")).message == (
+        "no metadata: add the sidecar a.docx.yml with id, title, type, revision, status, owner"
+    )
+
+
 def test_dc201_missing_role(repo: GitRepo) -> None:
     repo.write("sops/SOP-001.md", sop())
     fp = fingerprint_of(repo, "sops/SOP-001.md")

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 from helpers import PEOPLE, GitRepo, git_config, sop
-from lifecycle_helpers import Office, codes
+from lifecycle_helpers import Office, codes, state
 
 import docctl
+from docctl.core.errors import LifecycleError
 
 pytestmark = pytest.mark.skipif(shutil.which("ssh-keygen") is None, reason="ssh-keygen is not installed")
 
@@ -132,6 +133,100 @@ def test_key_added_in_the_same_change_is_not_trusted(
     assert finding.code == "DC206" and finding.message.endswith(
         "which is signed by an unknown key, not by the approver"
     )
+
+
+# refusals: a step refuses exactly on the major findings check reports and the step carries forward ----
+
+
+def refused_as_check_says(office: Office, who: str, step: str, code: str, **options: str) -> str:
+    """Run ``step`` as ``who``: refused with the finding ``check`` reports (code and message), and
+    files, status, index, HEAD and tags as they were. Returns the refusal's message."""
+    [reported] = [f for f in office.qms.check().findings if f.code == code]
+    before = state(office.repo)
+    with office.acting(who) as qms, pytest.raises(LifecycleError) as refusal:
+        getattr(qms, step)("SOP-001", **options)
+    assert refusal.value.exit_code == 1
+    assert f": {reported.code} {reported.message}" in str(refusal.value)
+    assert state(office.repo) == before
+    return str(refusal.value)
+
+
+def approved_with_jane_committed_by(office: Office, committer: str) -> None:
+    """SOP-001 approved: Tom's approval by Tom, Jane's approval committed by ``committer``."""
+    office.repo.write("sops/SOP-001.md", sop())
+    office.commit_as("sam", "draft")
+    with office.acting("sam") as qms:
+        qms.submit("SOP-001")
+    with office.acting("tom") as qms:
+        qms.approve("SOP-001", role="Process Owner")
+    with office.acting("jane") as qms:
+        qms.approve("SOP-001", role="Quality Manager", commit=False)
+    office.commit_as(committer, "approval")
+
+
+def test_release_is_refused_on_an_unattested_approval(office: Office, run_cli: object) -> None:
+    approved_with_jane_committed_by(office, "sam")
+    message = refused_as_check_says(office, "jane", "release", "DC205")
+    assert re.fullmatch(
+        r"SOP-001 cannot be released: DC205 the approval by Jane Smith \(Quality Manager\) was added in commit "
+        r"[0-9a-f]{12} authored by sam.okafor@acme.example, not by the approver; each approver signs with "
+        r"docctl approve under their own git identity: revise it and approve it again",
+        message,
+    )
+    before = state(office.repo)
+    with office.acting("jane"):
+        code, out, err = run_cli("release", "SOP-001", cwd=office.repo.path)  # type: ignore[operator]
+    assert (code, out, err) == (1, "", f"docctl: error: {message}\n")
+    assert state(office.repo) == before
+
+
+def test_approval_is_refused_over_an_unattested_one(office: Office) -> None:
+    office.repo.write("sops/SOP-001.md", sop())
+    office.commit_as("sam", "draft")
+    with office.acting("sam") as qms:
+        qms.submit("SOP-001")
+    with office.acting("tom") as qms:
+        qms.approve("SOP-001", role="Process Owner", commit=False)
+    office.commit_as("sam", "Tom's approval, committed by Sam")
+    message = refused_as_check_says(office, "jane", "approve", "DC205", role="Quality Manager")
+    assert message.startswith("SOP-001 cannot be signed: DC205 the approval by Tom Baker (Process Owner)")
+
+
+def test_release_goes_ahead_where_check_would_not_report_it_as_major(office: Office) -> None:
+    """The refusal follows check exactly: the configuration grades DC205 minor, so release goes ahead."""
+    config = office.repo.path / "docctl.toml"
+    config.write_text(config.read_text() + '\n[severity]\nDC205 = "minor"\n')
+    office.commit_as("jane", "DC205 graded minor")
+    office.qms = docctl.open(office.repo.path, clock=office.clock)  # with the new configuration
+    approved_with_jane_committed_by(office, "sam")
+    assert [(f.code, f.severity.value) for f in office.qms.check().findings] == [("DC205", "minor")]
+    with office.acting("jane") as qms:
+        assert qms.release("SOP-001").status == "effective"
+
+
+def test_release_is_refused_on_an_unsigned_approval(signed_office: tuple[Office, dict[str, Path]]) -> None:
+    office, keys = signed_office
+    with signing_with(keys["tom"]), office.acting("tom") as qms:
+        qms.approve("SOP-001", role="Process Owner")
+    with signing_with(None), office.acting("jane") as qms:
+        qms.approve("SOP-001", role="Quality Manager")
+    with signing_with(keys["jane"]):
+        message = refused_as_check_says(office, "jane", "release", "DC206")
+    assert re.fullmatch(
+        r"SOP-001 cannot be released: DC206 the approval by Jane Smith \(Quality Manager\) was added in commit "
+        r"[0-9a-f]{12}, which has no signature; each approver signs in a commit they sign with their key: "
+        r"revise it and approve it again",
+        message,
+    )
+
+
+def test_release_is_refused_on_content_changed_after_approval(office: Office) -> None:
+    approved_with_jane_committed_by(office, "jane")
+    path = office.repo.path / "sops/SOP-001.md"
+    path.write_text(path.read_text() + "\nA sentence added after approval.\n")
+    office.commit_as("sam", "an edit after approval")
+    message = refused_as_check_says(office, "jane", "release", "DC202")
+    assert message.startswith("SOP-001 cannot be released: DC202 content changed after approval by Tom Baker")
 
 
 # forgeries ------------------------------------------------------------------------------------

@@ -408,6 +408,20 @@ def test_deleting_an_effective_document_is_dc306_and_restoring_it_clears(
     assert recorder.seen() == [("raised", "DC306", SOP), ("cleared", "DC306", SOP)]
 
 
+def test_deletion_is_judged_on_history_as_check_judges_it(
+    qms: GitRepo, start: Callable[..., Watcher], recorder: Recorder
+) -> None:
+    """The working copy had already put the document back to draft: what git holds is effective."""
+    watcher = start(qms)
+    path = qms.path / SOP
+    path.write_text(path.read_text().replace("status: effective", "status: draft"))
+    recorder.barrier(qms)
+    path.unlink()
+    recorder.wait_event("raised", "DC306", SOP)
+    recorder.barrier(qms)
+    assert watcher.findings == list(docctl.open(qms.path).check().findings)
+
+
 def test_severities_and_ignores_of_the_configuration_apply(
     qms: GitRepo, start: Callable[..., Watcher], recorder: Recorder
 ) -> None:

@@ -445,6 +445,37 @@ def index_files(git: Git) -> tuple[dict[str, str], set[str]]:
     return files, links
 
 
+def dirty_paths(git: Git, paths: Sequence[str]) -> list[str]:
+    """Those of ``paths`` (relative to the docctl root) that differ from HEAD: staged, unstaged or untracked."""
+    out = run(["status", "--porcelain", "-z", "--untracked-files=all", "--", *paths], git.cwd).stdout
+    prefix = f"{git.prefix}/" if git.prefix else ""
+    dirty = {entry[3:] for entry in out.decode("utf-8", "surrogateescape").split("\0") if entry[2:3] == " "}
+    return [path for path in paths if prefix + path in dirty]
+
+
+@dataclass(frozen=True, slots=True)
+class IndexEntries:
+    """The index entries of some paths as they were (``git ls-files -s -z --full-name``), to put back."""
+
+    paths: tuple[str, ...]  # relative to the docctl root
+    entries: bytes
+
+
+def save_index(git: Git, paths: Sequence[str]) -> IndexEntries:
+    """The index entries of ``paths`` now (none for a path the index does not hold)."""
+    out = run(["ls-files", "-s", "-z", "--full-name", "--", *paths], git.cwd).stdout
+    return IndexEntries(tuple(paths), out)
+
+
+def restore_index(git: Git, saved: IndexEntries) -> None:
+    """Put the index entries of the saved paths back as they were, removing any added since."""
+    prefix = f"{git.prefix}/" if git.prefix else ""
+    names = "".join(f"{prefix}{path}\0" for path in saved.paths).encode("utf-8", "surrogateescape")
+    run(["update-index", "-z", "--force-remove", "--stdin"], git.toplevel, stdin=names, check=False)
+    if saved.entries:
+        run(["update-index", "-z", "--index-info"], git.toplevel, stdin=saved.entries, check=False)
+
+
 def shallow_boundary(git: Git) -> frozenset[str]:
     """The commits where a shallow clone's history stops (empty for a full clone)."""
     try:

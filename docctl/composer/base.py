@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
@@ -17,8 +18,8 @@ from docctl.composer.store import FindingsMemo, ParsedStore, ReportCache, blob_i
 from docctl.config.model import Config
 from docctl.core.errors import UnknownDocumentError, UsageError
 from docctl.core.model import Approval, Document, Finding, Report
-from docctl.documents.sources import SIDECAR_SUFFIX, Loaded, file_format, load
-from docctl.rules.codes import finding
+from docctl.core.problems import Fault
+from docctl.documents.sources import SIDECAR_SUFFIX, Loaded, failed, file_format, judged, load
 from docctl.rules.context import RuleContext
 from docctl.rules.registry import check_collection, check_document
 
@@ -86,7 +87,8 @@ class Composer:
         self._keys: dict[str, str | None] = {}  # path -> parse-cache key of its current content
         self._store: ParsedStore | None = None
         self._git: object = _UNSET
-        self._head: str | None = None  # set for read-only views of a commit
+        self._head: str | None = None  # set for read-only views of a commit (and within one_head)
+        self._holding = False  # within one_head: the first HEAD read is kept
         self._history: History | None = None
 
     def __repr__(self) -> str:
@@ -140,35 +142,33 @@ class Composer:
 
     def _read(self, path: str, full: Path, sidecar: Path | None) -> tuple[Loaded, str | None]:
         """Parse one file; also its cache key (path and blob ids), None when it could not be read."""
-        problem = self._outside(full) or (self._outside(sidecar) if sidecar else None)
-        if problem:
-            return Loaded(path, None, (finding("DC107", problem, path=path),)), None
+        target = self._outside(full) or (self._outside(sidecar) if sidecar else None)
+        if target:
+            return judged(failed(path, Fault.OUTSIDE_LINK, detail=target)), None
         try:
             data = full.read_bytes()
         except OSError as error:
-            return Loaded(path, None, (finding("DC107", f"cannot read the file: {error.strerror}", path=path),)), None
+            return judged(failed(path, Fault.CANNOT_OPEN, detail=str(error.strerror))), None
         side: bytes | None = None
         if sidecar is not None and sidecar.is_file():
             try:
                 side = sidecar.read_bytes()
             except OSError as error:
-                return Loaded(
-                    path,
-                    None,
-                    (finding("DC107", f"cannot read the sidecar: {error.strerror}", path=path + SIDECAR_SUFFIX),),
-                ), None
+                where = path + SIDECAR_SUFFIX
+                return judged(failed(path, Fault.CANNOT_OPEN_SIDECAR, where=where, detail=str(error.strerror))), None
         key = entry_key(path, blob_id(data), blob_id(side) if side is not None else None)
         known = self.store().get(key)
         return (known if known is not None else load(path, data, self.config, sidecar=side)), key
 
     def _outside(self, path: Path) -> str | None:
+        """The target of a symbolic link that leaves the repository, else None."""
         if not path.is_symlink():
             return None
         target = path.resolve()
         try:
             target.relative_to(self.root.resolve())
         except ValueError:
-            return f"symbolic link to {os.readlink(path)}, outside the repository; controlled files must live in it"
+            return os.readlink(path)
         return None
 
     def loaded(self) -> list[Loaded]:
@@ -205,7 +205,7 @@ class Composer:
         git = self.git()
         if git is None:
             return None
-        head = self._head if self._head is not None else git.head()
+        head = self._tip(git)
         if head is None:
             return None
         if self._history is None or self._history.tip != head:
@@ -257,6 +257,35 @@ class Composer:
             cache.put(digest, report)
         return report
 
+    def findings_of(self, document: Document) -> list[Finding]:
+        """What ``check`` reports on the files of ``document`` (severities and ignores applied).
+
+        The whole report is not cached: a lifecycle step asks once, just before it commits.
+        """
+        files = {document.path, document.metadata_path}
+        return [item for item in self._check(None, self.context()).findings if item.path in files]
+
+    @contextlib.contextmanager
+    def one_head(self) -> Iterator[None]:
+        """Within the block HEAD is read at most once (a lifecycle step: its checks all see one commit)."""
+        if self._head is not None or self._holding:
+            yield
+            return
+        self._holding = True
+        try:
+            yield
+        finally:
+            self._holding, self._head = False, None
+
+    def _tip(self, git: Git) -> str | None:
+        """HEAD, or the commit of a view; held for the block of :meth:`one_head`."""
+        if self._head is not None:
+            return self._head
+        head = git.head()
+        if self._holding:
+            self._head = head
+        return head
+
     def _inputs(self, ctx: RuleContext) -> tuple[str, float]:
         """A digest of everything a whole check depends on, and the newest input's time (for racy stamps):
         HEAD, the configuration, the day, and every controlled file's stat stamp (and its sidecar's)."""
@@ -287,7 +316,7 @@ class Composer:
 
     def history_tip(self) -> str | None:
         git = self.git()
-        return (self._head or git.head()) if git is not None else None
+        return self._tip(git) if git is not None else None
 
     def _check(self, files: Sequence[str | os.PathLike[str]] | None, ctx: RuleContext) -> Report:
         loaded = self.loaded()

@@ -22,6 +22,7 @@ from docctl.config.model import (
     Person,
     Signing,
 )
+from docctl.core.codes import RULES
 from docctl.core.errors import ConfigError
 from docctl.core.model import Severity
 
@@ -211,8 +212,6 @@ class _Parser:
         return Signing(required=self.boolean(table, ("signing", "required"), False), allowed_signers=signers)
 
     def severities(self, table: dict[str, Any]) -> dict[str, Severity]:
-        from docctl.rules.codes import RULES
-
         result: dict[str, Severity] = {}
         for code in table:
             if code not in RULES:
@@ -221,8 +220,6 @@ class _Parser:
         return result
 
     def ignores(self, table: dict[str, Any]) -> tuple[tuple[str, tuple[str, ...]], ...]:
-        from docctl.rules.codes import RULES
-
         result = []
         for glob in table:
             where = ("ignore", glob)

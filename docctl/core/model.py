@@ -68,7 +68,7 @@ class Document:
     """A controlled document as read from the working copy (or from a commit).
 
     Fields that were missing or invalid in the file are ``None`` (or empty); the problems are
-    reported as DC102 findings by :func:`docctl.metadata.parse_metadata`.
+    reported by the reader (:mod:`docctl.documents.sources`) and judged by :mod:`docctl.rules.reading`.
     """
 
     path: str  # relative to the repository root, POSIX separators
@@ -157,11 +157,19 @@ class Finding:
     def sort_key(self) -> tuple[str, int, str]:
         return (self.path or "", self.line or 0, self.code)
 
-    def __str__(self) -> str:
-        where = self.path or "."
+    def to_line(self, shown_path: str | None = None) -> str:
+        """The one-line form ``path:line: CODE message`` that check, the hooks and the watcher print.
+
+        ``shown_path`` is the path as shown (say, relative to the current folder) instead of the
+        root-relative one; a finding without a file shows ``.``.
+        """
+        where = shown_path or self.path or "."
         if self.line is not None:
             where = f"{where}:{self.line}"
         return f"{where}: {self.code} {self.message}"
+
+    def __str__(self) -> str:
+        return self.to_line()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

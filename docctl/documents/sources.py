@@ -1,7 +1,8 @@
 """Controlled files -> Documents: reads Markdown or .docx plus sidecar, parses metadata, fingerprints.
 
-Pure: bytes in, a ``Loaded`` (document and parse findings) out. Where the bytes come from (the
-working tree, the index, a commit) is the caller's business.
+Pure: bytes in, a :class:`Reading` (the document and the problems found, as values) out; where the
+bytes come from (the working tree, the index, a commit) is the caller's business. :func:`load`
+adds the judgement of those problems by the reading rules (DC101, DC102, DC107).
 """
 
 from __future__ import annotations
@@ -12,16 +13,28 @@ from docctl.config.model import Config
 from docctl.core.errors import DocumentReadError
 from docctl.core.fingerprints import fingerprint
 from docctl.core.model import Document, Finding
+from docctl.core.problems import MAX_MARKDOWN_MIB, MAX_SIDECAR_MIB, Fault, ReadProblem
 from docctl.documents.metadata import parse_metadata
-from docctl.rules.codes import finding
+from docctl.rules.reading import reading_findings
 
-MAX_MARKDOWN_BYTES = 10 * 1024 * 1024
-MAX_SIDECAR_BYTES = 1024 * 1024
+MAX_MARKDOWN_BYTES = MAX_MARKDOWN_MIB * 1024 * 1024
+MAX_SIDECAR_BYTES = MAX_SIDECAR_MIB * 1024 * 1024
 SIDECAR_SUFFIX = ".yml"
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What reading one controlled file gave: the document (None when there is none) and the problems."""
+
+    path: str
+    document: Document | None
+    problems: tuple[ReadProblem, ...] = ()
 
 
 @dataclass(frozen=True)
 class Loaded:
+    """A controlled file read and judged: the document and the findings of the reading rules."""
+
     path: str
     document: Document | None
     findings: tuple[Finding, ...]
@@ -37,57 +50,43 @@ def file_format(path: str) -> str | None:
 
 
 def load(path: str, data: bytes, config: Config, *, sidecar: bytes | None = None) -> Loaded:
-    """Read one controlled file. ``sidecar`` is the content of ``<path>.yml`` for a .docx, if any."""
-    kind = file_format(path)
-    if kind == "docx":
-        return _load_docx(path, data, sidecar, config)
-    return _load_markdown(path, data, config)
+    """Read one controlled file and judge what was found. ``sidecar`` is ``<path>.yml`` of a .docx, if any."""
+    return judged(read(path, data, config, sidecar=sidecar))
 
 
-def _unreadable(path: str, error: DocumentReadError) -> Loaded:
-    return Loaded(path, None, (finding("DC107", error.message, path=error.path or path, line=error.line),))
+def judged(reading: Reading) -> Loaded:
+    """A reading with its problems turned into findings by the reading rules."""
+    return Loaded(reading.path, reading.document, tuple(reading_findings(reading.problems)))
 
 
-def _load_markdown(path: str, data: bytes, config: Config) -> Loaded:
+def read(path: str, data: bytes, config: Config, *, sidecar: bytes | None = None) -> Reading:
+    """Read one controlled file: the document and the problems found, nothing judged yet."""
+    if file_format(path) == "docx":
+        return _read_docx(path, data, sidecar, config)
+    return _read_markdown(path, data, config)
+
+
+def failed(path: str, fault: Fault, *, where: str | None = None, line: int | None = None, detail: str = "") -> Reading:
+    """A file that gave no document: one problem, at ``where`` (the file itself by default)."""
+    return Reading(path, None, (ReadProblem(fault=fault, path=where or path, line=line, detail=detail),))
+
+
+def _unreadable(path: str, error: DocumentReadError, *, where: str | None = None) -> Reading:
+    return failed(path, Fault.UNREADABLE, where=where or error.path or path, line=error.line, detail=error.message)
+
+
+def _read_markdown(path: str, data: bytes, config: Config) -> Reading:
     from docctl.formats.markdown import read_markdown
 
     if len(data) > MAX_MARKDOWN_BYTES:
-        return Loaded(
-            path,
-            None,
-            (
-                finding(
-                    "DC107",
-                    f"file is {len(data) // (1024 * 1024)} MiB; controlled Markdown files are limited to 10 MiB",
-                    path=path,
-                    line=None,
-                ),
-            ),
-        )
+        return failed(path, Fault.TOO_LARGE, detail=str(len(data) // (1024 * 1024)))
     try:
         content = read_markdown(data)
     except DocumentReadError as error:
         return _unreadable(path, error)
     if content.metadata is None:
-        return Loaded(
-            path,
-            None,
-            (
-                finding(
-                    "DC101",
-                    "no metadata: add YAML front matter (id, title, type, revision, status, owner) between '---' lines",
-                    path=path,
-                    line=1,
-                ),
-            ),
-        )
-    extra: list[Finding] = []
-    if content.bom:
-        extra.append(
-            finding(
-                "DC102", "file starts with a byte order mark (BOM); save it as UTF-8 without BOM", path=path, line=1
-            )
-        )
+        return failed(path, Fault.NO_FRONT_MATTER, line=1)
+    extra = [ReadProblem(fault=Fault.BYTE_ORDER_MARK, path=path, line=1)] if content.bom else []
     return _build(
         path=path,
         fmt="md",
@@ -105,59 +104,29 @@ def _load_markdown(path: str, data: bytes, config: Config) -> Loaded:
     )
 
 
-def _load_docx(path: str, data: bytes, sidecar: bytes | None, config: Config) -> Loaded:
+def _read_docx(path: str, data: bytes, sidecar: bytes | None, config: Config) -> Reading:
     from docctl.adapters.yamlio import load_yaml
     from docctl.formats.docx import read_docx
     from docctl.formats.markdown import decode_text
 
     sidecar_path = path + SIDECAR_SUFFIX
+    sidecar_name = sidecar_path.rsplit("/", 1)[-1]
     if sidecar is None:
-        return Loaded(
-            path,
-            None,
-            (
-                finding(
-                    "DC101",
-                    f"no metadata: add the sidecar {sidecar_path.rsplit('/', 1)[-1]} with id, title, type, revision, status, owner",
-                    path=path,
-                    line=None,
-                ),
-            ),
-        )
+        return failed(path, Fault.NO_SIDECAR, detail=sidecar_name)
     try:
         content = read_docx(data)
     except DocumentReadError as error:
         return _unreadable(path, error)
     if len(sidecar) > MAX_SIDECAR_BYTES:
-        return Loaded(path, None, (finding("DC107", "sidecar larger than 1 MiB", path=sidecar_path, line=None),))
-    extra: list[Finding] = []
+        return failed(path, Fault.SIDECAR_TOO_LARGE, where=sidecar_path)
     try:
         text, bom = decode_text(sidecar)
         loaded = load_yaml(text, first_line=1)
     except DocumentReadError as error:
-        return _unreadable(sidecar_path, DocumentReadError(error.message, path=sidecar_path, line=error.line))
-    if bom:
-        extra.append(
-            finding(
-                "DC102",
-                "sidecar starts with a byte order mark (BOM); save it as UTF-8 without BOM",
-                path=sidecar_path,
-                line=1,
-            )
-        )
+        return _unreadable(path, error, where=sidecar_path)
     if loaded.data is None:
-        return Loaded(
-            path,
-            None,
-            (
-                finding(
-                    "DC101",
-                    f"no metadata: the sidecar {sidecar_path.rsplit('/', 1)[-1]} is empty",
-                    path=path,
-                    line=None,
-                ),
-            ),
-        )
+        return failed(path, Fault.EMPTY_SIDECAR, detail=sidecar_name)
+    extra = [ReadProblem(fault=Fault.SIDECAR_BYTE_ORDER_MARK, path=sidecar_path, line=1)] if bom else []
     return _build(
         path=path,
         fmt="docx",
@@ -189,14 +158,15 @@ def _build(
     heading: str | None,
     heading_line: int | None,
     config: Config,
-    extra: list[Finding],
-) -> Loaded:
+    extra: list[ReadProblem],
+) -> Reading:
     parsed = parse_metadata(raw, lines, config, start_line=start_line)
     fields = parsed.fields
     doc_id = fields.get("id")
-    findings = list(extra)
-    findings.extend(
-        finding("DC102", p.message, path=metadata_path, line=p.line, document=doc_id) for p in parsed.problems
+    problems = list(extra)
+    problems.extend(
+        ReadProblem(fault=Fault.INVALID_FIELD, path=metadata_path, line=p.line, detail=p.message, document=doc_id)
+        for p in parsed.problems
     )
     document = Document(
         path=path,
@@ -225,7 +195,7 @@ def _build(
         heading=heading,
         heading_line=heading_line,
     )
-    return Loaded(path, document, tuple(findings))
+    return Reading(path, document, tuple(problems))
 
 
 def _fingerprint_of(raw: object, body: str) -> str:

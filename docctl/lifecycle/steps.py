@@ -1,22 +1,29 @@
-"""Lifecycle steps: validate everything, edit in place, write atomically, commit with trailers."""
+"""Lifecycle steps: new, submit, approve, release, revise, obsolete, review.
+
+Each step validates everything first — its own preconditions (docs/reference.md), then the major
+findings of ``check`` that it would carry forward (:mod:`docctl.lifecycle.refusals`) — and only then
+makes its change (:mod:`docctl.lifecycle.change`): edit in place, write atomically, commit with trailers.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 from docctl.adapters import git as gitmod
-from docctl.adapters.atomic import write_atomic
 from docctl.adapters.paths import is_controlled
 from docctl.core import revisions
-from docctl.core.errors import GitError, LifecycleError, MetadataError, UnknownDocumentError, UsageError
+from docctl.core.errors import LifecycleError, UnknownDocumentError, UsageError
 from docctl.core.model import Approval, Document, Meaning, Status
 from docctl.documents.sources import SIDECAR_SUFFIX, Loaded, load
-from docctl.formats.frontmatter import MetadataText, split_front_matter
+from docctl.formats.frontmatter import MetadataText
+from docctl.lifecycle.change import Actor, Change, Commit, metadata_problem
+from docctl.lifecycle.refusals import refuse_carried
 from docctl.lifecycle.scaffold import NewDocument, default_folder, next_id, render_template, slug
 from docctl.rules import approvals as approval_rules
 from docctl.rules.lifecycle import add_months
@@ -24,11 +31,8 @@ from docctl.rules.lifecycle import add_months
 if TYPE_CHECKING:
     from docctl.composer.base import Composer
 
-
-@dataclass(frozen=True, slots=True)
-class Actor:
-    name: str
-    email: str
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,9 +48,20 @@ class StepResult:
     tag: str | None = None
 
 
+def _step(function: Callable[Concatenate[Composer, _P], _R]) -> Callable[Concatenate[Composer, _P], _R]:
+    """A lifecycle step reads HEAD once, however much it checks: the composer holds it for the step."""
+
+    @functools.wraps(function)
+    def run(repo: Composer, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with repo.one_head():
+            return function(repo, *args, **kwargs)
+
+    return run
+
+
 def actor(repo: Composer, by: str | None) -> Actor:
     """The acting person: git's author identity; ``by`` must match it when given."""
-    git = gitmod.Git.find(repo.root)
+    git = repo.git()
     if git is None:
         raise LifecycleError("not a git work tree: lifecycle steps are attested by git commits; run 'git init' first")
     identity = git.identity()
@@ -56,6 +71,7 @@ def actor(repo: Composer, by: str | None) -> Actor:
     return Actor(person.name if person else identity.name, identity.email)
 
 
+@_step
 def new(
     repo: Composer,
     type_code: str,
@@ -93,17 +109,12 @@ def new(
         if (repo.root / path).exists():
             raise LifecycleError(f"{path} exists already")
     created = _read_back(repo, rel, files, f"the template of type {type_code}")
-    change = _Change(repo, who)
+    change = Change(repo, who)
     for path, data in files.items():
         change.put(path, data)
-    change.apply(
-        action="new",
-        doc_id=doc_id,
-        revision=created.revision or _first_revision(repo),
-        subject=f"{doc_id}: new {type_code} '{title.strip()}'",
-        commit=commit,
-        fingerprint=created.fingerprint,
-    )
+    revision = created.revision or _first_revision(repo)
+    subject = f"{doc_id}: new {type_code} '{title.strip()}'"
+    change.apply(Commit("new", doc_id, revision, subject, created.fingerprint) if commit else None)
     return NewDocument(id=doc_id, path=rel, files=tuple(files))
 
 
@@ -138,20 +149,10 @@ def _new_docx_files(repo: Composer, rel: str, doc_id: str, title: str, text: str
 def _read_back(repo: Composer, rel: str, files: Mapping[str, bytes], source: str) -> Document:
     """The document that ``files`` make, refusing when its metadata would not be valid."""
     loaded = load(rel, files[rel], repo.config, sidecar=files.get(rel + SIDECAR_SUFFIX))
-    problem = _problem(loaded)
+    problem = metadata_problem(loaded)
     if problem is not None or loaded.document is None:
         raise LifecycleError(f"{source} does not give valid metadata ({problem or 'unreadable'}); nothing was written")
     return loaded.document
-
-
-def _problem(loaded: Loaded) -> str | None:
-    """The first finding that makes a document's metadata untrustworthy, as ``path:line: message``."""
-    bad = [f for f in loaded.findings if f.code in ("DC101", "DC102", "DC107")]
-    if not bad:
-        return None
-    first = bad[0]
-    where = f"{first.path}:{first.line}" if first.line else str(first.path)
-    return f"{where}: {first.message}"
 
 
 def _first_revision(repo: Composer) -> str:
@@ -161,17 +162,20 @@ def _first_revision(repo: Composer) -> str:
 # the steps --------------------------------------------------------------------------------------
 
 
+@_step
 def submit(repo: Composer, doc_id: str, *, by: str | None = None, commit: bool = True) -> StepResult:
     """draft -> review."""
     who = actor(repo, by)
     doc = _sound(repo, doc_id)
     if doc.status is not Status.DRAFT:
         raise LifecycleError(f"{doc_id} is {_state(doc.status)}; only a draft can be submitted for review")
-    change = _Change(repo, who)
+    refuse_carried(repo, doc, "submit")
+    change = Change(repo, who)
     change.edit(doc, lambda meta: meta.set("status", Status.REVIEW.value))
-    return change.finish(doc, "submit", f"{doc_id}: submit revision {doc.revision} for review", commit=commit)
+    return _finish(change, doc, "submit", f"{doc_id}: submit revision {doc.revision} for review", commit=commit)
 
 
+@_step
 def approve(
     repo: Composer,
     doc_id: str,
@@ -186,11 +190,8 @@ def approve(
     doc = _sound(repo, doc_id)
     signed_meaning = _meaning(meaning)
     _check_signable(doc)
-    name = _check_signer(repo, doc, who, role, signed_meaning)
-    stamp = repo.now().replace(microsecond=0)
-    signature = Approval(
-        name=name, by=who.email, role=role, meaning=signed_meaning, date=stamp, fingerprint=doc.fingerprint
-    )
+    signature = _signature(repo, doc, who, role, signed_meaning)
+    refuse_carried(repo, doc, "approve")
     complete = not approval_rules.missing_roles(replace(doc, approvals=(*doc.approvals, signature)), repo.context())
 
     def edit(meta: MetadataText) -> None:
@@ -198,10 +199,10 @@ def approve(
         if complete and doc.status is Status.REVIEW:
             meta.set("status", Status.APPROVED.value)
 
-    change = _Change(repo, who)
+    change = Change(repo, who)
     change.edit(doc, edit)
     verb = "approve" if signed_meaning is Meaning.APPROVED else f"sign ({signed_meaning})"
-    return change.finish(doc, "approve", f"{doc_id}: {verb} revision {doc.revision} as {role}", commit=commit)
+    return _finish(change, doc, "approve", f"{doc_id}: {verb} revision {doc.revision} as {role}", commit=commit)
 
 
 def _meaning(meaning: str) -> Meaning:
@@ -217,25 +218,29 @@ def _check_signable(doc: Document) -> None:
         raise LifecycleError(f"{doc.id} is a draft; submit it for review before approving it")
     if doc.status not in (Status.REVIEW, Status.APPROVED):
         raise LifecycleError(f"{doc.id} is {_state(doc.status)}; only a document in review (or approved) can be signed")
-    stale = _stale(doc)
-    if stale is not None:
+    stale = approval_rules.stale_approvals(doc)
+    if stale:
         raise LifecycleError(
-            f"{doc.id} changed after approval by {stale.name} ({stale.role}); restore the approved content, "
+            f"{doc.id} changed after approval by {stale[0].name} ({stale[0].role}); restore the approved content, "
             "or revise it to clear the approvals"
         )
 
 
-def _check_signer(repo: Composer, doc: Document, who: Actor, role: str, meaning: Meaning) -> str:
-    """The signer's printed name, refusing a signer without the role, a forbidden self-approval or a repeat."""
+def _signature(repo: Composer, doc: Document, who: Actor, role: str, meaning: Meaning) -> Approval:
+    """The approval ``who`` would add, refusing a signer without the role (DC204), a forbidden
+    self-approval (DC203) or a repeat; the judgements are the rules' own."""
+    ctx = repo.context()
     person = repo.config.people.get(who.email)
     if person is None:
         raise LifecycleError(f"{who.email} is not in [people] of docctl.toml and cannot approve")
-    if role not in person.roles:
-        held = ", ".join(person.roles) or "no role"
-        raise LifecycleError(f"{person.name} does not hold the role {role} (holds {held})")
-    doc_type = repo.config.types[doc.type or ""]
-    author = (doc.author or "").lower()
-    if meaning is not Meaning.AUTHORED and not doc_type.allow_self_approval and author == who.email:
+    problem = approval_rules.role_problem(who.email, role, ctx)
+    if problem is not None:
+        raise LifecycleError(problem)
+    stamp = repo.now().replace(microsecond=0)
+    signature = Approval(
+        name=person.name, by=who.email, role=role, meaning=meaning, date=stamp, fingerprint=doc.fingerprint
+    )
+    if approval_rules.forbidden_self_approval(signature, doc, ctx):
         raise LifecycleError(
             f"{person.name} authored revision {doc.revision} of {doc.id}; type {doc.type} forbids self-approval"
         )
@@ -244,7 +249,7 @@ def _check_signer(repo: Composer, doc: Document, who: Actor, role: str, meaning:
             raise LifecycleError(
                 f"{person.name} has already signed {doc.id} revision {doc.revision} as {role} ({meaning})"
             )
-    return person.name
+    return signature
 
 
 def _approval_item(signature: Approval) -> dict[str, str]:
@@ -259,11 +264,7 @@ def _approval_item(signature: Approval) -> dict[str, str]:
     }
 
 
-def _stale(doc: Document) -> Approval | None:
-    """The first approval whose fingerprint is not the current content's."""
-    return next((a for a in doc.approvals if a.fingerprint != doc.fingerprint), None)
-
-
+@_step
 def release(
     repo: Composer,
     doc_id: str,
@@ -279,11 +280,13 @@ def release(
     day = effective or repo.context().today
     _check_releasable(repo, doc, day)
     old = _superseded(repo, doc)
-    git = gitmod.Git.find(repo.root)
+    git = repo.git()
     tag_name = f"{doc_id}/{doc.revision}"
     tagging = tag and commit and git is not None
     if tagging and git is not None:
         _check_tag(git, tag_name, doc)
+    refuse_carried(repo, doc, "release")
+    _check_current_approvals(repo, doc)
     doc_type = repo.config.types[doc.type or ""]
     due = add_months(day, doc_type.review_months) if doc_type.review_months else None
 
@@ -293,14 +296,14 @@ def release(
         if due is not None:
             meta.set("review_due", due.isoformat(), after=("effective",))
 
-    change = _Change(repo, who)
+    change = Change(repo, who)
     change.edit(doc, edit)
     if old is not None:
         change.edit(old, lambda meta: meta.set("status", Status.SUPERSEDED.value))
     subject = f"{doc_id}: release revision {doc.revision}, effective {day.isoformat()}"
     if old is not None:
         subject += f", superseding {old.id}"
-    result = change.finish(doc, "release", subject, commit=commit)
+    result = _finish(change, doc, "release", subject, commit=commit)
     if tagging and result.commit and git is not None:
         git.tag(
             tag_name, result.commit, f"{doc_id} revision {doc.revision} effective {day.isoformat()}", env=change.env
@@ -310,16 +313,14 @@ def release(
 
 
 def _check_releasable(repo: Composer, doc: Document, day: dt.date) -> None:
-    """approved, every approval current, every role signed, dated after the approvals, the only effective file."""
+    """approved, every role signed, dated after the approvals, the only effective file.
+
+    Whether the approvals are still current, attested and signed is for :func:`refuse_carried`
+    (DC202, DC205, DC206), with the finding ``check`` reports.
+    """
     if doc.status is not Status.APPROVED:
         raise LifecycleError(f"{doc.id} is {_state(doc.status)}; only an approved document can be released")
-    stale = _stale(doc)
-    if stale is not None:
-        raise LifecycleError(
-            f"{doc.id} changed after approval by {stale.name} ({stale.role}); restore the approved content, "
-            "or revise it and approve it again"
-        )
-    missing = approval_rules.missing_roles(doc, repo.context())
+    missing = approval_rules.missing_roles(doc, repo.context(), ignore_fingerprint=True)
     if missing:
         raise LifecycleError(f"{doc.id} lacks a valid approval by {', '.join(missing)}")
     latest = max((a.date.date() for a in doc.approvals if a.date), default=None)
@@ -333,6 +334,14 @@ def _check_releasable(repo: Composer, doc: Document, day: dt.date) -> None:
             f"another file of {doc.id} is effective ({others[0].path}); only one revision may be effective: "
             "revise that file instead, or mark it superseded first"
         )
+
+
+def _check_current_approvals(repo: Composer, doc: Document) -> None:
+    """Every role signed for the current content: the lifecycle's own requirement, which holds even where
+    the configuration makes DC202 less than major (so that :func:`refuse_carried` lets it pass)."""
+    missing = approval_rules.missing_roles(doc, repo.context())
+    if missing:
+        raise LifecycleError(f"{doc.id} lacks a valid approval by {', '.join(missing)}")
 
 
 def _superseded(repo: Composer, doc: Document) -> Document | None:
@@ -355,7 +364,7 @@ def _superseded(repo: Composer, doc: Document) -> Document | None:
             f"{doc.id} supersedes {old.id}, which is {_state(old.status)}; only an effective document can be "
             f"superseded (make {old.id} obsolete instead)"
         )
-    problem = _problem(item)
+    problem = metadata_problem(item)
     if problem is not None:
         raise LifecycleError(f"{old.id} has invalid metadata ({problem}); fix it before superseding it")
     return old
@@ -373,6 +382,7 @@ def _check_tag(git: gitmod.Git, name: str, doc: Document) -> None:
         raise LifecycleError(f"tag {name} exists already: revision {doc.revision} of {doc.id} was released before")
 
 
+@_step
 def revise(
     repo: Composer,
     doc_id: str,
@@ -417,12 +427,13 @@ def revise(
         elif not rework:
             meta.remove("change_request")  # a new revision answers a new request; a rework keeps its own
 
-    step = _Change(repo, who)
+    step = Change(repo, who)
     step.edit(doc, edit)
     what = f"rework revision {revision}" if rework else f"start revision {revision}"
-    return step.finish(doc, "revise", f"{doc_id}: {what}: {change.strip()}", commit=commit, revision=revision)
+    return _finish(step, doc, "revise", f"{doc_id}: {what}: {change.strip()}", commit=commit, revision=revision)
 
 
+@_step
 def obsolete(repo: Composer, doc_id: str, *, reason: str, by: str | None = None, commit: bool = True) -> StepResult:
     """Withdraw a document: status obsolete; the file stays (retention) and its id is never reused."""
     who = actor(repo, by)
@@ -431,9 +442,10 @@ def obsolete(repo: Composer, doc_id: str, *, reason: str, by: str | None = None,
         raise LifecycleError("--reason must say why the document is withdrawn")
     if doc.status in _FINAL:
         raise LifecycleError(f"{doc_id} is already {_state(doc.status)}")
-    change = _Change(repo, who)
+    change = Change(repo, who)
     change.edit(doc, lambda meta: meta.set("status", Status.OBSOLETE.value))
-    return change.finish(
+    return _finish(
+        change,
         doc,
         "obsolete",
         f"{doc_id}: make obsolete: {_one_line(reason)}",
@@ -442,6 +454,7 @@ def obsolete(repo: Composer, doc_id: str, *, reason: str, by: str | None = None,
     )
 
 
+@_step
 def review(
     repo: Composer,
     doc_id: str,
@@ -471,13 +484,13 @@ def review(
     doc_type = repo.config.types[doc.type or ""]
     if doc_type.review_months == 0:
         raise LifecycleError(f"type {doc.type} has no periodic review (review_months = 0)")
+    refuse_carried(repo, doc, "review")
     due = add_months(repo.context().today, doc_type.review_months)
-    step = _Change(repo, who)
+    step = Change(repo, who)
     step.edit(doc, lambda meta: meta.set("review_due", due.isoformat(), after=("effective", "status")))
     subject = f"{doc_id}: periodic review of revision {doc.revision}: keep; next review {due.isoformat()}"
-    return step.finish(
-        doc, "review", subject, commit=commit, extra=[("Docctl-Outcome", "keep"), ("Docctl-Reviewed-By", who.email)]
-    )
+    extra = [("Docctl-Outcome", "keep"), ("Docctl-Reviewed-By", who.email)]
+    return _finish(step, doc, "review", subject, commit=commit, extra=extra)
 
 
 # machinery --------------------------------------------------------------------------------------
@@ -511,7 +524,7 @@ def _sound(repo: Composer, doc_id: str, *, prefer: Status | None = None) -> Docu
     if len(matches) > 1:
         matches = _pick(matches, doc_id, prefer)
     item = matches[0]
-    problem = _problem(item)
+    problem = metadata_problem(item)
     if problem is not None:
         raise LifecycleError(f"{doc_id} has invalid metadata ({problem}); fix it first")
     assert item.document is not None
@@ -529,185 +542,23 @@ def _pick(matches: list[Loaded], doc_id: str, prefer: Status | None) -> list[Loa
     raise LifecycleError(f"id {doc_id} is used by several files ({paths}); fix the duplicate first")
 
 
-class _Change:
-    """Files to write for one step: validated in memory, written atomically, committed or rolled back."""
-
-    def __init__(self, repo: Composer, who: Actor) -> None:
-        self.repo = repo
-        self.who = who
-        self.files: dict[str, bytes] = {}
-        self.results: dict[str, Document] = {}  # path -> the document as the edit leaves it
-        stamp = repo.now().replace(microsecond=0).isoformat()
-        self.env = {
-            "GIT_AUTHOR_NAME": who.name,
-            "GIT_AUTHOR_EMAIL": who.email,
-            "GIT_AUTHOR_DATE": stamp,
-            "GIT_COMMITTER_DATE": stamp,
-        }
-
-    def put(self, path: str, data: bytes) -> None:
-        self.files[path] = data
-
-    def edit(self, doc: Document, change: Callable[[MetadataText], None]) -> None:
-        """Edit the document's metadata text (front matter or sidecar); keep .docx core properties in step."""
-        try:
-            loaded = self._edit_markdown(doc, change) if doc.format == "md" else self._edit_docx(doc, change)
-        except MetadataError as error:
-            raise LifecycleError(f"{doc.metadata_path}: cannot edit the metadata: {error.message}") from None
-        problem = _problem(loaded)
-        if loaded.document is None or problem is not None:  # pragma: no cover - an editing bug, never user input
-            raise LifecycleError(
-                f"internal error: the edit of {doc.path} would not read back ({problem}); nothing was written"
-            )
-        self.results[doc.path] = loaded.document
-
-    def _edit_markdown(self, doc: Document, change: Callable[[MetadataText], None]) -> Loaded:
-        raw = (self.repo.root / doc.path).read_bytes()
-        bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
-        head, meta_text, rest = split_front_matter(raw[len(bom) :].decode("utf-8"))
-        meta = MetadataText(meta_text)
-        change(meta)
-        data = bom + (head + meta.text() + rest).encode("utf-8")
-        self.files[doc.path] = data
-        return load(doc.path, data, self.repo.config)
-
-    def _edit_docx(self, doc: Document, change: Callable[[MetadataText], None]) -> Loaded:
-        from docctl.formats.docx import set_core_properties
-
-        root = self.repo.root
-        sidecar = doc.path + SIDECAR_SUFFIX
-        meta = MetadataText((root / sidecar).read_bytes().decode("utf-8"))
-        change(meta)
-        side = meta.text().encode("utf-8")
-        self.files[sidecar] = side
-        content = (root / doc.path).read_bytes()
-        loaded = load(doc.path, content, self.repo.config, sidecar=side)
-        if loaded.document is not None:
-            props = _core_properties(loaded.document)
-            if any(loaded.document.properties.get(key, "") != value for key, value in props.items()):
-                self.files[doc.path] = set_core_properties(content, props)
-        return loaded
-
-    def finish(
-        self,
-        doc: Document,
-        action: str,
-        subject: str,
-        *,
-        commit: bool,
-        revision: str | None = None,
-        extra: list[tuple[str, str]] | None = None,
-    ) -> StepResult:
-        assert doc.id is not None and doc.revision is not None
-        if commit:
-            self._check_committed(action)
-        revision = revision or doc.revision
-        edited = self.results[doc.path]
-        commit_id = self.apply(
-            action=action,
-            doc_id=doc.id,
-            revision=revision,
-            subject=subject,
-            commit=commit,
-            fingerprint=edited.fingerprint,
-            extra=extra or [],
-        )
-        status = edited.status.value if edited.status else ""
-        return StepResult(action, doc.id, revision, status, tuple(sorted(self.files)), commit_id)
-
-    def _check_committed(self, action: str) -> None:
-        """Refuse to commit over uncommitted changes: the commit of a step holds that step alone."""
-        git = gitmod.Git.find(self.repo.root)
-        if git is None:
-            return
-        dirty = _uncommitted(git, sorted(self.files))
-        if dirty is not None:
-            raise LifecycleError(
-                f"{dirty} has changes that are not committed; commit them first, so that the {action} commit "
-                f"holds the {action} alone (or use --no-commit)"
-            )
-
-    def apply(
-        self,
-        *,
-        action: str,
-        doc_id: str,
-        revision: str,
-        subject: str,
-        commit: bool,
-        fingerprint: str | None,
-        extra: list[tuple[str, str]] | None = None,
-    ) -> str | None:
-        """Write every file atomically, then commit (or stage); on any failure put files and index back."""
-        root = self.repo.root
-        originals = {path: _read_or_none(root / path) for path in self.files}
-        git = gitmod.Git.find(root)
-        paths = sorted(self.files)
-        index = _index_entries(git, paths) if git is not None else b""
-        try:
-            for path, data in self.files.items():
-                write_atomic(root / path, data)
-            if git is None:
-                return None
-            if not commit:
-                gitmod.stage(git, paths)
-                return None
-            trailers = [("Docctl-Action", action), ("Docctl-Document", doc_id), ("Docctl-Revision", revision)]
-            if fingerprint:
-                trailers.append(("Docctl-Fingerprint", fingerprint))
-            trailers.extend(extra or [])
-            return gitmod.commit(git, gitmod.trailers_message(subject, trailers), paths=paths, env=self.env)
-        except BaseException as error:
-            _restore(root, originals)
-            if git is not None:
-                _restore_index(git, paths, index)
-            if isinstance(error, GitError):
-                raise LifecycleError(f"{error.message}; nothing was changed") from None
-            raise
-
-
-def _uncommitted(git: gitmod.Git, paths: Sequence[str]) -> str | None:
-    """The first of ``paths`` that differs from HEAD (staged, unstaged or untracked), or None."""
-    out = gitmod.run(["status", "--porcelain", "-z", "--untracked-files=all", "--", *paths], git.cwd).stdout
-    prefix = f"{git.prefix}/" if git.prefix else ""
-    dirty = {entry[3:] for entry in out.decode("utf-8", "surrogateescape").split("\0") if entry[2:3] == " "}
-    return next((path for path in paths if prefix + path in dirty), None)
-
-
-def _core_properties(doc: Document) -> dict[str, str]:
-    """The .docx core properties that follow the metadata."""
-    return {
-        "identifier": doc.id or "",
-        "title": doc.title or "",
-        "version": doc.revision or "",
-        "content_status": doc.status.value if doc.status else "",
-    }
-
-
-def _read_or_none(path: Path) -> bytes | None:
-    return path.read_bytes() if path.exists() else None
-
-
-def _restore(root: Path, originals: Mapping[str, bytes | None]) -> None:
-    for path, original in originals.items():
-        if original is None:
-            (root / path).unlink(missing_ok=True)
-        else:
-            write_atomic(root / path, original)
-
-
-_NO_ENTRY = "0 " + "0" * 40
-
-
-def _index_entries(git: gitmod.Git, paths: Sequence[str]) -> bytes:
-    """The index entries of ``paths`` (``git ls-files -s -z``, paths from the top of the work tree)."""
-    return gitmod.run(["ls-files", "-s", "-z", "--full-name", "--", *paths], git.cwd).stdout
-
-
-def _restore_index(git: gitmod.Git, paths: Sequence[str], entries: bytes) -> None:
-    """Put the index entries of ``paths`` back as ``entries`` recorded them (removing any added since)."""
-    prefix = f"{git.prefix}/" if git.prefix else ""
-    object_format = gitmod.output(["rev-parse", "--show-object-format"], git.cwd).strip()
-    zero = _NO_ENTRY if object_format != "sha256" else "0 " + "0" * 64
-    removals = "".join(f"{zero}\t{prefix}{path}\0" for path in paths).encode("utf-8", "surrogateescape")
-    gitmod.run(["update-index", "-z", "--index-info"], git.toplevel, stdin=removals + entries, check=False)
+def _finish(
+    change: Change,
+    doc: Document,
+    action: str,
+    subject: str,
+    *,
+    commit: bool,
+    revision: str | None = None,
+    extra: Sequence[tuple[str, str]] = (),
+) -> StepResult:
+    """Write the step's files and commit them (or stage them with ``commit`` false)."""
+    assert doc.id is not None and doc.revision is not None
+    if commit:
+        change.check_committed(action)
+    revision = revision or doc.revision
+    edited = change.results[doc.path]
+    message = Commit(action, doc.id, revision, subject, edited.fingerprint, tuple(extra)) if commit else None
+    commit_id = change.apply(message)
+    status = edited.status.value if edited.status else ""
+    return StepResult(action, doc.id, revision, status, tuple(sorted(change.files)), commit_id)

@@ -25,7 +25,7 @@ def valid_approvals(document: Document, ctx: RuleContext) -> list[Approval]:
         if a.meaning is Meaning.APPROVED
         and a.fingerprint == document.fingerprint
         and holds_role(a, ctx)
-        and not _forbidden_self_approval(a, document, ctx)
+        and not forbidden_self_approval(a, document, ctx)
     ]
 
 
@@ -39,7 +39,7 @@ def missing_roles(document: Document, ctx: RuleContext, *, ignore_fingerprint: b
         if a.meaning is Meaning.APPROVED
         and holds_role(a, ctx)
         and (ignore_fingerprint or a.fingerprint == document.fingerprint)
-        and not _forbidden_self_approval(a, document, ctx)
+        and not forbidden_self_approval(a, document, ctx)
     }
     return [role for role in doc_type.approvers if role not in signed]
 
@@ -62,12 +62,17 @@ def missing_approval(document: Document, ctx: RuleContext) -> Iterator[Finding]:
         )
 
 
+def stale_approvals(document: Document) -> list[Approval]:
+    """The approvals that signed other content than the current one (their fingerprint differs)."""
+    return [a for a in document.approvals if a.fingerprint != document.fingerprint]
+
+
 def changed_after_approval(document: Document, ctx: RuleContext) -> Iterator[Finding]:
     """DC202: an approval's fingerprint differs from the current content."""
     del ctx
     if document.status not in APPROVED_STATES:
         return
-    stale = [a for a in document.approvals if a.fingerprint != document.fingerprint]
+    stale = stale_approvals(document)
     if not stale:
         return
     first = stale[0]
@@ -84,7 +89,7 @@ def changed_after_approval(document: Document, ctx: RuleContext) -> Iterator[Fin
 def self_approval(document: Document, ctx: RuleContext) -> Iterator[Finding]:
     """DC203: the author approved their own revision where the type forbids it."""
     for approval in document.approvals:
-        if _forbidden_self_approval(approval, document, ctx):
+        if forbidden_self_approval(approval, document, ctx):
             yield finding(
                 "DC203",
                 f"{approval.name} approved as {approval.role} the revision they authored; type {document.type} forbids self-approval",
@@ -94,7 +99,8 @@ def self_approval(document: Document, ctx: RuleContext) -> Iterator[Finding]:
             )
 
 
-def _forbidden_self_approval(approval: Approval, document: Document, ctx: RuleContext) -> bool:
+def forbidden_self_approval(approval: Approval, document: Document, ctx: RuleContext) -> bool:
+    """The approval signs, as its author, a revision whose type forbids self-approval (DC203)."""
     doc_type = ctx.config.types.get(document.type or "")
     return (
         doc_type is not None
@@ -108,15 +114,20 @@ def _forbidden_self_approval(approval: Approval, document: Document, ctx: RuleCo
 def unauthorized_approver(document: Document, ctx: RuleContext) -> Iterator[Finding]:
     """DC204: the approver must hold the role in [people]."""
     for approval in document.approvals:
-        person = ctx.config.people.get(approval.by)
-        if person is None:
-            message = f"{approval.by} is not in [people] of docctl.toml, so cannot sign as {approval.role}"
-        elif approval.role not in person.roles:
-            held = ", ".join(person.roles) or "no role"
-            message = f"{person.name} does not hold the role {approval.role} (holds {held})"
-        else:
-            continue
-        yield finding("DC204", message, path=document.metadata_path, line=approval.line, document=document.id)
+        message = role_problem(approval.by, approval.role, ctx)
+        if message is not None:
+            yield finding("DC204", message, path=document.metadata_path, line=approval.line, document=document.id)
+
+
+def role_problem(by: str, role: str, ctx: RuleContext) -> str | None:
+    """Why ``by`` may not sign as ``role`` (DC204), or None when [people] gives them the role."""
+    person = ctx.config.people.get(by)
+    if person is None:
+        return f"{by} is not in [people] of docctl.toml, so cannot sign as {role}"
+    if role not in person.roles:
+        held = ", ".join(person.roles) or "no role"
+        return f"{person.name} does not hold the role {role} (holds {held})"
+    return None
 
 
 def approval_date(document: Document, ctx: RuleContext) -> Iterator[Finding]:

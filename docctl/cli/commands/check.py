@@ -46,10 +46,7 @@ def run(args: argparse.Namespace) -> int:
         out_json(report.to_dict(__version__))
     else:
         for item in report.findings:
-            where = display_path(repo, item.path)
-            if item.line is not None:
-                where = f"{where}:{item.line}"
-            out(f"{where}: {item.code} {item.message}")
+            out(item.to_line(display_path(repo, item.path)))
         if not args.hook:
             _shallow_notice(repo)
             counts = report.counts

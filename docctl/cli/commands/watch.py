@@ -93,11 +93,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _text(repo: Repository, event: WatchEvent) -> str:
     item = event.finding
-    where = display_path(repo, item.path)
-    if item.line is not None:
-        where = f"{where}:{item.line}"
     stamp = event.time.isoformat(timespec="seconds")
-    return f"{stamp} {event.event:<7} {where}: {item.code} {item.message}"
+    return f"{stamp} {event.event:<7} {item.to_line(display_path(repo, item.path))}"
 
 
 def _write_text(repo: Repository, event: WatchEvent) -> None:

@@ -1,0 +1,180 @@
+"""The change one lifecycle step makes: files edited in memory and read back, then written atomically
+and committed (or staged) as one; on any failure every file and the index are put back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from docctl.adapters import git as gitmod
+from docctl.adapters.atomic import write_atomic
+from docctl.core.errors import GitError, LifecycleError, MetadataError
+from docctl.core.model import Document
+from docctl.documents.sources import SIDECAR_SUFFIX, Loaded, load
+from docctl.formats.frontmatter import MetadataText, split_front_matter
+
+if TYPE_CHECKING:
+    from docctl.composer.base import Composer
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """The person acting: the name and email git records as the author of the step's commit."""
+
+    name: str
+    email: str
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    """What the step's commit says: its subject and the Docctl-* trailers."""
+
+    action: str
+    doc_id: str
+    revision: str
+    subject: str
+    fingerprint: str | None
+    extra: tuple[tuple[str, str], ...] = ()
+
+    def message(self) -> str:
+        trailers = [
+            ("Docctl-Action", self.action),
+            ("Docctl-Document", self.doc_id),
+            ("Docctl-Revision", self.revision),
+        ]
+        if self.fingerprint:
+            trailers.append(("Docctl-Fingerprint", self.fingerprint))
+        trailers.extend(self.extra)
+        return gitmod.trailers_message(self.subject, trailers)
+
+
+def metadata_problem(loaded: Loaded) -> str | None:
+    """The first reading finding (DC101, DC102, DC107) of a file, as ``path:line: message``; None when sound."""
+    if not loaded.findings:
+        return None
+    first = loaded.findings[0]
+    where = f"{first.path}:{first.line}" if first.line else str(first.path)
+    return f"{where}: {first.message}"
+
+
+class Change:
+    """Files to write for one step: validated in memory, written atomically, committed or rolled back."""
+
+    def __init__(self, repo: Composer, who: Actor) -> None:
+        self.repo = repo
+        self.git = repo.git()
+        self.files: dict[str, bytes] = {}
+        self.results: dict[str, Document] = {}  # path -> the document as the edit leaves it
+        stamp = repo.now().replace(microsecond=0).isoformat()
+        self.env = {
+            "GIT_AUTHOR_NAME": who.name,
+            "GIT_AUTHOR_EMAIL": who.email,
+            "GIT_AUTHOR_DATE": stamp,
+            "GIT_COMMITTER_DATE": stamp,
+        }
+
+    def put(self, path: str, data: bytes) -> None:
+        self.files[path] = data
+
+    def edit(self, doc: Document, change: Callable[[MetadataText], None]) -> Document:
+        """Edit the document's metadata text (front matter or sidecar); keep .docx core properties in step.
+
+        Returns the document as the edit leaves it (read back from the edited bytes).
+        """
+        try:
+            loaded = self._edit_markdown(doc, change) if doc.format == "md" else self._edit_docx(doc, change)
+        except MetadataError as error:
+            raise LifecycleError(f"{doc.metadata_path}: cannot edit the metadata: {error.message}") from None
+        problem = metadata_problem(loaded)
+        if loaded.document is None or problem is not None:  # pragma: no cover - an editing bug, never user input
+            raise LifecycleError(
+                f"internal error: the edit of {doc.path} would not read back ({problem}); nothing was written"
+            )
+        self.results[doc.path] = loaded.document
+        return loaded.document
+
+    def _edit_markdown(self, doc: Document, change: Callable[[MetadataText], None]) -> Loaded:
+        raw = (self.repo.root / doc.path).read_bytes()
+        bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
+        head, meta_text, rest = split_front_matter(raw[len(bom) :].decode("utf-8"))
+        meta = MetadataText(meta_text)
+        change(meta)
+        data = bom + (head + meta.text() + rest).encode("utf-8")
+        self.files[doc.path] = data
+        return load(doc.path, data, self.repo.config)
+
+    def _edit_docx(self, doc: Document, change: Callable[[MetadataText], None]) -> Loaded:
+        from docctl.formats.docx import set_core_properties
+
+        root = self.repo.root
+        sidecar = doc.path + SIDECAR_SUFFIX
+        meta = MetadataText((root / sidecar).read_bytes().decode("utf-8"))
+        change(meta)
+        side = meta.text().encode("utf-8")
+        self.files[sidecar] = side
+        content = (root / doc.path).read_bytes()
+        loaded = load(doc.path, content, self.repo.config, sidecar=side)
+        if loaded.document is not None:
+            props = _core_properties(loaded.document)
+            if any(loaded.document.properties.get(key, "") != value for key, value in props.items()):
+                self.files[doc.path] = set_core_properties(content, props)
+        return loaded
+
+    def check_committed(self, action: str) -> None:
+        """Refuse to commit over uncommitted changes: the commit of a step holds that step alone."""
+        if self.git is None:
+            return
+        dirty = gitmod.dirty_paths(self.git, sorted(self.files))
+        if dirty:
+            raise LifecycleError(
+                f"{dirty[0]} has changes that are not committed; commit them first, so that the {action} commit "
+                f"holds the {action} alone (or use --no-commit)"
+            )
+
+    def apply(self, commit: Commit | None) -> str | None:
+        """Write every file atomically, then commit (or, with ``commit`` None, stage); on any failure put
+        files and index back. Returns the new commit's id (None when nothing was committed)."""
+        root, git = self.repo.root, self.git
+        originals = {path: _read_or_none(root / path) for path in self.files}
+        paths = sorted(self.files)
+        index = gitmod.save_index(git, paths) if git is not None else None
+        try:
+            for path, data in self.files.items():
+                write_atomic(root / path, data)
+            if git is None:
+                return None
+            if commit is None:
+                gitmod.stage(git, paths)
+                return None
+            return gitmod.commit(git, commit.message(), paths=paths, env=self.env)
+        except BaseException as error:
+            _restore(root, originals)
+            if git is not None and index is not None:
+                gitmod.restore_index(git, index)
+            if isinstance(error, GitError):
+                raise LifecycleError(f"{error.message}; nothing was changed") from None
+            raise
+
+
+def _core_properties(doc: Document) -> dict[str, str]:
+    """The .docx core properties that follow the metadata."""
+    return {
+        "identifier": doc.id or "",
+        "title": doc.title or "",
+        "version": doc.revision or "",
+        "content_status": doc.status.value if doc.status else "",
+    }
+
+
+def _read_or_none(path: Path) -> bytes | None:
+    return path.read_bytes() if path.exists() else None
+
+
+def _restore(root: Path, originals: Mapping[str, bytes | None]) -> None:
+    for path, original in originals.items():
+        if original is None:
+            (root / path).unlink(missing_ok=True)
+        else:
+            write_atomic(root / path, original)
