@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from docctl.cli.output import out, out_json, repository
-from docctl.history.walk import Revision
+from docctl.core.timeline import Revision
 
 
 def run(args: argparse.Namespace) -> int:
