@@ -162,6 +162,9 @@ GLOBS = [
     ("sops/*.md", "sops/a.md/b.txt", False),
     # a leading `/` is not understood
     ("/sops/*.md", "sops/a.md", False),
+    # `!` and `#` are plain characters (in .gitignore a negation and a comment)
+    ("!a.md", "x/!a.md", True),
+    ("#a.md", "#a.md", True),
 ]
 
 
