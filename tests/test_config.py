@@ -9,6 +9,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from docctl.adapters.paths import is_controlled, matches
 from docctl.config.load import load_config
 from docctl.config.model import Config
 from docctl.core.errors import ConfigError
@@ -113,3 +114,72 @@ def test_example_and_template_configs_follow_the_schema() -> None:
     for path in [ROOT / "examples/acme-qms/docctl.toml", ROOT / "docctl/templates/docctl.toml"]:
         data = tomllib.loads(path.read_text().replace("{email}", "a@b.example").replace("{name}", "A"))
         jsonschema.validate(data, schema)
+
+
+# Globs, as docs/configuration.md describes them ------------------------------------------------------------------
+
+GLOBS = [
+    # `*`, `?` and sets stay within one folder
+    ("sops/*.md", "sops/a.md", True),
+    ("sops/*.md", "sops/old/a.md", False),
+    ("sops/SOP-00?.md", "sops/SOP-001.md", True),
+    ("sops/SOP-00?.md", "sops/SOP-0011.md", False),
+    ("sops/?.md", "sops//.md", False),
+    ("sops/[abc].md", "sops/b.md", True),
+    ("sops/[a-c].md", "sops/c.md", True),
+    ("sops/[a-c].md", "sops/d.md", False),
+    ("sops/[!a].md", "sops/a.md", False),
+    ("sops/[!a].md", "sops/b.md", True),
+    # `**/` is any number of folders, including none
+    ("**/*.md", "a.md", True),
+    ("**/*.md", "x/y/a.md", True),
+    ("**/*.md", "x/y/a.docx", False),
+    ("sops/**/*.md", "sops/a.md", True),
+    ("sops/**/*.md", "sops/x/y/a.md", True),
+    ("sops/**/*.md", "forms/a.md", False),
+    # `**` elsewhere is anything, including `/`
+    ("legacy/**", "legacy/a.md", True),
+    ("legacy/**", "legacy/x/y/a.md", True),
+    ("legacy/**", "legacy.md", False),
+    ("legacy/**", "old/legacy/a.md", False),
+    ("sops/**.md", "sops/a.md", True),
+    ("sops/**.md", "sops/x/y/a.md", True),
+    ("sops/**.md", "forms/a.md", False),
+    ("**", "x/y/a.md", True),
+    # no `/` at all: the file name at any depth, as in .gitignore
+    ("README.md", "README.md", True),
+    ("README.md", "sops/README.md", True),
+    ("README.md", "sops/README.md.bak", False),
+    ("*.md", "x/y/a.md", True),
+    # a `/` anchors the pattern at the root
+    ("sops/README.md", "sops/README.md", True),
+    ("sops/README.md", "x/sops/README.md", False),
+    # unlike .gitignore, patterns match files, not folders
+    ("drafts", "drafts/a.md", False),
+    ("drafts", "x/drafts", True),
+    ("drafts/", "drafts/a.md", False),
+    ("*.md", "notes.md/a.txt", False),
+    ("sops/*.md", "sops/a.md/b.txt", False),
+    # a leading `/` is not understood
+    ("/sops/*.md", "sops/a.md", False),
+    # `!` and `#` are plain characters (in .gitignore a negation and a comment)
+    ("!a.md", "x/!a.md", True),
+    ("#a.md", "#a.md", True),
+]
+
+
+@pytest.mark.parametrize(("glob", "path", "expected"), GLOBS)
+def test_glob_semantics(glob: str, path: str, expected: bool) -> None:
+    assert matches(path, [glob]) is expected
+
+
+def test_controlled_by_the_default_globs() -> None:
+    controlled, exclude = ("**/*.md", "**/*.docx"), ("**/README.md",)
+    assert is_controlled("sops/SOP-001.md", controlled, exclude)
+    assert is_controlled("SOP-001.docx", controlled, exclude)
+    assert not is_controlled("README.md", controlled, exclude)
+    assert not is_controlled("sops/README.md", controlled, exclude)
+    assert not is_controlled("sops/notes.txt", controlled, exclude)
+    assert not is_controlled(".github/SOP-001.md", controlled, exclude)  # a hidden folder
+    assert not is_controlled("sops/~$SOP-001.docx", controlled, exclude)  # Word's lock file
+    assert not is_controlled("sops/.SOP-001.md.swp", controlled, exclude)

@@ -7,8 +7,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from docctl.adapters.fastyaml import load_simple
-from docctl.adapters.yamlio import load_full, load_yaml
+from docctl.adapters.yamlio import load_full, load_simple, load_yaml
 from docctl.core.errors import DocumentReadError
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -14,7 +14,8 @@ from lifecycle_helpers import Office, codes
 
 import docctl
 from docctl.adapters.git import Git
-from docctl.history.walk import cache_dir, load_history
+from docctl.history.cache import cache_dir
+from docctl.history.load import load_history
 
 Run = Callable[..., tuple[int, str, str]]
 

@@ -1,4 +1,4 @@
-"""Which files of the tree are controlled: glob matching with ``**``, scratch and lock files skipped."""
+"""Which files of the tree are controlled: gitignore-style globs (pathspec), scratch and lock files skipped."""
 
 from __future__ import annotations
 
@@ -8,8 +8,14 @@ from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 
+from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
+
 #: Editor and office scratch files that are never documents (Word, LibreOffice, vim, emacs).
 _SCRATCH = re.compile(r"^(~\$.*|~WRL\d+\.tmp|\.~lock\..*#|.*~|\.#.*|#.*#|4913|.*\.sw[a-p]|.*\.tmp)$")
+
+
+#: The group pathspec's regexes name where a folder that the glob matched ends.
+_FOLDER_MARK = "(?P<ps_d>"
 
 
 def is_scratch(name: str) -> bool:
@@ -17,50 +23,54 @@ def is_scratch(name: str) -> bool:
 
 
 @lru_cache(maxsize=256)
-def glob_regex(pattern: str) -> re.Pattern[str]:
-    """A glob as a regex on POSIX paths relative to the root.
+def glob_regexes(glob: str) -> tuple[re.Pattern[str], ...]:
+    """A glob as regexes on POSIX paths relative to the root; a path matches when one of them does.
 
-    ``*`` and ``?`` stay within one folder, ``**/`` spans any number of folders (none included),
-    ``[...]`` is a character class. A pattern without ``/`` matches the file name at any depth,
-    as in .gitignore.
+    pathspec reads the glob as a line of .gitignore (``*``, ``?``, ``[...]``, ``**/``, a pattern
+    without ``/`` matching the file name at any depth, escapes). Where docs/configuration.md says
+    docctl differs from .gitignore, the difference is kept here: a glob matches files, not the
+    folders that hold them; a leading ``/`` is not understood (nothing matches); ``**`` inside a
+    name spans folders; ``!`` and ``#`` at the start are plain characters.
     """
-    if "/" not in pattern:
-        pattern = "**/" + pattern
-    out: list[str] = []
-    i = 0
-    while i < len(pattern):
-        char = pattern[i]
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif char == "*":
-            out.append("[^/]*")
-            i += 1
-        elif char == "?":
-            out.append("[^/]")
-            i += 1
-        elif char == "[":
-            end = pattern.find("]", i + 2)
-            if end == -1:
-                out.append(re.escape(char))
-                i += 1
-            else:
-                body = pattern[i + 1 : end].replace("\\", "\\\\")
-                if body.startswith("!"):
-                    body = "^" + body[1:]
-                out.append(f"[{body}]")
-                i = end + 1
-        else:
-            out.append(re.escape(char))
-            i += 1
-    return re.compile("".join(out) + r"\Z", re.DOTALL)
+    if glob.startswith("/"):
+        return ()
+    if glob.startswith(("!", "#")):
+        glob = "\\" + glob
+    regexes = []
+    for form in dict.fromkeys(_gitignore_forms(glob)):
+        try:
+            text, _ = GitIgnoreSpecPattern.pattern_to_regex(form)
+        except ValueError:  # not a valid gitignore line (a trailing backslash): matches nothing
+            continue
+        if text is None:
+            continue
+        if _FOLDER_MARK in text:  # the glob may name a folder: the file itself must match, to its end
+            text += r"\Z"
+        regexes.append(re.compile(text))
+    return tuple(regexes)
+
+
+def _gitignore_forms(glob: str) -> list[str]:
+    """The glob as gitignore lines: ``**`` inside a name (``a**b``) is any text, ``/`` included, so it
+    is written as ``a*b`` or ``a*/**/*b``; gitignore would read it as ``a*b`` alone."""
+    segments = glob.split("/")
+    for index, segment in enumerate(segments):
+        at = segment.find("**")
+        if at != -1 and segment != "**":
+            if len(segments) == 1:  # a name at any depth: say so before the forms gain a `/`
+                return _gitignore_forms("**/" + glob)
+            left, right = segment[:at], segment[at + 2 :]
+            forms = (f"{left}*{right}", f"{left}*/**/*{right}")
+            return [
+                x
+                for form in forms
+                for x in _gitignore_forms("/".join([*segments[:index], form, *segments[index + 1 :]]))
+            ]
+    return [glob]
 
 
 def matches(path: str, patterns: Sequence[str]) -> bool:
-    return any(glob_regex(p).match(path) for p in patterns)
+    return any(regex.match(path) for glob in patterns for regex in glob_regexes(glob))
 
 
 @lru_cache(maxsize=1 << 16)

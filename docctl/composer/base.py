@@ -24,7 +24,8 @@ from docctl.rules.context import RuleContext
 from docctl.rules.registry import check_collection, check_document
 
 if TYPE_CHECKING:
-    from docctl.history.walk import ApprovalKey, Commit, History, Revision
+    from docctl.core.timeline import ApprovalKey, Commit, Revision
+    from docctl.history.load import History
 
 _UNSET = object()
 
@@ -209,7 +210,7 @@ class Composer:
         if head is None:
             return None
         if self._history is None or self._history.tip != head:
-            from docctl.history.walk import load_history
+            from docctl.history.load import load_history
 
             self._history = load_history(git, self.config, head=head)
         return self._history
@@ -218,7 +219,8 @@ class Composer:
         """The revisions of a document from git, oldest first (UnknownDocumentError if history has none)."""
         from dataclasses import replace
 
-        from docctl.history.walk import AttestedApproval, attesting_commits
+        from docctl.core.timeline import AttestedApproval
+        from docctl.history.walk import attesting_commits
 
         history = self.history_index()
         revisions = list(history.revisions(doc_id)) if history is not None else []
@@ -409,7 +411,8 @@ class Composer:
         Memoised per document while HEAD and the document's working copy stay the same, so a check
         after a one-file change reads the history of that document only.
         """
-        from docctl.history.walk import attesting_commits, working_event
+        from docctl.history.load import working_event
+        from docctl.history.walk import attesting_commits
         from docctl.rules import history as history_rules
 
         history = self.history_index()
@@ -507,7 +510,8 @@ class Composer:
     def manifest(self, document: Document) -> list[SignatureRecord]:
         """The signature manifest of a document (21 CFR 11.50): each approval with its validity,
         the commit that added it, that commit's author, and its signature as git verifies it."""
-        from docctl.history.walk import approval_key, attesting_commits
+        from docctl.core.timeline import approval_key
+        from docctl.history.walk import attesting_commits
         from docctl.rules import approvals as approval_rules
 
         ctx = self.context()

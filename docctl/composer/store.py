@@ -14,15 +14,13 @@ ignored, and a cache that cannot be written (a read-only repository) is simply n
 from __future__ import annotations
 
 import contextlib
-import gc
 import hashlib
-import pickle
 import time
-import zlib
 from collections.abc import Hashable
 from pathlib import Path
 from typing import Any
 
+from docctl.adapters import cachefile
 from docctl.core.model import Finding
 from docctl.documents.sources import Loaded
 
@@ -43,7 +41,7 @@ def entry_key(path: str, blob: str, sidecar: str | None = None) -> str:
 
 
 def _shard_number(key: str) -> int:
-    return zlib.crc32(key.encode("utf-8", "surrogateescape")) % SHARDS
+    return cachefile.shard_of(key, SHARDS)
 
 
 def stamp_of(path: Path) -> Stamp | None:
@@ -54,31 +52,9 @@ def stamp_of(path: Path) -> Stamp | None:
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
-def unpickle(handle: Any) -> Any:
-    """pickle.load with the cyclic garbage collector paused: unpickling builds many objects, and the
-    collector would otherwise run over all of them again and again (several times slower)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return pickle.load(handle)
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _read(path: Path) -> Any:
-    try:
-        with path.open("rb") as handle:
-            return unpickle(handle)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError, TypeError, ImportError, IndexError):
-        return None
-
-
 def _write(path: Path, value: object) -> None:
-    from docctl.adapters.atomic import write_atomic
-
     with contextlib.suppress(OSError):
-        write_atomic(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        cachefile.write(path, value)
 
 
 class ParsedStore:
@@ -98,7 +74,7 @@ class ParsedStore:
         if self._all is None:
             merged: dict[str, Any] = {}
             for number in range(SHARDS):
-                data = _read(self.folder / f"shard-{number:02}.pickle") if self.folder else None
+                data = cachefile.read(self.folder / f"shard-{number:02}.pickle") if self.folder else None
                 if isinstance(data, tuple) and len(data) == 2 and data[0] == STORE_VERSION:
                     merged.update(data[1])
             self._all = merged
@@ -151,7 +127,7 @@ class ParsedStore:
     # working-tree stamps ----------------------------------------------------------------------
     def _stamp_table(self) -> dict[str, tuple[Stamp, Stamp | None, str, float]]:
         if self._stamps is None:
-            data = _read(self.folder / "stamps.pickle") if self.folder else None
+            data = cachefile.read(self.folder / "stamps.pickle") if self.folder else None
             self._stamps = data[1] if isinstance(data, tuple) and len(data) == 2 and data[0] == STORE_VERSION else {}
         return self._stamps
 
@@ -197,7 +173,7 @@ class FindingsMemo:
 
     def __init__(self, folder: Path | None, key: str) -> None:
         self.path = folder / f"history-findings-{key}.pickle" if folder is not None else None
-        data = _read(self.path) if self.path else None
+        data = cachefile.read(self.path) if self.path else None
         valid = isinstance(data, tuple) and len(data) == 2 and data[0] == STORE_VERSION
         self._table: dict[str, tuple[Hashable, tuple[Finding, ...]]] = data[1] if valid and data is not None else {}
         self._next: dict[str, tuple[Hashable, tuple[Finding, ...]]] = {}
@@ -232,7 +208,7 @@ class ReportCache:
         self.path = folder / f"report-{kind}-{key}.pickle" if folder is not None else None
 
     def get(self, digest: str, newest_input: float) -> Any:
-        data = _read(self.path) if self.path else None
+        data = cachefile.read(self.path) if self.path else None
         if not (isinstance(data, tuple) and len(data) == 4 and data[0] == STORE_VERSION and data[1] == digest):
             return None
         recorded_at = data[2]

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from docctl.composer.base import Composer
     from docctl.config.model import Config
     from docctl.core.model import Document
-    from docctl.history.walk import Commit, Event, Revision, Snapshot
+    from docctl.core.timeline import Commit, Event, Revision, Snapshot
 
 
 @dataclass(slots=True)
@@ -99,14 +99,14 @@ class _Source:
         if document.id in self.extra:
             events.append(self.extra[document.id])
         if not events:  # no git: the working copy is all there is
-            from docctl.history.walk import Event, Snapshot
+            from docctl.core.timeline import Event, Snapshot
 
             events.append(Event(_working_commit(self.repo), document.path, Snapshot.of(document)))
         return events
 
     @classmethod
     def now(cls, repo: Composer) -> _Source:
-        from docctl.history.walk import working_events
+        from docctl.history.load import working_events
 
         now = repo.now()
         documents = [d for d in repo.documents() if d.id]
@@ -154,7 +154,7 @@ def _commit_date(repo: Composer, commit: str | None) -> dt.datetime | None:
 
 
 def _working_commit(repo: Composer) -> Commit:
-    from docctl.history.walk import Commit
+    from docctl.core.timeline import Commit
 
     now = repo.now()
     return Commit(id=None, author_name="working copy", author_email="", date=now, committed=now)
@@ -174,7 +174,7 @@ def _in_force(revision: Revision, today: dt.date) -> bool:
 
 
 def _draft(document: Document, events: list[Event], today: dt.date) -> _Draft | None:
-    from docctl.history.walk import revisions_of
+    from docctl.core.timeline import revisions_of
 
     assert document.id is not None
     revisions = list(revisions_of(document.id, events))

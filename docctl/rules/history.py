@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping, Sequence
 
 from docctl.core import revisions as schemes
 from docctl.core.model import Document, Finding
-from docctl.history.walk import FINAL_STATES, ApprovalKey, Commit, Event, Revision, approval_key, revisions_of
+from docctl.core.timeline import FINAL_STATES, ApprovalKey, Commit, Event, Revision, approval_key, revisions_of
 from docctl.rules.codes import finding
 from docctl.rules.context import RuleContext
 
@@ -119,7 +119,7 @@ def _transitions(revisions: Sequence[Revision], working: Document, path: str) ->
 
 
 def _illegal(working: Document, path: str, before: str, after: str, step: object) -> Finding:
-    from docctl.history.walk import Step
+    from docctl.core.timeline import Step
 
     assert isinstance(step, Step)
     where = (

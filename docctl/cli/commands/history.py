@@ -6,7 +6,7 @@ import argparse
 
 from docctl.cli.options import open_repository
 from docctl.cli.output import out, out_json
-from docctl.history.walk import Revision
+from docctl.core.timeline import Revision
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
