@@ -13,6 +13,7 @@ from docctl.core.errors import DocumentReadError
 from docctl.core.fingerprints import fingerprint
 from docctl.core.model import Document, Finding
 from docctl.documents.metadata import parse_metadata
+from docctl.formats import file_format as file_format  # re-exported: its callers import it from here
 from docctl.rules.codes import finding
 
 MAX_MARKDOWN_BYTES = 10 * 1024 * 1024
@@ -25,15 +26,6 @@ class Loaded:
     path: str
     document: Document | None
     findings: tuple[Finding, ...]
-
-
-def file_format(path: str) -> str | None:
-    lower = path.lower()
-    if lower.endswith(".docx"):
-        return "docx"
-    if lower.endswith((".md", ".markdown")):
-        return "md"
-    return None
 
 
 def load(path: str, data: bytes, config: Config, *, sidecar: bytes | None = None) -> Loaded:
@@ -106,9 +98,9 @@ def _load_markdown(path: str, data: bytes, config: Config) -> Loaded:
 
 
 def _load_docx(path: str, data: bytes, sidecar: bytes | None, config: Config) -> Loaded:
+    from docctl.adapters.text import decode_text
     from docctl.adapters.yamlio import load_yaml
     from docctl.formats.docx import read_docx
-    from docctl.formats.markdown import decode_text
 
     sidecar_path = path + SIDECAR_SUFFIX
     if sidecar is None:

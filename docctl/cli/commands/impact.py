@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from docctl.cli.output import out, out_json, repository
-from docctl.references.extract import Impact
+from docctl.references.graph import Impact
 
 
 def run(args: argparse.Namespace) -> int:

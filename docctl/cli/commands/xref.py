@@ -6,7 +6,8 @@ import argparse
 from collections.abc import Sequence
 
 from docctl.cli.output import out, out_json, repository
-from docctl.references.extract import ClauseUse, Reference, XRef, XrefEntry
+from docctl.references.graph import ClauseUse, XRef, XrefEntry
+from docctl.references.model import Reference
 
 
 def run(args: argparse.Namespace) -> int:
