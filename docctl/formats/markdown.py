@@ -93,16 +93,29 @@ def read_markdown(data: bytes) -> MarkdownContent:
 def title_heading(body: str, first_line: int) -> tuple[str | None, int | None]:
     """The level-1 heading that opens the body (its first block, HTML comments aside), if any.
 
-    Only the start of the body is parsed: a few lines, more while the first block runs to the end
-    of what was parsed (a setext underline or the rest of a comment may follow).
+    Only the start of the body is parsed, block structure only: up to the line after its first
+    non-blank line, more while the first block runs to the end of what was parsed (a setext
+    underline or the rest of a comment may follow). Every version of every document in history
+    goes through here on a cold check.
     """
-    size = 4
+    size = _blank_lines(body) + 2
     while True:
         chunk, complete = _first_lines(body, size)
-        decided, heading = _opening_heading(_blocks().parse(chunk), chunk.count("\n"), complete)
+        chunk = chunk.replace("\r\n", "\n").replace("\r", "\n")  # as markdown-it's normalize step
+        tokens: list[Token] = []
+        _blocks().block.parse(chunk, _blocks(), {}, tokens)
+        decided, heading = _opening_heading(tokens, chunk.count("\n"), complete)
         if decided:
             return (heading[0], first_line + heading[1]) if heading is not None else (None, None)
         size *= 4
+
+
+def _blank_lines(text: str) -> int:
+    """How many lines at the start of ``text`` are blank."""
+    count, start = 0, 0
+    while (end := text.find("\n", start)) != -1 and not text[start:end].strip():
+        count, start = count + 1, end + 1
+    return count
 
 
 def _first_lines(text: str, count: int) -> tuple[str, bool]:
