@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from docctl.standards import Catalogues
 
@@ -144,35 +144,48 @@ class ClauseScanner:
                 continue
             group = next(g for g in ("1", "2", "3", "4") if match.group(f"list{g}") is not None)
             named = match.group("std")
-            standard, end = (self.standard_of(named), match.end()) if named else self._owner(text, match)
+            standard, end, explicit = (
+                (self.standard_of(named), match.end(), True) if named else self._owner(text, match)
+            )
             if standard is None:
                 continue
             needs_dot = match.group("kw1") is None if named else group == "4"
             written = " ".join(text[match.start() : end].split())
             found = list(self._numbers(match, f"list{group}", standard, needs_dot, written))
-            if named or all(m.implied or self._possible(m.number) for m in found):
+            if explicit:
                 yield from found
+            elif all(m.implied or self._possible(m.number) for m in found):
+                yield from (self._configured(m) for m in found)
 
-    def _owner(self, text: str, match: re.Match[str]) -> tuple[str | None, int]:
-        """The standard of a list without a standard before it (None: not clauses of a standard),
-        and where the mention ends: "clause 4.2.4 of ISO 13485" names it after the numbers."""
+    def _owner(self, text: str, match: re.Match[str]) -> tuple[str | None, int, bool]:
+        """For a list without a standard before it: its standard (None: not clauses of a standard),
+        where the mention ends, and whether the text names the standard ("clause 4.2.4 of ISO 13485")."""
         owner = _OWNER.match(text, match.end())
         if owner is not None:
             cited = self.cited.match(text, owner.end())
             if cited is not None:
-                return self.standard_of(cited.group()), cited.end()
+                return self.standard_of(cited.group()), cited.end(), True
             if owner.group("this"):
-                return self.default, owner.end()
+                return self.default, owner.end(), False
             if owner.group("word").lower() == "of":
-                return None, match.end()  # "clause 4 of the contract", "Section 3 of this procedure"
+                return None, match.end(), False  # "clause 4 of the contract", "Section 3 of this procedure"
         if (match.group("kw2") or "").lower().startswith(("section", "paragraph")):
-            return None, match.end()  # a section of the document itself
+            return None, match.end(), False  # a section of the document itself
         if _external(text[max(0, match.start() - 40) : match.start()]):
-            return None, match.end()
-        return self.default, match.end()
+            return None, match.end(), False
+        return self.default, match.end(), False
 
     def _possible(self, number: str) -> bool:
+        """Whether ``number`` can be a clause of a configured standard: its first part is a top-level clause."""
         return number.partition(".")[0] in self.top_levels
+
+    def _configured(self, mention: ClauseMention) -> ClauseMention:
+        """A number of the default standard that only another configured standard has is that one's."""
+        default = self.catalogues.default
+        if mention.implied or mention.number in default:
+            return mention
+        other = next((c for c in self.catalogues.configured if mention.number in c), None)
+        return mention if other is None else replace(mention, standard=other.id)
 
     def _numbers(
         self, match: re.Match[str], group: str, standard: str, needs_dot: bool, written: str
