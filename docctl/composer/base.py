@@ -26,6 +26,7 @@ from docctl.rules.registry import check_collection, check_document
 if TYPE_CHECKING:
     from docctl.history.walk import ApprovalKey, Commit, History, Revision
     from docctl.references.extract import Extractor
+    from docctl.standards import Catalogues
 
 _UNSET = object()
 
@@ -90,6 +91,7 @@ class Composer:
         self._git: object = _UNSET
         self._head: str | None = None  # set for read-only views of a commit
         self._history: History | None = None
+        self._catalogues: Catalogues | None = None
         self._extractor: Extractor | None = None
         self._extracted: dict[str, Extracted] = {}  # parse-cache key -> the document's references
         self._store_stamps: tuple[object, ...] | None = None  # the catalogues of the parse store's entries
@@ -340,35 +342,46 @@ class Composer:
     def references(self) -> References:
         """The catalogues and each document's references, for the reference rules, xref, impact
         and matrix: extracted once per content (path and blob ids) and kept in the parse store."""
-        from docctl.references.extract import Extractor
-        from docctl.standards import catalogue_stamps, load_catalogues
+        from docctl.standards import catalogue_stamps
 
         stamps = catalogue_stamps(self.config)
-        if self._extractor is None or self._extractor.catalogues.key != stamps:
-            self._extractor = Extractor(self.config, load_catalogues(self.config))
-            self._extracted = {}
+        if self._catalogues is not None and self._catalogues.key != stamps:
+            self._catalogues, self._extractor, self._extracted = None, None, {}  # a catalogue file changed
         if self._store_stamps is None:
             self._store_stamps = stamps  # the parse store's key names these catalogues
-        return References(self._extractor.catalogues, self._extract)
+        return References(self._loaded_catalogues, self._extract)
+
+    def _loaded_catalogues(self) -> Catalogues:
+        if self._catalogues is None:
+            from docctl.standards import load_catalogues
+
+            self._catalogues = load_catalogues(self.config)
+        return self._catalogues
 
     def _extract(self, document: Document) -> Extracted:
         """``document``'s references: from memory, from the parse store, or extracted now."""
-        extractor = self._extractor
-        assert extractor is not None, "references() sets up the extractor"
         cached = self._cache.get(document.path)
         key = self._keys.get(document.path) if cached is not None and cached[1].document is document else None
         if key is None:
-            return extractor.extract(document)  # not a document this composer has read
+            return self._extractor_now().extract(document)  # not a document this composer has read
         found = self._extracted.get(key)
         if found is None:
             # After a catalogue file changed (a long-running watcher), the store's entries are stale.
-            store = self.store() if extractor.catalogues.key == self._store_stamps else None
+            store = self.store() if self._loaded_catalogues().key == self._store_stamps else None
             known = store.derived(key) if store is not None else None
-            found = known if isinstance(known, Extracted) else extractor.extract(document)
+            found = known if isinstance(known, Extracted) else self._extractor_now().extract(document)
             if store is not None and found is not known:
                 store.set_derived(key, found)
             self._extracted[key] = found
         return found
+
+    def _extractor_now(self) -> Extractor:
+        """The extractor of the current catalogues, made when first needed (it compiles patterns)."""
+        if self._extractor is None:
+            from docctl.references.extract import Extractor
+
+            self._extractor = Extractor(self.config, self._loaded_catalogues())
+        return self._extractor
 
     def _document_findings(self, item: Loaded, ctx: RuleContext, store: ParsedStore) -> tuple[Finding, ...]:
         """Parse findings and per-document rules, memoised by content and day."""

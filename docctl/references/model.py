@@ -100,15 +100,21 @@ class Extracted:
 @dataclass(frozen=True, slots=True)
 class References:
     """What the reference rules and xref, impact and matrix read besides the documents: the clause
-    catalogues, and each document's references (``extract``, provided and cached by the composer)."""
+    catalogues, and each document's references. Both come from the composer, which loads the
+    catalogues when first asked (a check answered from its cache never needs them) and extracts
+    each document's references once per content."""
 
-    catalogues: Catalogues
+    load: Callable[[], Catalogues]
     extract: Callable[[Document], Extracted]
+
+    @property
+    def catalogues(self) -> Catalogues:
+        return self.load()
 
     @classmethod
     def declared(cls, catalogues: Catalogues) -> References:
         """References from the metadata only (for a context without a composer behind it)."""
-        return cls(catalogues, lambda document: declared(document, catalogues))
+        return cls(lambda: catalogues, lambda document: declared(document, catalogues))
 
 
 def declared(document: Document, catalogues: Catalogues) -> Extracted:
