@@ -12,7 +12,7 @@ import bisect
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Literal
 
 from docctl.adapters.text import decode_text
@@ -100,14 +100,24 @@ def title_heading(body: str, first_line: int) -> tuple[str | None, int | None]:
     """
     size = _blank_lines(body) + 2
     while True:
-        chunk, complete = _first_lines(body, size)
-        chunk = chunk.replace("\r\n", "\n").replace("\r", "\n")  # as markdown-it's normalize step
-        tokens: list[Token] = []
-        _blocks().block.parse(chunk, _blocks(), {}, tokens)
-        decided, heading = _opening_heading(tokens, chunk.count("\n"), complete)
+        decided, heading = _heading_in(*_first_lines(body, size))
         if decided:
             return (heading[0], first_line + heading[1]) if heading is not None else (None, None)
         size *= 4
+
+
+@lru_cache(maxsize=4096)
+def _heading_in(chunk: str, complete: bool) -> tuple[bool, tuple[str, int] | None]:
+    """(decided, the title heading and its 0-based line) of the first lines of a body.
+
+    Memoised by the text: a cold check reads every version of every document in history, and the
+    opening lines of a document rarely change from one version to the next (a parse is tens of
+    microseconds, a version is read in a few hundred).
+    """
+    text = chunk.replace("\r\n", "\n").replace("\r", "\n")  # as markdown-it's normalize step
+    tokens: list[Token] = []
+    _blocks().block.parse(text, _blocks(), {}, tokens)
+    return _opening_heading(tokens, text.count("\n"), complete)
 
 
 def _blank_lines(text: str) -> int:
