@@ -93,7 +93,7 @@ class Composer:
         self._history: History | None = None
         self._catalogues: Catalogues | None = None
         self._extractor: Extractor | None = None
-        self._extracted: dict[str, Extracted] = {}  # parse-cache key -> the document's references
+        self._extracted: dict[str, tuple[str, Extracted]] = {}  # path -> (parse-cache key, its references)
         self._store_stamps: tuple[object, ...] | None = None  # the catalogues of the parse store's entries
 
     def __repr__(self) -> str:
@@ -364,15 +364,16 @@ class Composer:
         key = self._keys.get(document.path) if cached is not None and cached[1].document is document else None
         if key is None:
             return self._extractor_now().extract(document)  # not a document this composer has read
-        found = self._extracted.get(key)
-        if found is None:
-            # After a catalogue file changed (a long-running watcher), the store's entries are stale.
-            store = self.store() if self._loaded_catalogues().key == self._store_stamps else None
-            known = store.derived(key) if store is not None else None
-            found = known if isinstance(known, Extracted) else self._extractor_now().extract(document)
-            if store is not None and found is not known:
-                store.set_derived(key, found)
-            self._extracted[key] = found
+        remembered = self._extracted.get(document.path)
+        if remembered is not None and remembered[0] == key:
+            return remembered[1]
+        # After a catalogue file changed (a long-running watcher), the store's entries are stale.
+        store = self.store() if self._loaded_catalogues().key == self._store_stamps else None
+        known = store.derived(key) if store is not None else None
+        found = known if isinstance(known, Extracted) else self._extractor_now().extract(document)
+        if store is not None and found is not known:
+            store.set_derived(key, found)
+        self._extracted[document.path] = (key, found)
         return found
 
     def _extractor_now(self) -> Extractor:

@@ -1,4 +1,4 @@
-"""What every rule may look at besides the documents: configuration and the clock."""
+"""What every rule may look at besides the documents: configuration, the clock, and the references."""
 
 from __future__ import annotations
 
