@@ -300,5 +300,5 @@ def _full() -> MarkdownIt:
     md.inline = PlacedInline()
     md.configure("commonmark")
     md.enable("table")
-    md.use(footnote_plugin)
+    md.use(footnote_plugin, inline=False)  # "^[...]" stays text of its paragraph, with its line
     return md
