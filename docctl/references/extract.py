@@ -20,6 +20,7 @@ from docctl.adapters import paths
 from docctl.config.model import Config, id_pattern_regex
 from docctl.core.model import Document
 from docctl.formats import file_format
+from docctl.formats.markdown import read_body
 from docctl.references.clauses import ClauseScanner
 from docctl.references.model import (
     BODY,
@@ -89,8 +90,6 @@ class Extractor:
         """The prose to search, the links, and the line ranges under revision-history headings."""
         if document.format != "md":
             return [_Text(_blank_urls(document.body), None)], [], []
-        from docctl.formats.markdown import read_body
-
         body = read_body(document.body, document.body_line)
         texts = [_Text(_blank_urls(p.text), p.line) for p in body.prose]
         links = []
