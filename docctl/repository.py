@@ -15,7 +15,8 @@ from docctl.config.load import find_root, load_config
 if TYPE_CHECKING:
     from docctl.lifecycle.scaffold import NewDocument
     from docctl.lifecycle.steps import StepResult
-    from docctl.references.extract import Impact, Matrix, XRef
+    from docctl.references.graph import Impact, XRef
+    from docctl.references.matrix import Matrix
     from docctl.register.model import Register
 
 
@@ -158,21 +159,21 @@ class Repository(Composer):
     # references -------------------------------------------------------------------------------
     def xref(self, doc_id: str) -> XRef:
         """References out of and into a document, with their lines, and the clauses it uses."""
-        from docctl.references import extract as references
+        from docctl.references import graph
 
-        return references.xref(self.documents(), self.config, doc_id)
+        return graph.xref(self.documents(), self.references(), doc_id)
 
     def impact(self, doc_id: str, *, depth: int | None = None) -> Impact:
         """What must be reviewed, transitively, when a document changes, with the reason chains."""
-        from docctl.references import extract as references
+        from docctl.references import graph
 
-        return references.impact(self.documents(), self.config, doc_id, depth=depth)
+        return graph.impact(self.documents(), self.references(), doc_id, depth=depth)
 
     def matrix(self, standard: str | None = None) -> Matrix:
         """Clause coverage of a standard (default: the first in ``standards``) by the documents."""
-        from docctl.references import extract as references
+        from docctl.references import matrix
 
-        return references.matrix(self.documents(), self.config, standard)
+        return matrix.matrix(self.documents(), self.references(), standard)
 
 
 class CommitView(Repository, views.CommitView):

@@ -47,7 +47,7 @@ from docctl.config.model import CONFIG_NAME
 from docctl.core.errors import DocctlError, GitError
 from docctl.core.model import Document, Finding
 from docctl.documents.sources import SIDECAR_SUFFIX, Loaded, file_format
-from docctl.history.walk import working_event
+from docctl.history.load import working_event
 from docctl.rules.context import RuleContext
 from docctl.rules.history import check_history
 from docctl.rules.registry import check_collection, check_document

@@ -231,3 +231,17 @@ def test_editing_a_catalogue_refreshes_cached_clause_findings(repo: GitRepo) -> 
     assert [f.code for f in docctl.open(repo.path).check().findings] == ["DC401"]  # from the cache
     with_catalogue(repo, 'catalogue: x:1\ntitle: X\nclauses:\n  "1": A\n  "2": B\n', standards='["x:1"]')
     assert [f.code for f in docctl.open(repo.path).check().findings] == []
+
+
+def test_one_open_repository_follows_a_catalogue_edit(repo: GitRepo) -> None:
+    """The references a repository has extracted (the watcher keeps one open) follow the catalogue files."""
+    with_catalogue(repo, 'catalogue: x:1\ntitle: X\nclauses:\n  "1": A\n', standards='["x:1"]')
+    repo.write("sops/SOP-001.md", sop(clauses=["1", "2"]))
+    opened = docctl.open(repo.path)
+    document = opened.document("SOP-001")
+    assert [c.problem for c in opened.references().extract(document).clauses] == [
+        None,
+        "clause 2 is not in the x:1 catalogue",
+    ]
+    with_catalogue(repo, 'catalogue: x:1\ntitle: X\nclauses:\n  "1": A\n  "2": B\n', standards='["x:1"]')
+    assert [c.problem for c in opened.references().extract(document).clauses] == [None, None]

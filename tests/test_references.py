@@ -11,7 +11,7 @@ import pytest
 from helpers import GitRepo, front_matter, sop
 
 import docctl
-from docctl.references.extract import extract
+from docctl.references.model import Extracted
 
 EFFECTIVE = {"status": "effective", "effective": "2026-03-05"}
 
@@ -20,6 +20,12 @@ def ref_findings(repo: GitRepo, *files: str) -> list[tuple[str, str | None, int 
     """(code, path, line) of the reference findings (DC4xx) of a check."""
     report = docctl.open(repo.path).check(list(files) or None)
     return [(f.code, f.path, f.line) for f in report.findings if f.code.startswith("DC4")]
+
+
+def extract(repo: GitRepo, doc_id: str = "SOP-001") -> Extracted:
+    """The references of one document, as the composer extracts them for the rules."""
+    opened = docctl.open(repo.path)
+    return opened.references().extract(opened.document(doc_id))
 
 
 def messages(repo: GitRepo, code: str) -> list[str]:
@@ -140,8 +146,7 @@ NOT_CLAUSES = [
 @pytest.mark.parametrize("text", NOT_CLAUSES)
 def test_numbers_outside_a_clause_context_are_not_clauses(repo: GitRepo, text: str) -> None:
     write_sop(repo, "SOP-001", text=text)
-    document = docctl.open(repo.path).document("SOP-001")
-    assert [c.text for c in extract(document, docctl.open(repo.path).config).clauses] == []
+    assert [c.text for c in extract(repo).clauses] == []
 
 
 CLAUSE_FORMS = [
@@ -164,15 +169,13 @@ CLAUSE_FORMS = [
 @pytest.mark.parametrize(("text", "expected"), CLAUSE_FORMS)
 def test_clause_forms_quality_writers_use(repo: GitRepo, text: str, expected: list[tuple[str, str]]) -> None:
     write_sop(repo, "SOP-001", text=text)
-    opened = docctl.open(repo.path)
-    found = [(c.standard, c.number) for c in extract(opened.document("SOP-001"), opened.config).clauses]
+    found = [(c.standard, c.number) for c in extract(repo).clauses]
     assert found == expected
 
 
 def test_clause_mentions_carry_the_line_of_the_number(repo: GitRepo) -> None:
     write_sop(repo, "SOP-001", text="First line.\nISO 9001:2015 clause\n7.1.5 applies.")
-    opened = docctl.open(repo.path)
-    [mention] = extract(opened.document("SOP-001"), opened.config).clauses
+    [mention] = extract(repo).clauses
     assert (mention.line, mention.where, mention.text) == (15, "body", "ISO 9001:2015 clause 7.1.5")
 
 
@@ -220,14 +223,13 @@ def test_dc402_quiet_for_code_urls_link_targets_and_existing_ids(repo: GitRepo) 
         "Run `docctl show SOP-099` or see https://example.com/SOP-098 and <https://x.example/WI-097>.\n"
         "This is SOP-001 itself; the file sops/SOP-096-x.md and SOP-095-draft.md are names, not ids.\n"
         "An image ![flow chart](img/SOP-093.png) and a link definition:\n"
-        "[SOP-094]: http://example.com/SOP-094\n"
+        "\n[SOP-094]: http://example.com/SOP-094\n"  # a definition cannot interrupt a paragraph (CommonMark)
         "\n```\nSOP-092\n```\n\n    SOP-091 in an indented code block\n\n<!-- SOP-090 -->\n\n"
         "1. A list item\n\n    continues with SOP-002 (not code)\n"
     )
     write_sop(repo, "SOP-001", references=["SOP-002", "FRM-001"], text=text)
     assert ref_findings(repo) == []
-    opened = docctl.open(repo.path)
-    kinds = [(r.kind, r.target) for r in extract(opened.document("SOP-001"), opened.config).references]
+    kinds = [(r.kind, r.target) for r in extract(repo).references]
     assert kinds == [
         ("references", "SOP-002"),
         ("references", "FRM-001"),

@@ -20,12 +20,15 @@ from docctl.core.errors import UnknownDocumentError, UsageError
 from docctl.core.model import Approval, Document, Finding, Report
 from docctl.core.problems import Fault
 from docctl.documents.sources import SIDECAR_SUFFIX, Loaded, failed, file_format, judged, load
+from docctl.references.model import Extracted, References
 from docctl.rules.context import RuleContext
 from docctl.rules.registry import check_collection, check_document
 
 if TYPE_CHECKING:
     from docctl.core.timeline import ApprovalKey, Commit, Revision
     from docctl.history.load import History
+    from docctl.references.extract import Extractor
+    from docctl.standards import Catalogues
 
 _UNSET = object()
 
@@ -91,6 +94,10 @@ class Composer:
         self._head: str | None = None  # set for read-only views of a commit (and within one_head)
         self._holding = False  # within one_head: the first HEAD read is kept
         self._history: History | None = None
+        self._catalogues: Catalogues | None = None
+        self._extractor: Extractor | None = None
+        self._extracted: dict[str, tuple[str, Extracted]] = {}  # path -> (parse-cache key, its references)
+        self._store_stamps: tuple[object, ...] | None = None  # the catalogues of the parse store's entries
 
     def __repr__(self) -> str:
         return f"Repository({str(self.root)!r})"
@@ -241,7 +248,7 @@ class Composer:
 
     # checking ---------------------------------------------------------------------------------
     def context(self) -> RuleContext:
-        return RuleContext(config=self.config, now=self.now())
+        return RuleContext(config=self.config, now=self.now(), references=self.references())
 
     def check(self, files: Sequence[str | os.PathLike[str]] | None = None) -> Report:
         """Run every rule. With ``files``, report only on those files (and the documents they belong to)."""
@@ -329,7 +336,6 @@ class Composer:
         for item in loaded:
             if item.path in selected:
                 findings.extend(self._document_findings(item, ctx, store))
-        self._seed_references(loaded, store)
         # Repository-wide findings without a file (DC406) belong to a check of the whole repository.
         findings.extend(
             f
@@ -344,7 +350,6 @@ class Composer:
         findings.extend(f for f in self._suspect_references(documents, ctx) if _finding_file(f) in selected)
         findings = self.apply_policy(findings)
         history = self.history_index()
-        self._keep_references(loaded, store)
         store.save(prune=self.current)
         return Report(
             findings=tuple(sorted(findings, key=Finding.sort_key)),
@@ -364,27 +369,51 @@ class Composer:
             documents, ctx, lambda doc_id: history.newest_effective(doc_id, ctx.today), history.last_review
         )
 
-    def _seed_references(self, loaded: list[Loaded], store: ParsedStore) -> None:
-        """Reference extraction of unchanged documents comes from the parse cache."""
-        from docctl.references import extract as references
+    # references -------------------------------------------------------------------------------
+    def references(self) -> References:
+        """The catalogues and each document's references, for the reference rules, xref, impact
+        and matrix: extracted once per content (path and blob ids) and kept in the parse store."""
+        from docctl.standards import catalogue_stamps
 
-        for item in loaded:
-            key = self._keys.get(item.path)
-            known = store.derived(key) if key is not None and item.document is not None else None
-            if known is not None:
-                references.remember(item.document, self.config, *known)  # type: ignore[arg-type]
+        stamps = catalogue_stamps(self.config)
+        if self._catalogues is not None and self._catalogues.key != stamps:
+            self._catalogues, self._extractor, self._extracted = None, None, {}  # a catalogue file changed
+        if self._store_stamps is None:
+            self._store_stamps = stamps  # the parse store's key names these catalogues
+        return References(self._loaded_catalogues, self._extract)
 
-    def _keep_references(self, loaded: list[Loaded], store: ParsedStore) -> None:
-        from docctl.references import extract as references
+    def _loaded_catalogues(self) -> Catalogues:
+        if self._catalogues is None:
+            from docctl.standards import load_catalogues
 
-        for item in loaded:
-            key = self._keys.get(item.path)
-            if key is None or item.document is None:
-                continue
-            extracted, found = references.remembered(item.document, self.config)
-            if (extracted is not None or found is not None) and store.derived(key) != (extracted, found):
-                old = store.derived(key) or (None, None)
-                store.set_derived(key, (extracted or old[0], found or old[1]))
+            self._catalogues = load_catalogues(self.config)
+        return self._catalogues
+
+    def _extract(self, document: Document) -> Extracted:
+        """``document``'s references: from memory, from the parse store, or extracted now."""
+        cached = self._cache.get(document.path)
+        key = self._keys.get(document.path) if cached is not None and cached[1].document is document else None
+        if key is None:
+            return self._extractor_now().extract(document)  # not a document this composer has read
+        remembered = self._extracted.get(document.path)
+        if remembered is not None and remembered[0] == key:
+            return remembered[1]
+        # After a catalogue file changed (a long-running watcher), the store's entries are stale.
+        store = self.store() if self._loaded_catalogues().key == self._store_stamps else None
+        known = store.derived(key) if store is not None else None
+        found = known if isinstance(known, Extracted) else self._extractor_now().extract(document)
+        if store is not None and found is not known:
+            store.set_derived(key, found)
+        self._extracted[document.path] = (key, found)
+        return found
+
+    def _extractor_now(self) -> Extractor:
+        """The extractor of the current catalogues, made when first needed (it compiles patterns)."""
+        if self._extractor is None:
+            from docctl.references.extract import Extractor
+
+            self._extractor = Extractor(self.config, self._loaded_catalogues())
+        return self._extractor
 
     def _document_findings(self, item: Loaded, ctx: RuleContext, store: ParsedStore) -> tuple[Finding, ...]:
         """Parse findings and per-document rules, memoised by content and day."""

@@ -15,6 +15,7 @@ from docctl.core.fingerprints import fingerprint
 from docctl.core.model import Document, Finding
 from docctl.core.problems import MAX_MARKDOWN_MIB, MAX_SIDECAR_MIB, Fault, ReadProblem
 from docctl.documents.metadata import parse_metadata
+from docctl.formats import file_format as file_format  # re-exported: its callers import it from here
 from docctl.rules.reading import reading_findings
 
 MAX_MARKDOWN_BYTES = MAX_MARKDOWN_MIB * 1024 * 1024
@@ -38,15 +39,6 @@ class Loaded:
     path: str
     document: Document | None
     findings: tuple[Finding, ...]
-
-
-def file_format(path: str) -> str | None:
-    lower = path.lower()
-    if lower.endswith(".docx"):
-        return "docx"
-    if lower.endswith((".md", ".markdown")):
-        return "md"
-    return None
 
 
 def load(path: str, data: bytes, config: Config, *, sidecar: bytes | None = None) -> Loaded:
@@ -105,9 +97,9 @@ def _read_markdown(path: str, data: bytes, config: Config) -> Reading:
 
 
 def _read_docx(path: str, data: bytes, sidecar: bytes | None, config: Config) -> Reading:
+    from docctl.adapters.text import decode_text
     from docctl.adapters.yamlio import load_yaml
     from docctl.formats.docx import read_docx
-    from docctl.formats.markdown import decode_text
 
     sidecar_path = path + SIDECAR_SUFFIX
     sidecar_name = sidecar_path.rsplit("/", 1)[-1]

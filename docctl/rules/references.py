@@ -1,9 +1,11 @@
 """Reference rules: DC401 unknown clause, DC402 broken reference, DC403 obsolete reference,
 DC404 unreleased reference, DC405 inconsistent supersedes, DC406 mandatory gap, DC407 suspect reference.
 
-DC401 looks at one document; the others need the whole collection. DC407 needs revision history:
-:func:`suspect_references` is the hook that the history layer calls with the date each referenced
-document got its newest effective revision (it is not in the registry until then).
+DC401 looks at one document; the others need the whole collection. Each document's references
+come from the context (``ctx.references``: extracted by the composer, which keeps them per content);
+the rules never read a body themselves. DC407 needs revision history: :func:`suspect_references`
+is the hook that the history layer calls with the date each referenced document got its newest
+effective revision (it is not in the registry until then).
 """
 
 from __future__ import annotations
@@ -13,18 +15,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from docctl.core import revisions
 from docctl.core.model import Document, Finding, Meaning, Status
-from docctl.references.extract import (
-    LINK,
-    MENTION,
-    REFERENCES,
-    SUPERSEDES,
-    Reference,
-    ReferenceIndex,
-    extract,
-    mandatory_gaps,
-)
+from docctl.references.graph import ReferenceIndex
+from docctl.references.model import LINK, MENTION, REFERENCES, SUPERSEDES, Reference, References, parse_clause
 from docctl.rules.codes import finding
 from docctl.rules.context import RuleContext
+from docctl.standards import Catalogue, MandatoryItem, ancestors_of, load_catalogues
 
 #: Statuses whose content is (about to be) in use, so what they rely on must be in use too.
 RELEASED_STATES = frozenset({Status.APPROVED, Status.EFFECTIVE})
@@ -33,9 +28,14 @@ PENDING_STATES = frozenset({Status.DRAFT, Status.REVIEW, Status.APPROVED})
 _VERB = {REFERENCES: "references", LINK: "links to", MENTION: "mentions"}
 
 
+def references_of(ctx: RuleContext) -> References:
+    """The references the rules read: the composer's, or the metadata's alone without one."""
+    return ctx.references if ctx.references is not None else References.declared(load_catalogues(ctx.config))
+
+
 def unknown_clause(document: Document, ctx: RuleContext) -> Iterator[Finding]:
     """DC401: a clause in ``clauses`` or in the body text that the standard's catalogue does not list."""
-    for ref in extract(document, ctx.config).clauses:
+    for ref in references_of(ctx).extract(document).clauses:
         if ref.problem is None or ref.implied:
             continue
         message = ref.problem if ref.where == "metadata" else f"'{ref.text}': {ref.problem}"
@@ -48,14 +48,14 @@ def _referring(
     wanted: Callable[[Document | None], bool],
     statuses: frozenset[Status] | None = None,
 ) -> Iterator[tuple[ReferenceIndex, Document, list[tuple[Reference, Document | None]]]]:
-    """Documents (in ``statuses``) that may refer to a target ``wanted`` accepts, with their
-    resolved references. The others are skipped without reading their text in full."""
-    index = ReferenceIndex.of(documents, ctx.config)
+    """Documents (in ``statuses``) that refer to a target ``wanted`` accepts, with their resolved references."""
+    index = ReferenceIndex(documents, references_of(ctx))
     for document in index.documents:
         if statuses is not None and document.status not in statuses:
             continue
-        if index.may_refer_to(document, wanted):
-            yield index, document, index.outgoing(document)
+        outgoing = index.outgoing(document)
+        if any(wanted(target) for _, target in outgoing):
+            yield index, document, outgoing
 
 
 def broken_references(documents: Sequence[Document], ctx: RuleContext) -> Iterator[Finding]:
@@ -159,7 +159,7 @@ def unreleased_references(documents: Sequence[Document], ctx: RuleContext) -> It
 
 def supersedes_inconsistent(documents: Sequence[Document], ctx: RuleContext) -> Iterator[Finding]:
     """DC405: ``supersedes`` names no document, forms a cycle, or the replaced one is not marked."""
-    index = ReferenceIndex.of(documents, ctx.config)
+    index = ReferenceIndex(documents, references_of(ctx))
     for document in index.documents:
         if not document.supersedes:
             continue
@@ -205,11 +205,36 @@ def _cycle(document: Document, index: ReferenceIndex) -> list[str]:
 def mandatory_gap(documents: Sequence[Document], ctx: RuleContext) -> Iterator[Finding]:
     """DC406: a mandatory documented-information item of a configured standard that no effective
     document claims (in ``clauses``, the item's clause or a parent of it). One finding per item."""
-    for catalogue, item in mandatory_gaps(documents, ctx.config):
+    for catalogue, item in _mandatory_gaps(documents, references_of(ctx)):
         yield finding(
             "DC406",
             f"{catalogue.name} {item.clause} {item.kind.label} ({item.what}): no effective document claims clause {item.clause}",
         )
+
+
+def _mandatory_gaps(documents: Sequence[Document], references: References) -> Iterator[tuple[Catalogue, MandatoryItem]]:
+    """Mandatory items of the configured standards that no effective document claims (or claims a parent of).
+
+    A standard is only checked once the repository maps documents to it: while no effective
+    document claims any of its clauses, coverage is not being tracked and nothing is reported.
+    """
+    catalogues = references.catalogues
+    for catalogue in catalogues.configured:
+        if not catalogue.mandatory:
+            continue
+        claimed: set[str] = set()
+        for document in documents:
+            if document.status is not Status.EFFECTIVE:
+                continue
+            for value in document.clauses:  # claims only: no need to read the body
+                ref = parse_clause(value, catalogues)
+                if ref.standard == catalogue.id and ref.problem is None:
+                    claimed.add(ref.number)
+        if not claimed:
+            continue
+        for item in catalogue.mandatory:
+            if item.clause not in claimed and not any(a in claimed for a in ancestors_of(item.clause)):
+                yield catalogue, item
 
 
 # --- DC407: suspect references (needs revision history) -------------------------------------------------

@@ -207,18 +207,13 @@ def parse_tsv(text: str, source: str) -> Catalogue:
 
 # --- the catalogues of a repository -----------------------------------------------------------------
 
-_LOADED: dict[tuple[object, ...], Catalogues] = {}
-
 
 def load_catalogues(config: Config) -> Catalogues:
     """Built-in catalogues plus the custom ones of ``[docctl] catalogues``; checks ``standards``.
 
-    Cached by the files' size and modification time, so rules may call it for every document.
+    Reads the custom catalogue files: the composer keeps the result while their stamps hold.
     """
     key = catalogue_stamps(config)
-    cached = _LOADED.get(key)
-    if cached is not None:
-        return cached
     by_id: dict[str, Catalogue] = dict(builtin_catalogues())
     for rel in config.catalogues:
         catalogue = _load_custom(config, rel, by_id)
@@ -238,11 +233,7 @@ def load_catalogues(config: Config) -> Catalogues:
                 path=str(config.path),
                 line=_config_line(config, "standards"),
             )
-    result = Catalogues(MappingProxyType(by_id), standards, key)
-    if len(_LOADED) > 32:
-        _LOADED.clear()
-    _LOADED[key] = result
-    return result
+    return Catalogues(MappingProxyType(by_id), standards, key)
 
 
 def catalogue_stamps(config: Config) -> tuple[object, ...]:
@@ -299,8 +290,8 @@ def _load_custom(config: Config, rel: str, known: Mapping[str, Catalogue]) -> Ca
 
 def parse_yaml_catalogue(data: bytes, source: str, known: Mapping[str, Catalogue]) -> Catalogue:
     """A custom catalogue (YAML, see schemas/catalogue.schema.json); ``known``: catalogues it may extend."""
+    from docctl.adapters.text import decode_text
     from docctl.adapters.yamlio import load_yaml
-    from docctl.formats.markdown import decode_text
 
     try:
         text, bom = decode_text(data)

@@ -6,7 +6,7 @@ import argparse
 
 from docctl.cli.options import open_repository
 from docctl.cli.output import out, out_json
-from docctl.references.extract import Impact
+from docctl.references.graph import Impact
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

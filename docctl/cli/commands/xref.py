@@ -7,7 +7,8 @@ from collections.abc import Sequence
 
 from docctl.cli.options import open_repository
 from docctl.cli.output import out, out_json
-from docctl.references.extract import ClauseUse, Reference, XRef, XrefEntry
+from docctl.references.graph import ClauseUse, XRef, XrefEntry
+from docctl.references.model import Reference
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
