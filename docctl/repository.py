@@ -8,8 +8,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from docctl.adapters.clock import Clock
 from docctl.composer import views
-from docctl.composer.base import Clock, Composer
+from docctl.composer.base import Composer
 from docctl.config.load import find_root, load_config
 
 if TYPE_CHECKING:

@@ -6,18 +6,18 @@ import contextlib
 import datetime as dt
 import hashlib
 import os
-from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from docctl._version import __version__
 from docctl.adapters import paths
+from docctl.adapters.clock import Clock, system_clock
 from docctl.adapters.git import Git
 from docctl.composer.store import FindingsMemo, ParsedStore, ReportCache, blob_id, entry_key, stamp_of
 from docctl.config.model import Config
 from docctl.core.errors import UnknownDocumentError, UsageError
-from docctl.core.model import Approval, Document, Finding, Report
+from docctl.core.model import Document, Finding, Report
 from docctl.core.problems import Fault
 from docctl.documents.sources import SIDECAR_SUFFIX, Loaded, failed, file_format, judged, load
 from docctl.references.model import Extracted, References
@@ -25,53 +25,13 @@ from docctl.rules.context import RuleContext
 from docctl.rules.registry import check_collection, check_document
 
 if TYPE_CHECKING:
+    from docctl.composer.signatures import SignatureRecord
     from docctl.core.timeline import ApprovalKey, Commit, Revision
     from docctl.history.load import History
     from docctl.references.extract import Extractor
     from docctl.standards import Catalogues
 
 _UNSET = object()
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SignatureRecord:
-    """One line of a signature manifest."""
-
-    approval: Approval
-    valid: bool  # approved meaning, current content, role held, not a forbidden self-approval
-    commit: str | None  # the commit that added it (None: not committed yet)
-    committed_by: str | None  # that commit's author (None when unknown: the oldest commit of a shallow clone)
-    attested: bool  # the commit's author is the approver (DC205)
-    signature: str | None  # git's %G? for that commit (G good, N none, ...), None when not committed
-    signer: str | None  # who signed it, as allowed_signers or the GPG key says
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            **self.approval.to_dict(),
-            "valid": self.valid,
-            "commit": self.commit,
-            "committed_by": self.committed_by,
-            "attested": self.attested,
-            "signature": self.signature,
-            "signer": self.signer,
-        }
-
-
-Clock = Callable[[], dt.datetime]
-
-
-def system_clock() -> dt.datetime:
-    """Now, aware. ``DOCCTL_NOW`` (ISO date-time) fixes the clock for demos and tests."""
-    fixed = os.environ.get("DOCCTL_NOW")
-    if fixed:
-        try:
-            value = dt.datetime.fromisoformat(fixed)
-        except ValueError:
-            raise UsageError(
-                f"DOCCTL_NOW must be a date and time like 2026-06-01T12:00:00+00:00, not '{fixed}'"
-            ) from None
-        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-    return dt.datetime.now(dt.UTC).astimezone()
 
 
 class Composer:
@@ -512,68 +472,16 @@ class Composer:
         return result
 
     def signature_status(self, git: Git, commits: Sequence[str]) -> dict[str, tuple[str, str]]:
-        """commit -> (git's %G? status, signer email), each commit verified against allowed_signers
-        as it stood *before* it: a key added in the same change as the approval it signs is not
-        trusted, so whoever can push cannot vouch for a signature by adding a key under someone
-        else's email."""
-        import tempfile
+        """commit -> (git's %G? status, signer email); see :func:`docctl.composer.signatures.signature_status`."""
+        from docctl.composer.signatures import signature_status
 
-        from docctl.adapters.git import blob_ids, read_blobs, signatures
-
-        signers = self.config.signing.allowed_signers
-        versions = {c: None for c in commits} if not signers else {c: f"{c}^1:./{signers}" for c in commits}
-        blobs = blob_ids(git, [spec for spec in versions.values() if spec])
-        by_version: dict[str | None, list[str]] = {}
-        for commit, spec in versions.items():
-            by_version.setdefault(blobs.get(spec) if spec else None, []).append(commit)
-        contents = read_blobs(git, [b for b in by_version if b])
-        signed: dict[str, tuple[str, str]] = {}
-        with tempfile.TemporaryDirectory(prefix="docctl-signers-") as folder:
-            for blob, group in by_version.items():
-                allowed = Path(folder) / f"{blob or 'none'}"
-                allowed.write_bytes(contents.get(blob, b"") if blob else b"")
-                for commit, sig in signatures(git, group, allowed_signers=allowed).items():
-                    signed[commit] = (sig.status, sig.email)
-        return signed
+        return signature_status(self, git, commits)
 
     def manifest(self, document: Document) -> list[SignatureRecord]:
-        """The signature manifest of a document (21 CFR 11.50): each approval with its validity,
-        the commit that added it, that commit's author, and its signature as git verifies it."""
-        from docctl.core.timeline import approval_key
-        from docctl.history.walk import attesting_commits
-        from docctl.rules import approvals as approval_rules
+        """The signature manifest of a document (21 CFR 11.50); see :func:`docctl.composer.signatures.manifest`."""
+        from docctl.composer.signatures import manifest
 
-        ctx = self.context()
-        valid = {id(a) for a in approval_rules.valid_approvals(document, ctx)}
-        history = self.history_index()
-        git = self.git()
-        attesting: dict[ApprovalKey, Commit] = {}
-        if history is not None and git is not None and document.id:
-            attesting = attesting_commits(git, self.config, document.id, history.events(document.id))
-        commits = sorted({c.id for c in attesting.values() if c.id})
-        signed = self.signature_status(git, commits) if git is not None and commits else {}
-        from docctl.adapters.git import shallow_boundary
-
-        boundary = shallow_boundary(git) if git is not None else frozenset()
-        records = []
-        for approval in document.approvals:
-            commit = attesting.get(approval_key(approval))
-            status, signer = signed.get(commit.id, ("N", "")) if commit is not None and commit.id else (None, None)
-            known = (
-                commit is not None and commit.id not in boundary
-            )  # a shallow clone's oldest commit hides who added it
-            records.append(
-                SignatureRecord(
-                    approval=approval,
-                    valid=id(approval) in valid,
-                    commit=commit.id if commit is not None else None,
-                    committed_by=commit.author_email if commit is not None and known else None,
-                    attested=commit is not None and known and commit.author_email == approval.by,
-                    signature=status,
-                    signer=signer or None,
-                )
-            )
-        return records
+        return manifest(self, document)
 
     def _select(self, loaded: list[Loaded], files: Sequence[str | os.PathLike[str]] | None) -> set[str]:
         everything = {item.path for item in loaded}

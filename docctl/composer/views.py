@@ -7,8 +7,9 @@ import hashlib
 
 from docctl.adapters import git as gitmod
 from docctl.adapters import paths
+from docctl.adapters.clock import Clock
 from docctl.adapters.git import Git, index_files, read_blobs
-from docctl.composer.base import Clock, Composer
+from docctl.composer.base import Composer
 from docctl.composer.store import entry_key, stamp_of
 from docctl.config.load import parse_config
 from docctl.config.model import CONFIG_NAME, Config

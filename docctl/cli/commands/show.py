@@ -6,7 +6,7 @@ import argparse
 
 from docctl.cli.options import open_repository
 from docctl.cli.output import out, out_json
-from docctl.composer.base import SignatureRecord
+from docctl.composer.signatures import SignatureRecord
 from docctl.core.model import Document
 from docctl.repository import Repository
 from docctl.rules import approvals as approval_rules

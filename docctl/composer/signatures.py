@@ -1,0 +1,97 @@
+"""The signature manifest (21 CFR 11.50): each approval with its validity, the commit that added it,
+that commit's author, and its signature as git verifies it."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from docctl.adapters.git import Git, blob_ids, read_blobs, shallow_boundary, signatures
+from docctl.core.model import Approval, Document
+from docctl.core.timeline import ApprovalKey, Commit, approval_key
+from docctl.history.walk import attesting_commits
+from docctl.rules import approvals as approval_rules
+
+if TYPE_CHECKING:
+    from docctl.composer.base import Composer
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SignatureRecord:
+    """One line of a signature manifest."""
+
+    approval: Approval
+    valid: bool  # approved meaning, current content, role held, not a forbidden self-approval
+    commit: str | None  # the commit that added it (None: not committed yet)
+    committed_by: str | None  # that commit's author (None when unknown: the oldest commit of a shallow clone)
+    attested: bool  # the commit's author is the approver (DC205)
+    signature: str | None  # git's %G? for that commit (G good, N none, ...), None when not committed
+    signer: str | None  # who signed it, as allowed_signers or the GPG key says
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            **self.approval.to_dict(),
+            "valid": self.valid,
+            "commit": self.commit,
+            "committed_by": self.committed_by,
+            "attested": self.attested,
+            "signature": self.signature,
+            "signer": self.signer,
+        }
+
+
+def signature_status(composer: Composer, git: Git, commits: Sequence[str]) -> dict[str, tuple[str, str]]:
+    """commit -> (git's %G? status, signer email), each commit verified against allowed_signers
+    as it stood *before* it: a key added in the same change as the approval it signs is not
+    trusted, so whoever can push cannot vouch for a signature by adding a key under someone
+    else's email."""
+    signers = composer.config.signing.allowed_signers
+    versions = {c: None for c in commits} if not signers else {c: f"{c}^1:./{signers}" for c in commits}
+    blobs = blob_ids(git, [spec for spec in versions.values() if spec])
+    by_version: dict[str | None, list[str]] = {}
+    for commit, spec in versions.items():
+        by_version.setdefault(blobs.get(spec) if spec else None, []).append(commit)
+    contents = read_blobs(git, [b for b in by_version if b])
+    signed: dict[str, tuple[str, str]] = {}
+    with tempfile.TemporaryDirectory(prefix="docctl-signers-") as folder:
+        for blob, group in by_version.items():
+            allowed = Path(folder) / f"{blob or 'none'}"
+            allowed.write_bytes(contents.get(blob, b"") if blob else b"")
+            for commit, sig in signatures(git, group, allowed_signers=allowed).items():
+                signed[commit] = (sig.status, sig.email)
+    return signed
+
+
+def manifest(composer: Composer, document: Document) -> list[SignatureRecord]:
+    """The signature manifest of a document (21 CFR 11.50): each approval with its validity,
+    the commit that added it, that commit's author, and its signature as git verifies it."""
+    ctx = composer.context()
+    valid = {id(a) for a in approval_rules.valid_approvals(document, ctx)}
+    history = composer.history_index()
+    git = composer.git()
+    attesting: dict[ApprovalKey, Commit] = {}
+    if history is not None and git is not None and document.id:
+        attesting = attesting_commits(git, composer.config, document.id, history.events(document.id))
+    commits = sorted({c.id for c in attesting.values() if c.id})
+    signed = composer.signature_status(git, commits) if git is not None and commits else {}
+    boundary = shallow_boundary(git) if git is not None else frozenset()
+    records = []
+    for approval in document.approvals:
+        commit = attesting.get(approval_key(approval))
+        status, signer = signed.get(commit.id, ("N", "")) if commit is not None and commit.id else (None, None)
+        known = commit is not None and commit.id not in boundary  # a shallow clone's oldest commit hides who added it
+        records.append(
+            SignatureRecord(
+                approval=approval,
+                valid=id(approval) in valid,
+                commit=commit.id if commit is not None else None,
+                committed_by=commit.author_email if commit is not None and known else None,
+                attested=commit is not None and known and commit.author_email == approval.by,
+                signature=status,
+                signer=signer or None,
+            )
+        )
+    return records
