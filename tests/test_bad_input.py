@@ -1,4 +1,4 @@
-"""SPEC §11: every malformed input is a finding naming file and line (or one clear line), never a
+"""Bad input (docs/reference.md): every malformed input is a finding naming file and line (or one clear line), never a
 traceback, and checking never writes."""
 
 from __future__ import annotations

@@ -113,7 +113,7 @@ def fixture(name: str) -> bytes:
 
 
 def normalise(text: str) -> str:
-    """SPEC §3.3 step 3, as the caller does it."""
+    """Step 3 of the fingerprint recipe (docs/fingerprint.md), as the caller does it."""
     lines = [line.rstrip(" \t") for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     while lines and not lines[0]:
         lines.pop(0)
@@ -424,7 +424,7 @@ def test_new_docx_is_deterministic() -> None:
     }
 
 
-# --- bad input (SPEC §11) ------------------------------------------------------------------------
+# --- bad input (docs/reference.md) ------------------------------------------------------------------------
 
 
 def _zeros_member() -> bytes:

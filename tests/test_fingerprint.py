@@ -1,4 +1,4 @@
-"""The fingerprint of SPEC §3.3, written out by hand for speed, equals the JSON recipe."""
+"""The fingerprint (docs/fingerprint.md), written out by hand for speed, equals the JSON recipe."""
 
 from __future__ import annotations
 

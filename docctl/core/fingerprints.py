@@ -1,4 +1,4 @@
-"""The content fingerprint of SPEC §3.3: identity fields and normalised body, hashed with SHA-256."""
+"""The content fingerprint (docs/fingerprint.md): identity fields and normalised body, hashed with SHA-256."""
 
 from __future__ import annotations
 

@@ -1,11 +1,11 @@
 """Read and write ``.docx`` files: body text for the fingerprint, core properties, new documents.
 
-Bad input (SPEC §11) is refused with a one-line :class:`DocumentReadError` before any XML is
+Bad input (docs/reference.md, "Bad input") is refused with a one-line :class:`DocumentReadError` before any XML is
 parsed: the file size, the OLE header of encrypted and legacy files, the zip directory (declared
 sizes and compression ratios) and the presence of ``word/document.xml`` are checked first; members
 are then inflated with a cap, and XML with a DTD or entities is refused before lxml sees it.
 
-The body text (SPEC §3.3 step 2) is the document as if all tracked changes were accepted, built to
+The body text (docs/fingerprint.md, "The body of a .docx") is the document as if all tracked changes were accepted, built to
 be the same after Word or LibreOffice saves the file again: only text is taken (never run splits,
 bookmarks, field codes, list numbers or page breaks), generated field results (page numbers, dates,
 tables of contents) are left out, each header and footer is taken once, and footnotes follow the
@@ -29,7 +29,7 @@ from docctl.core.errors import DocumentReadError, UsageError
 
 __all__ = ["DocxContent", "new_docx", "read_docx", "set_core_properties"]
 
-# Limits of SPEC §11, module constants so that tests can lower them.
+# Limits of the bad-input rules (docs/reference.md), module constants so that tests can lower them.
 MIB = 1024 * 1024
 MAX_INPUT_BYTES = 50 * MIB
 MAX_UNCOMPRESSED_BYTES = 200 * MIB
@@ -551,7 +551,7 @@ def _style_key(style: str) -> str:
 
 
 def read_docx(data: bytes) -> DocxContent:
-    """The body text (SPEC §3.3 step 2, not normalised), core properties and first heading.
+    """The body text (the fingerprint recipe, docs/fingerprint.md; not normalised), core properties and first heading.
 
     ``first_heading`` is the stripped text of the first non-blank body paragraph styled Title or
     Heading 1 (by style id or name). Raises :class:`DocumentReadError`, never another exception.
