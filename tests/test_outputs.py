@@ -16,7 +16,7 @@ from helpers import GitRepo, sop
 
 import docctl
 from docctl.adapters.outputs import output_file
-from docctl.composer.outputs import protection
+from docctl.composer.outputs import output_folder, protection
 from docctl.config.model import CONFIG_NAME, Config
 from docctl.core.errors import UsageError
 
@@ -237,3 +237,49 @@ def test_register_without_o_still_writes_to_stdout_and_binary_needs_o(qms: GitRe
     assert code == 0 and out.startswith("id,title,")
     code, _, err = run_cli("register", "--format", "xlsx", cwd=qms.path)
     assert (code, err) == (2, "docctl: error: xlsx is a binary format: write it to a file with -o FILE\n")
+
+
+# (value of -o DIR, the error) for the commands that write a folder (site, audit-pack)
+FOLDERS = [
+    ("", "the output folder name is empty"),
+    (".", "cannot write .: it holds the docctl repository"),
+    ("..", "cannot write ..: it holds the docctl repository"),
+    ("sops", "cannot write sops: the folder is not empty and is not docctl's output; name a new or empty folder"),
+    ("file.csv", "cannot write file.csv: it is a file, not a folder"),
+    (
+        "sopslink",
+        "cannot write sopslink: it is a symbolic link, not a regular file; docctl replaces only regular files",
+    ),
+    (
+        "pipe.csv",
+        "cannot write pipe.csv: it is a named pipe (FIFO), not a regular file; docctl replaces only regular files",
+    ),
+    ("missing/site", "cannot write missing/site: the folder missing does not exist"),
+    (".git/site", "cannot write .git/site: it is inside a .git folder"),
+    ("si\nte", "cannot write si\\nte: the name contains a control character"),
+]
+
+
+@pytest.mark.parametrize(("value", "message"), FOLDERS, ids=[repr(v)[1:-1] for v, _ in FOLDERS])
+def test_output_folders_refuse_what_they_must_not_fill(
+    shared: GitRepo, value: str, message: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(shared.path)
+    before = snapshot(shared.path)
+    with pytest.raises(UsageError) as caught:
+        output_folder(docctl.open(shared.path), value)
+    assert str(caught.value) == message
+    assert snapshot(shared.path) == before
+
+
+def test_an_output_folder_may_be_new_empty_or_docctls_own(qms: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(qms.path)
+    repo = docctl.open(qms.path)
+    assert output_folder(repo, "site").path == qms.path.resolve() / "site"  # made by the command
+    (qms.path / "empty").mkdir()
+    assert output_folder(repo, "empty").path == qms.path.resolve() / "empty"
+    (qms.path / "old-site").mkdir()
+    (qms.path / "old-site/index.html").write_text("<!-- docctl site -->\n")
+    assert (
+        output_folder(repo, "old-site", generated=lambda folder: (folder / "index.html").exists()).shown == "old-site"
+    )

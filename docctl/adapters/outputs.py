@@ -86,6 +86,44 @@ def output_file(
     return OutputFile(target, shown)
 
 
+def output_folder(
+    name: str | os.PathLike[str], *, protected: Protected, generated: Callable[[Path], bool] | None = None
+) -> OutputFile:
+    """Check that ``name`` may be made or filled as an output folder (``site -o DIR``).
+
+    Beyond the checks of :func:`output_file`: an existing folder must be empty, or be docctl's
+    earlier output of the same kind (``generated(folder)``), so no command ever scatters files into
+    (or clears) a folder of someone else's; a folder holding the repository is refused by ``protected``.
+    """
+    text = os.fspath(name)
+    shown = escape_controls(text)
+    if not text:
+        raise UsageError("the output folder name is empty")
+
+    def refuse(reason: str) -> UsageError:
+        return UsageError(f"cannot write {shown}: {reason}")
+
+    if shown != text:
+        raise refuse("the name contains a control character")
+    path = Path(text)
+    current = _lstat(path, refuse)
+    if current is not None and not stat.S_ISDIR(current.st_mode):
+        if stat.S_ISREG(current.st_mode):
+            raise refuse("it is a file, not a folder")
+        _check_kind(current, refuse)
+    target = Path(os.path.realpath(path)) if current is not None else _folder(path.parent, refuse) / path.name
+    if ".git" in target.parts:
+        raise refuse("it is inside a .git folder")
+    reason = protected(target)
+    if reason is not None:
+        raise refuse(reason)
+    if current is not None and any(target.iterdir()) and not (generated is not None and generated(target)):
+        raise refuse("the folder is not empty and is not docctl's output; name a new or empty folder")
+    if not os.access(target if current is not None else target.parent, os.W_OK | os.X_OK):
+        raise refuse("the folder is not writable")
+    return OutputFile(target, shown)
+
+
 def write_output(output: OutputFile, data: bytes) -> None:
     """Write a checked output atomically; an operating-system error is one line naming the file."""
     try:

@@ -4,6 +4,7 @@ its target here before anything is rendered (docs/reference.md, "Output files").
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,6 +29,15 @@ def output_file(
     return outputs.output_file(name, protected=protection(composer.root, composer.config), generated=generated)
 
 
+def output_folder(
+    composer: Composer, name: str | os.PathLike[str], *, generated: Callable[[Path], bool] | None = None
+) -> outputs.OutputFile:
+    """Check that ``name`` may be made or filled as the repository's generated output folder: not
+    the repository or a folder holding it, nor a folder of its record, and empty unless ``generated``
+    recognises it as docctl's earlier output (:func:`docctl.adapters.outputs.output_folder`)."""
+    return outputs.output_folder(name, protected=protection(composer.root, composer.config), generated=generated)
+
+
 def protection(root: Path, config: Config) -> outputs.Protected:
     """The ``protected`` test for the repository at ``root``."""
     real_root = Path(os.path.realpath(root))
@@ -35,6 +45,8 @@ def protection(root: Path, config: Config) -> outputs.Protected:
     def protected(path: Path) -> str | None:
         if path.name == CONFIG_NAME:
             return f"it is docctl's configuration ({CONFIG_NAME})"
+        if path == real_root or path in real_root.parents:
+            return "it holds the docctl repository"
         try:
             rel = path.relative_to(real_root).as_posix()
         except ValueError:
