@@ -115,7 +115,8 @@ HOSTILE = [
     ("sopslink/SOP-001.md", "cannot write sopslink/SOP-001.md: it is a controlled document"),
     (
         "sops/SOP-002.md",
-        "cannot write sops/SOP-002.md: it would be a controlled document (its name matches 'controlled' in docctl.toml)",
+        "cannot write sops/SOP-002.md: it would be a controlled document "
+        "(it matches 'controlled' in docctl.toml; list it in 'exclude' to keep a generated file there)",
     ),
     (
         "forms/FRM-001.docx.yml",

@@ -61,7 +61,7 @@ def protected_reason(rel: str, config: Config, *, exists: bool) -> str | None:
     if file_format(rel) and is_controlled(rel, config.controlled, config.exclude):
         if exists:
             return "it is a controlled document"
-        return "it would be a controlled document (its name matches 'controlled' in docctl.toml)"
+        return "it would be a controlled document (it matches 'controlled' in docctl.toml; list it in 'exclude' to keep a generated file there)"
     if rel.endswith(".docx" + SIDECAR_SUFFIX):
         document = rel[: -len(SIDECAR_SUFFIX)]
         if is_controlled(document, config.controlled, config.exclude):
