@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 BUILD := build
 
-.PHONY: demo test bench bench-small lint coverage clean venv
+.PHONY: demo test fuzz bench bench-small lint coverage clean venv
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed lint
 	$(PY) -m pytest -q
+
+# Property tests with many random examples (FUZZ_EXAMPLES per test, default 20000); `make test` runs
+# them derandomized. A failure prints its input: add it to the fixed examples (docs/testing.md).
+fuzz: $(VENV)/.installed
+	$(PY) -m pytest -q -p no:cacheprovider -m hypothesis --hypothesis-profile=fuzz $(FUZZ_ARGS)
 
 # The benchmark suite of SPEC §10 (5,000 documents, 30,000 commits; the repository is generated once).
 bench: $(VENV)/.installed

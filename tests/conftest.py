@@ -1,17 +1,33 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 sys.path.insert(0, str(Path(__file__).parent))
 
 from helpers import GitRepo  # noqa: E402
 
 NOW = "2026-06-01T12:00:00+00:00"
+
+# Property tests: `make test` runs the same examples on every machine and every run (derandomized,
+# a fixed number), so its outcome never depends on luck; `make fuzz` (--hypothesis-profile=fuzz)
+# explores many random examples, and what it finds becomes a fixed example (docs/testing.md).
+settings.register_profile("ci", derandomize=True, max_examples=100, deadline=None, database=None, print_blob=True)
+settings.register_profile(
+    "fuzz",
+    derandomize=False,
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "20000")),
+    deadline=None,
+    database=None,
+    print_blob=True,
+)
+settings.load_profile("ci")  # pytest --hypothesis-profile=NAME loads another one after this
 
 
 @pytest.fixture(autouse=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -83,8 +84,13 @@ KEYS = [
 ]
 
 
+#: Characters that mean something to YAML, or that it reads as line breaks, spaces or not at all.
+SPECIALS = list(" -:#[],'\"\n\t\r\\{}!&*?|>%@`~.") + ["\x85", "\u2028", "\u2029", "\xa0", "\ufeff", "\x00", "\x1b"]
+
+
 @st.composite
 def documents(draw: st.DrawFn) -> str:
+    """Metadata-like YAML: the shapes the fast reader reads, with the near misses it must decline."""
     lines: list[str] = []
     for _ in range(draw(st.integers(0, 8))):
         kind = draw(st.sampled_from(["scalar", "list", "items", "comment", "blank", "weird"]))
@@ -94,9 +100,11 @@ def documents(draw: st.DrawFn) -> str:
             lines.append(f"{key}: {value}".rstrip() if value else f"{key}:")
         elif kind == "list":
             lines.append(f"{key}:")
-            indent = draw(st.sampled_from(["", "  ", "    "]))
             for _ in range(draw(st.integers(0, 3))):
+                indent = draw(st.sampled_from(["", "  ", "    "]))  # sometimes inconsistent: must decline
                 lines.append(f"{indent}- {draw(st.sampled_from(SCALARS))}".rstrip())
+                if draw(st.booleans()):
+                    lines.append(draw(st.sampled_from(["# note", "  # note", "", "  "])))
         elif kind == "items":
             lines.append(f"{key}:")
             indent = draw(st.sampled_from(["", "  "]))
@@ -110,20 +118,109 @@ def documents(draw: st.DrawFn) -> str:
         elif kind == "blank":
             lines.append(draw(st.sampled_from(["", "   "])))
         else:
-            lines.append(
-                draw(st.sampled_from(["key : value", "\tid: x", "id:x", "- top", "  orphan: 1", "a: [b", "? complex"]))
-            )
+            lines.append(draw(st.sampled_from(WEIRD_LINES)))
     return "\n".join(lines) + draw(st.sampled_from(["", "\n"]))
 
 
-@settings(max_examples=600, deadline=None, database=None)
-@given(documents())
-def test_fast_reader_agrees_with_the_full_parser(text: str) -> None:
+@st.composite
+def mutated(draw: st.DrawFn) -> str:
+    """A metadata-like document with a few characters inserted, deleted or replaced anywhere."""
+    text = draw(documents())
+    for _ in range(draw(st.integers(1, 4))):
+        at = draw(st.integers(0, len(text)))
+        action = draw(st.sampled_from(["insert", "delete", "replace"]))
+        char = draw(st.sampled_from(SPECIALS) | st.characters(codec="utf-8"))
+        if action == "insert":
+            text = text[:at] + char + text[at:]
+        elif action == "delete":
+            text = text[:at] + text[at + 1 :]
+        else:
+            text = text[:at] + char + text[at + 1 :]
+    return text
+
+
+WEIRD_LINES = [
+    "key : value",
+    "\tid: x",
+    "id:x",
+    "- top",
+    "  - indented",
+    "   - odd",
+    "  orphan: 1",
+    "a: [b",
+    "? complex",
+    "---",
+    "...",
+    "%YAML 1.1",
+    "id: a\x85b",
+    "id: a\u2028b",
+    "id: \xa0",
+    "\xa0",
+    "k" * 1025 + ": long key",
+    "id: [:a]",
+    "id: [a:b]",
+    "id: [a, ]",
+    "- name: x",
+    "  role: y",
+]
+
+#: Inputs the fast reader once got wrong (found by the property test or by `make fuzz`), kept forever.
+FIXED_EXAMPLES = [
+    "id:\n  - SOP-004\n- top",  # items in two columns: the full parser refuses it
+    "id:\n  - SOP-004\n# note\n# note\n- top",
+    "id:\n- a\n  - b",  # a deeper `- b` continues the plain scalar: ['a - b']
+    "id: [:a]",  # a flow item may not start with ':'
+    "k" * 1025 + ": v",  # an implicit key longer than 1024 characters
+    "id: a\x85b",  # NEL, LS and PS are line breaks to YAML
+    "id: a\u2028b",
+    "id: [\xa0a]",  # a no-break space is not a space to YAML
+    "a: b\n\xa0",
+]
+
+
+def assert_agree(text: str) -> None:
+    """Whatever the fast reader returns equals the full parser's result; where the full parser
+    refuses the text, the fast reader declines it."""
     fast = load_simple(text, first_line=2)
     if fast is None:
         return
-    full = load_full(text, first_line=2)  # the full parser must accept what the fast one accepted
+    full = load_full(text, first_line=2)  # raises DocumentReadError if it refuses what the fast one accepted
     assert (fast.data, fast.lines) == (full.data, full.lines)
+
+
+@pytest.mark.parametrize("text", FIXED_EXAMPLES)
+def test_fixed_examples_agree(text: str) -> None:
+    assert_agree(text)
+
+
+@pytest.mark.parametrize("text", FIXED_EXAMPLES[:2])
+def test_items_in_two_columns_are_declined_and_refused(text: str) -> None:
+    assert load_simple(text) is None
+    with pytest.raises(DocumentReadError) as caught:
+        load_yaml(text)
+    assert (caught.value.message, caught.value.line) == (
+        "invalid YAML: did not find expected key",
+        text.count("\n") + 1,
+    )
+
+
+# The number of examples follows the profile (docs/testing.md): 4x `make test`'s fixed number, and
+# many more under `make fuzz`.
+@settings(max_examples=4 * settings.default.max_examples)
+@given(documents())
+def test_fast_reader_agrees_with_the_full_parser(text: str) -> None:
+    assert_agree(text)
+
+
+@settings(max_examples=4 * settings.default.max_examples)
+@given(mutated())
+def test_fast_reader_agrees_on_mutated_documents(text: str) -> None:
+    assert_agree(text)
+
+
+@given(st.text(alphabet=st.sampled_from(SPECIALS + list("ab1")), max_size=40))
+def test_fast_reader_agrees_on_any_text(text: str) -> None:
+    assert_agree(text)
 
 
 def test_every_front_matter_of_the_project_is_read_fast_and_identically() -> None:

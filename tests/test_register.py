@@ -74,6 +74,14 @@ def row(register: Register, doc_id: str) -> Row:
     return found
 
 
+def exclude_register(office: Office) -> None:
+    """A committed REGISTER.md is not a controlled document (docs/pre-commit.md): -o refuses one."""
+    config = (office.repo.path / "docctl.toml").read_text(encoding="utf-8")
+    office.repo.write(
+        "docctl.toml", config.replace("[docctl]\n", '[docctl]\nexclude = ["**/README.md", "REGISTER.md"]\n')
+    )
+
+
 @pytest.fixture
 def office(repo: GitRepo) -> Office:
     repo.commit("Set up the controlled document repository")
@@ -406,7 +414,7 @@ def test_check_file_names_missing_added_and_unreadable_files(office: Office, tmp
     [
         (["check"], []),
         (["register", "--format", "md"], ["docctl.register.build", "docctl.register.model"]),
-        (["register", "-o", "register.docx"], ["docctl.register.build", "docctl.register.model", "docx"]),
+        (["register", "-o", "../register.docx"], ["docctl.register.build", "docctl.register.model", "docx"]),
         (["register", "-o", "register.xlsx"], ["docctl.register.build", "docctl.register.model", "openpyxl"]),
     ],
     ids=["check", "md", "docx", "xlsx"],
@@ -449,6 +457,9 @@ def test_cli_prints_markdown_by_default_and_writes_files(office: Office, run_cli
     code, out, _ = run_cli("register", "--format", "csv", "--type", "SOP", cwd=office.repo.path)
     assert out.splitlines()[1].startswith("SOP-001,Document Control,SOP,A,effective,tom.baker@acme.example,Tom Baker,")
     code, out, err = run_cli("register", "-o", "docs/register.xlsx", cwd=office.repo.path)
+    assert (code, err) == (2, "docctl: error: cannot write docs/register.xlsx: the folder docs does not exist\n")
+    (office.repo.path / "docs").mkdir()
+    code, out, err = run_cli("register", "-o", "docs/register.xlsx", cwd=office.repo.path)
     assert (code, out, err) == (0, "", "")
     assert (office.repo.path / "docs/register.xlsx").read_bytes()[:2] == b"PK"
 
@@ -477,6 +488,7 @@ def test_cli_usage_errors_are_one_line_and_exit_2(office: Office, run_cli: Run, 
 
 def test_cli_check_exits_1_with_one_line_when_the_file_is_out_of_date(office: Office, run_cli: Run) -> None:
     rel = released(office)
+    exclude_register(office)
     assert run_cli("register", "-o", "REGISTER.md", cwd=office.repo.path)[0] == 0
     assert run_cli("register", "--check", "REGISTER.md", cwd=office.repo.path) == (0, "", "")
     revise(office, "SOP-001", rel, clauses="[7.5.3]")
@@ -496,6 +508,7 @@ def test_cli_check_takes_root_after_the_command_as_the_hook_passes_it(
     office: Office, run_cli: Run, tmp_path: Path
 ) -> None:
     released(office)
+    exclude_register(office)
     target = office.repo.path / "REGISTER.md"
     assert run_cli("register", "-o", str(target), cwd=office.repo.path)[0] == 0
     assert run_cli("register", "--check", str(target), "--root", str(office.repo.path), cwd=tmp_path) == (0, "", "")

@@ -445,6 +445,11 @@ def index_files(git: Git) -> tuple[dict[str, str], set[str]]:
     return files, links
 
 
+def is_tracked(git: Git, name: str) -> bool:
+    """Whether git's index holds the file ``name`` (relative to ``git.cwd``, read literally)."""
+    return bool(run(["--literal-pathspecs", "ls-files", "-z", "--", name], git.cwd).stdout)
+
+
 def dirty_paths(git: Git, paths: Sequence[str]) -> list[str]:
     """Those of ``paths`` (relative to the docctl root) that differ from HEAD: staged, unstaged or untracked."""
     out = run(["status", "--porcelain", "-z", "--untracked-files=all", "--", *paths], git.cwd).stdout

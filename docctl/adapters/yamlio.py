@@ -6,10 +6,13 @@ location (``approvals[1].role``) to the 1-based line of that key or item.
 Two readers give that result. A fast reader (:func:`load_simple`) handles the plain YAML that
 metadata almost always is: top-level ``key: value`` lines with plain, quoted or empty values, flow
 lists of simple items (``[a, "b"]``), block lists of scalars, and block lists of flat mappings (the
-``approvals`` list). For anything it does not understand — tabs, anchors, tags, multi-line or
-escaped scalars, nested structures, comments after values, duplicate keys — it declines, and the
-full parser (:func:`load_full`, PyYAML) reads the text, so the result is always exactly what the
-full parser gives (a property the test suite checks).
+``approvals`` list), every item of a list in the same column. For anything it does not understand
+— a character Python does not count as printable (tabs, CR and other control characters, the
+characters YAML reads as line breaks, non-ASCII spaces, BOM), anchors, tags, multi-line or escaped
+scalars, nested structures, comments after values, duplicate keys, keys over 128 characters — it
+declines, and the full parser (:func:`load_full`, PyYAML) reads the text. So the result is always
+exactly what the full parser gives, and text the full parser refuses is never accepted (a property
+the test suite checks: tests/test_fastyaml.py, docs/testing.md).
 """
 
 from __future__ import annotations
@@ -49,8 +52,10 @@ def load_yaml(text: str, *, first_line: int = 1) -> LoadedYaml:
 
 # the fast reader ---------------------------------------------------------------------------
 
+#: Longer keys are declined: YAML limits an implicit key to 1024 characters.
+_MAX_KEY = 128
 _KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: +(.*))?$")
-_ITEM = re.compile(r"( *)- +([A-Za-z_][A-Za-z0-9_-]*):(?: +(.*))?$")
+_ITEM = re.compile(r"( *)(- +)([A-Za-z_][A-Za-z0-9_-]*):(?: +(.*))?$")
 _SCALAR_ITEM = re.compile(r"( *)- +(.*)$")
 _CONT = re.compile(r"( +)([A-Za-z_][A-Za-z0-9_-]*):(?: +(.*))?$")
 _PLAIN_BAD_START = frozenset("[]{}&*!|>'\"%@`#,?:-")
@@ -73,23 +78,24 @@ def _scalar(text: str) -> str | None:
         if len(text) < 2 or text[-1] != "'" or "'" in text[1:-1]:
             raise _Unsupported
         return text[1:-1]
-    if text[0] in _PLAIN_BAD_START or ": " in text or " #" in text or text.endswith((":", " ")) or "\t" in text:
+    if text[0] in _PLAIN_BAD_START or ": " in text or " #" in text or text.endswith((":", " ")):
         raise _Unsupported
     return None if text in _NULLS else text
 
 
 def _flow(text: str) -> list[YamlValue]:
-    inner = text[1:-1].strip()
+    """The items of a flow list of simple scalars written on one line, ``[a, "b"]``."""
+    inner = text[1:-1].strip(" ")
     if not inner:
         return []
     items: list[YamlValue] = []
     for part in inner.split(","):
-        item = part.strip()
+        item = part.strip(" ")
         if not item:
             raise _Unsupported
         if item[0] in "\"'":
             items.append(_scalar(item))
-        elif _FLOW_ITEM.fullmatch(item) and ": " not in item and not item.endswith(":") and item[0] not in "-?":
+        elif _FLOW_ITEM.fullmatch(item) and ": " not in item and not item.endswith(":") and item[0] not in "-?:":
             items.append(None if item in _NULLS else item)
         else:
             raise _Unsupported
@@ -98,92 +104,112 @@ def _flow(text: str) -> list[YamlValue]:
 
 def load_simple(text: str, *, first_line: int = 1) -> LoadedYaml | None:
     """Parse ``text`` if it is simple metadata YAML, else None."""
-    if "\t" in text or "\r" in text:
-        return None
     try:
-        return _parse(text.split("\n"), first_line)
+        return _FastReader(first_line).read(text.split("\n"))
     except _Unsupported:
         return None
 
 
-def _parse(lines: list[str], first_line: int) -> LoadedYaml:
-    data: dict[str, YamlValue] = {}
-    where: dict[str, int] = {}
-    current_list: list[YamlValue] | None = None
-    list_key = ""
-    item: dict[str, YamlValue] | None = None
-    item_path = ""
-    item_indent = -1
-    for offset, line in enumerate(lines):
-        number = first_line + offset
-        if not line.strip() or line.lstrip().startswith("#"):
-            if line.strip() and line[0] != "#" and current_list is None:
-                raise _Unsupported  # an indented comment outside a list: let the full parser judge
-            continue
-        if line[0] != " " and line[0] != "-":
-            match = _KEY.match(line)
-            if not match:
+class _FastReader:
+    """Top-level ``key: value`` lines, flow lists, and block lists of scalars or of flat mappings."""
+
+    def __init__(self, first_line: int) -> None:
+        self.first_line = first_line
+        self.data: dict[str, YamlValue] = {}
+        self.where: dict[str, int] = {}
+        self.items: list[YamlValue] | None = None  # the block list being read (None: not in one)
+        self.list_key = ""
+        self.indent = -1  # the column of the list's dashes (-1 before its first item)
+        self.item: dict[str, YamlValue] | None = None  # the mapping item being read
+        self.item_path = ""
+        self.item_indent = -1  # the column of the mapping item's keys
+
+    def read(self, lines: list[str]) -> LoadedYaml:
+        for offset, line in enumerate(lines):
+            number = self.first_line + offset
+            if not line.isprintable():
+                # Python's printable characters are fewer than YAML's: no control characters (tab
+                # and CR included), no line or paragraph separators, no BOM, no non-ASCII spaces.
                 raise _Unsupported
-            key, value = match.group(1), (match.group(2) or "")
-            if key in data or key == "<<":
+            body = line.lstrip(" ")
+            if not body or body[0] == "#":
+                if body and len(body) < len(line) and self.items is None:
+                    raise _Unsupported  # an indented comment outside a list: let the full parser judge
+                continue
+            if line[0] != " " and line[0] != "-":
+                self._key(line, number)
+            elif self.items is None:
                 raise _Unsupported
-            where[key] = number
-            current_list, item = None, None
-            value = value.rstrip(" ")
-            if value.startswith("["):
-                if not value.endswith("]"):
-                    raise _Unsupported
-                items = _flow(value)
-                for index in range(len(items)):
-                    where[f"{key}[{index}]"] = number
-                data[key] = items
-            elif value == "":
-                data[key] = None
-                current_list, list_key = [], key
+            elif body[0] == "-":
+                self._item(line, len(line) - len(body), number)
             else:
-                data[key] = _scalar(value)
-            continue
-        if current_list is None:
+                self._continuation(line, number)
+        return LoadedYaml(self.data or None, self.where)
+
+    def _key(self, line: str, number: int) -> None:
+        match = _KEY.match(line)
+        if not match or len(match.group(1)) > _MAX_KEY or match.group(1) in self.data:
             raise _Unsupported
+        key, value = match.group(1), (match.group(2) or "").rstrip(" ")
+        self.where[key] = number
+        self.items, self.item = None, None
+        if value.startswith("["):
+            if not value.endswith("]"):
+                raise _Unsupported
+            items = _flow(value)
+            for index in range(len(items)):
+                self.where[f"{key}[{index}]"] = number
+            self.data[key] = items
+        elif value == "":
+            self.data[key] = None
+            self.items, self.list_key, self.indent = [], key, -1
+        else:
+            self.data[key] = _scalar(value)
+
+    def _item(self, line: str, indent: int, number: int) -> None:
+        """A ``- `` line: every item of a list starts in the same column."""
+        assert self.items is not None
+        if self.indent == -1:
+            self.indent = indent
+            self.data[self.list_key] = self.items
+        elif indent != self.indent:
+            raise _Unsupported
+        path = f"{self.list_key}[{len(self.items)}]"
         match = _ITEM.match(line)
         if match:
-            indent = len(match.group(1))
-            if data.get(list_key) is None:
-                data[list_key] = current_list
-            elif data[list_key] is not current_list:
+            if len(match.group(3)) > _MAX_KEY:
                 raise _Unsupported
-            item = {}
-            item_path = f"{list_key}[{len(current_list)}]"
-            where[item_path] = number
-            current_list.append(item)
-            item_indent = indent + len(line) - len(line.lstrip(" -")) - indent
-            key, value = match.group(2), (match.group(3) or "").rstrip(" ")
-            _put(item, item_path, key, value, number, where)
-            continue
+            self.item, self.item_path = {}, path
+            self.item_indent = len(match.group(1)) + len(match.group(2))
+            self.where[path] = number
+            self.items.append(self.item)
+            self._put(match.group(3), (match.group(4) or "").rstrip(" "), number)
+            return
+        scalar = _SCALAR_ITEM.match(line)
+        if scalar is None:
+            raise _Unsupported
+        value = scalar.group(2).rstrip(" ")
+        if value.startswith(("[", "{", "- ")) or value == "-":
+            raise _Unsupported
+        self.item = None
+        self.where[path] = number
+        self.items.append(_scalar(value))
+
+    def _continuation(self, line: str, number: int) -> None:
+        """A further ``key: value`` line of the mapping item being read, in the column of its first key."""
         match = _CONT.match(line)
-        if match and item is not None and len(match.group(1)) == item_indent:
-            key, value = match.group(2), (match.group(3) or "").rstrip(" ")
-            _put(item, item_path, key, value, number, where)
-            continue
-        match = _SCALAR_ITEM.match(line)
-        if match and item is None:
-            if data.get(list_key) is None:
-                data[list_key] = current_list
-            value = match.group(2).rstrip(" ")
-            if value.startswith(("[", "{", "- ")) or value == "-":
-                raise _Unsupported
-            where[f"{list_key}[{len(current_list)}]"] = number
-            current_list.append(_scalar(value))
-            continue
-        raise _Unsupported
-    return LoadedYaml(data or None, where)
+        if self.item is None or match is None or len(match.group(1)) != self.item_indent:
+            raise _Unsupported
+        if len(match.group(2)) > _MAX_KEY:
+            raise _Unsupported
+        self._put(match.group(2), (match.group(3) or "").rstrip(" "), number)
 
-
-def _put(item: dict[str, YamlValue], path: str, key: str, value: str, number: int, where: dict[str, int]) -> None:
-    if key in item or key == "<<" or value.startswith("["):
-        raise _Unsupported
-    item[key] = _scalar(value)
-    where[f"{path}.{key}"] = number
+    def _put(self, key: str, value: str, number: int) -> None:
+        assert self.item is not None
+        if key in self.item or value.startswith("["):
+            raise _Unsupported
+        self.item[key] = _scalar(value)
+        self.where[f"{self.item_path}.{key}"] = number
 
 
 # the full parser ---------------------------------------------------------------------------

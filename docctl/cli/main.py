@@ -49,8 +49,10 @@ def command_module(name: str) -> ModuleType:
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
+        from docctl.core.escaping import escape_controls
+
         self.print_usage(sys.stderr)
-        print(f"docctl: error: {message}", file=sys.stderr)
+        print(f"docctl: error: {escape_controls(message)}", file=sys.stderr)
         raise SystemExit(EXIT_USAGE)
 
 
@@ -100,11 +102,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(command: ModuleType, args: argparse.Namespace) -> int:
     """Run a command; a DocctlError is one line and its exit code, Ctrl-C exits 130."""
     from docctl.core.errors import DocctlError
+    from docctl.core.escaping import escape_controls
 
     try:
         return int(command.run(args))
     except DocctlError as error:
-        print(f"docctl: error: {error}", file=sys.stderr)
+        print(f"docctl: error: {escape_controls(str(error))}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         return _interrupted()

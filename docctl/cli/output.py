@@ -1,5 +1,10 @@
 """What the commands write: lines on stdout, notices on stderr, JSON, paths as the user sees them,
-and the one line that reports a lifecycle step."""
+and the one line that reports a lifecycle step.
+
+Every line of text goes through :func:`~docctl.core.escaping.escape_controls`: a newline, carriage
+return, tab or escape sequence in a file name or a message is shown as ``\\n``, ``\\r``, ``\\t``,
+``\\x1b``, so one line printed is one line seen. JSON keeps the exact values.
+"""
 
 from __future__ import annotations
 
@@ -10,22 +15,28 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from docctl.core.escaping import escape_controls, escape_json_controls
+
 if TYPE_CHECKING:
     from docctl.lifecycle.steps import StepResult
     from docctl.repository import Repository
 
 
-def out(text: str = "") -> None:
-    """Print to stdout; paths with odd bytes are escaped rather than crashing the terminal."""
-    sys.stdout.write(text.encode("utf-8", "backslashreplace").decode("utf-8") + "\n")
+def out(line: str = "", *, tabs: bool = True) -> None:
+    """Print one line to stdout, its control characters escaped (``tabs=False`` keeps tabs)."""
+    sys.stdout.write(escape_controls(line, tabs=tabs) + "\n")
 
 
 def notice(text: str) -> None:
-    sys.stderr.write(f"docctl: {text}\n")
+    """One line on stderr, ``docctl: TEXT``, its control characters escaped."""
+    sys.stderr.write(f"docctl: {escape_controls(text)}\n")
 
 
 def out_json(value: object) -> None:
-    out(json.dumps(value, indent=2, ensure_ascii=False, default=str))
+    """The exact values as JSON; the few characters JSON leaves raw that a terminal acts on are
+    written as ``\\uXXXX`` escapes (the same value to a JSON reader)."""
+    text = json.dumps(value, indent=2, ensure_ascii=False, default=str)
+    sys.stdout.write(escape_json_controls(text) + "\n")
 
 
 def out_step(result: StepResult) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from docctl.core.errors import UsageError
+from docctl.core.escaping import escape_controls
 from docctl.core.model import Document, Status
 from docctl.references.graph import DocumentSummary, ReferenceIndex, clause_uses
 from docctl.references.model import RETIRED, References
@@ -270,7 +271,7 @@ def _matrix_text(m: Matrix) -> str:
         f"{s['partial']} partially, {s['gaps']} gap(s); mandatory documented information: {s['mandatory']} item(s), "
         f"{s['mandatory_gaps']} gap(s); {s['weak']} weak claim(s) (claimed in metadata, never mentioned in the body)",
     ]
-    return "\n".join(lines) + "\n"
+    return "\n".join(escape_controls(line) for line in lines) + "\n"  # one line per line, whatever a path holds
 
 
 def _md_escape(text: str) -> str:

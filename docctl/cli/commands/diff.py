@@ -30,7 +30,8 @@ def run(args: argparse.Namespace) -> int:
         fromfile=f"{args.id} revision {args.rev_a}",
         tofile=label_b,
     )
-    out("".join(lines).rstrip("\n"))
+    for line in "".join(lines).rstrip("\n").split("\n"):
+        out(line, tabs=False)  # a tab in the document text is content; other control characters are escaped
     return 0
 
 

@@ -19,10 +19,9 @@ def run(args: argparse.Namespace) -> int:
     revisions = repo.history(args.id)
     if args.format == "json":
         out_json({"id": args.id, "revisions": [r.to_dict() for r in revisions]})
-    elif args.format == "md":
-        out(markdown(revisions))
     else:
-        out(text(revisions))
+        for line in markdown_lines(revisions) if args.format == "md" else text_lines(revisions):
+            out(line)
     return 0
 
 
@@ -39,6 +38,11 @@ def _until(revisions: list[Revision], index: int) -> str:
 
 
 def text(revisions: list[Revision]) -> str:
+    return "\n".join(text_lines(revisions))
+
+
+def text_lines(revisions: list[Revision]) -> list[str]:
+    """The history as text, one string per line (a value may still hold a control character)."""
     lines: list[str] = []
     for index, revision in enumerate(revisions):
         effective = (
@@ -62,11 +66,16 @@ def text(revisions: list[Revision]) -> str:
             lines.append(
                 f"  deleted    {revision.deleted.date.date().isoformat()} by {revision.deleted.author_name}  {revision.deleted.short}"
             )
-    return "\n".join(lines)
+    return lines
 
 
 def markdown(revisions: list[Revision]) -> str:
     """A revision-history table ready for a controlled copy."""
+    return "\n".join(markdown_lines(revisions))
+
+
+def markdown_lines(revisions: list[Revision]) -> list[str]:
+    """The rows of the revision-history table."""
 
     def cell(value: str | None) -> str:
         return (value or "").replace("|", "\\|").replace("\n", " ")
@@ -82,4 +91,4 @@ def markdown(revisions: list[Revision]) -> str:
             f"| {cell(revision.revision)} | {cell(revision.status)} | {effective} | {cell(revision.change) or 'First issue'} | "
             f"{cell(revision.change_request)} | {cell(_approvers(revision))} | {commit} |"
         )
-    return "\n".join(rows)
+    return rows

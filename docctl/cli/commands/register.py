@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import json
 import shlex
 import sys
 
+from docctl.adapters.outputs import write_output
 from docctl.cli.options import add_hook_root, open_repository
 from docctl.cli.output import notice
+from docctl.composer.outputs import output_file
 from docctl.core.errors import UsageError
-from docctl.register.model import TEXT_FORMATS, format_of
+from docctl.register.model import TEXT_FORMATS, Register, format_of
+from docctl.register.readers import read_table
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -34,13 +38,17 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.check and args.output:
+    if args.check and args.output is not None:
         raise UsageError("--check compares an existing file; it cannot be combined with -o")
-    target = args.check or args.output
-    fmt = args.format or (format_of(target) if target else "md")
-    if not target and fmt not in TEXT_FORMATS:
-        raise UsageError(f"{fmt} is a binary format: write it to a file with -o FILE")
+    if args.output is None:  # a usage error is reported before the repository is read
+        fmt = args.format or (format_of(args.check) if args.check else "md")
+        if not args.check and fmt not in TEXT_FORMATS:
+            raise UsageError(f"{fmt} is a binary format: write it to a file with -o FILE")
     repo = open_repository(args)
+    output = None
+    if args.output is not None:
+        output = output_file(repo, args.output, generated=lambda data: is_register(_format(args), data))
+        fmt = _format(args)
     register = repo.register(as_of=args.as_of, status=args.status, type=args.type, stamp=args.stamp)
     if args.check:
         difference = register.check_file(args.check, fmt)
@@ -48,12 +56,27 @@ def run(args: argparse.Namespace) -> int:
             notice(f"{difference}; regenerate it with: {_again(args)}")
             return 1
         return 0
-    if args.output:
-        register.write(args.output, fmt)
+    if output is not None:
+        write_output(output, register.render(fmt))
         return 0
     sys.stdout.write(register.render(fmt).decode("utf-8"))
     sys.stdout.flush()
     return 0
+
+
+def _format(args: argparse.Namespace) -> str:
+    return str(args.format or format_of(args.output))
+
+
+def is_register(fmt: str, data: bytes) -> bool:
+    """Whether ``data`` is a register docctl wrote in ``fmt``: it reads back as one, with the
+    register's column headings (a committed register may be regenerated over itself)."""
+    if fmt == "json":
+        value = json.loads(data.decode("utf-8"))
+        if not isinstance(value, dict) or not {"docctl", "title", "commit", "rows"} <= value.keys():
+            return False
+    heading = read_table(fmt, Register(rows=(), commit=None).render(fmt))[0]
+    return read_table(fmt, data)[0] == heading
 
 
 def _again(args: argparse.Namespace) -> str:

@@ -24,6 +24,7 @@ from typing import IO
 from docctl.cli.options import open_repository
 from docctl.cli.output import display_path, notice, out
 from docctl.core.errors import UsageError
+from docctl.core.escaping import escape_json_controls
 from docctl.repository import Repository
 from docctl.watcher import Watcher, WatchEvent
 
@@ -103,7 +104,7 @@ def _write_text(repo: Repository, event: WatchEvent) -> None:
 
 
 def _json_line(event: WatchEvent) -> str:
-    return json.dumps(event.to_dict(), ensure_ascii=False, sort_keys=False)
+    return escape_json_controls(json.dumps(event.to_dict(), ensure_ascii=False, sort_keys=False))
 
 
 def _write_json(stream: IO[str], event: WatchEvent) -> None:
