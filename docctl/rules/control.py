@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from docctl.adapters import paths
-from docctl.config.model import CONFIG_NAME, Config
+from docctl.config.model import CONFIG_NAME, DEFAULT_CONTROLLED, Config
 from docctl.core.model import Document, Finding, Status
 from docctl.rules.codes import finding
 from docctl.rules.context import RuleContext
@@ -110,17 +110,16 @@ def orphan_sidecars(orphans: Iterable[Orphan]) -> Iterator[Finding]:
 
 
 def unmatched_globs(readable: Iterable[str], config: Config) -> Iterator[Finding]:
-    """DC109: a ``controlled`` glob written in docctl.toml that matches none of the ``readable`` files
-    (the tree's Markdown and Word files outside hidden folders, scratch files aside).
+    """DC109: a ``controlled`` glob that matches none of the ``readable`` files (the tree's Markdown
+    and Word files outside hidden folders, scratch files aside).
 
-    A glob with a typo (``sop/**`` for ``sops/**``) controls nothing and says nothing; the
-    defaults, written nowhere, are not reported.
+    A glob with a typo (``sop/**`` for ``sops/**``) controls nothing and says nothing. The default
+    globs (``**/*.md``, ``**/*.docx``, which ``docctl init`` writes) are not reported: they name no
+    place that could be mistyped, and a repository without Word files is normal.
     """
-    if "docctl.controlled" not in config.locations:
-        return
     readable = list(readable)
     for index, glob in enumerate(config.controlled):
-        if any(paths.matches(p, [glob]) for p in readable):
+        if glob in DEFAULT_CONTROLLED or any(paths.matches(p, [glob]) for p in readable):
             continue
         yield finding(
             "DC109",
