@@ -18,7 +18,7 @@ from docctl.adapters import paths
 from docctl.adapters.git import Git, ls_tree, read_blobs
 from docctl.config.load import parse_config
 from docctl.config.model import CONFIG_NAME, Config
-from docctl.core.errors import DocctlError
+from docctl.core.errors import DocctlError, GitError
 from docctl.core.model import Document, Finding
 from docctl.documents.sources import SIDECAR_SUFFIX, file_format, load
 from docctl.rules.context import RuleContext
@@ -118,7 +118,15 @@ def _gone_since_head(composer: Composer, present: set[str], known: set[str | Non
     """Documents HEAD's configuration controlled that the tree no longer holds and the current
     configuration no longer controls: deleted and taken out of control in one change, which the
     history (read with the current configuration) cannot see. Only for the working tree and the
-    index: a view of the past has no "since"."""
+    index: a view of the past has no "since". A git that fails (a checkout under way, seen by the
+    watcher) leaves it unjudged rather than stopping the check."""
+    try:
+        return _gone(composer, present, known)
+    except GitError:
+        return []
+
+
+def _gone(composer: Composer, present: set[str], known: set[str | None]) -> list[Outside]:
     git = composer.git() if composer.current else None
     head = composer.history_tip() if git is not None else None
     if git is None or head is None:
