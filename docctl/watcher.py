@@ -461,7 +461,9 @@ class Watcher:
         deleted = self.repo.apply_policy(self._deleted.values())
         held = frozenset().union(*self._by_path.values(), deleted)
         self._report("documents", held, now, report=report)
-        collection = frozenset(self.repo.apply_policy(check_collection(documents, ctx)))
+        collection = frozenset(
+            self.repo.apply_policy([*check_collection(documents, ctx), *self.repo.control_findings(ctx, documents)])
+        )
         self._report("collection", collection, now, report=report)
 
     def _read(self, path: str) -> Loaded | None:

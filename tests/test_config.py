@@ -102,6 +102,84 @@ def test_mistakes_name_file_and_line(tmp_path: Path, text: str, message: str) ->
     assert error_of(tmp_path, text) == message
 
 
+_ANCHOR = "docctl.toml:{line}: 'docctl.{key}' glob '{glob}' "
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            '[docctl]\ncontrolled = ["sops/[a-"]\n',
+            _ANCHOR.format(line=2, key="controlled", glob="sops/[a-") + "has a '[' that is never closed with ']'",
+        ),
+        (
+            '[docctl]\ncontrolled = ["/etc/*"]\n',
+            _ANCHOR.format(line=2, key="controlled", glob="/etc/*")
+            + "is absolute: globs are paths relative to the folder of docctl.toml",
+        ),
+        (
+            '[docctl]\ncontrolled = ["**/*.md", "../**/*.md"]\n',
+            _ANCHOR.format(line=2, key="controlled", glob="../**/*.md")
+            + "leaves the folder of docctl.toml ('..'): only files below it can be controlled",
+        ),
+        (  # the line of the glob itself in an array written over several lines
+            '[docctl]\nexclude = [\n  "README.md",\n  "sops/**/../x.md",\n]\n',
+            _ANCHOR.format(line=4, key="exclude", glob="sops/**/../x.md")
+            + "leaves the folder of docctl.toml ('..'): only files below it can be controlled",
+        ),
+        (
+            "[docctl]\nexclude = ['C:/qms/*.md']\n",
+            _ANCHOR.format(line=2, key="exclude", glob="C:/qms/*.md")
+            + "is absolute: globs are paths relative to the folder of docctl.toml",
+        ),
+        (
+            '[docctl]\ncontrolled = ["drafts/"]\n',
+            _ANCHOR.format(line=2, key="controlled", glob="drafts/")
+            + "ends with '/': globs match files, not folders (write 'drafts/**')",
+        ),
+        (
+            '[docctl]\ncontrolled = ["./sops/*.md"]\n',
+            _ANCHOR.format(line=2, key="controlled", glob="./sops/*.md")
+            + "has an empty or '.' folder: write the path from the root without './' or '//'",
+        ),
+        ('[docctl]\nexclude = [""]\n', _ANCHOR.format(line=2, key="exclude", glob="") + "is empty"),
+        (
+            '[docctl]\nexclude = ["a\\\\"]\n',
+            _ANCHOR.format(line=2, key="exclude", glob="a\\") + "ends with a lone backslash",
+        ),
+        (
+            '[ignore]\n"/legacy/**" = ["DC104"]\n',
+            "docctl.toml:2: [ignore] glob '/legacy/**' is absolute: globs are paths relative to the folder of docctl.toml",
+        ),
+        (
+            "[types.SOP]\ntitle = 'SOP'\napprovers = []\n",
+            "docctl.toml:3: 'types.SOP.approvers' must name at least one role, and no empty one: "
+            "a document of the type could otherwise become effective without a signature",
+        ),
+        (
+            "[types.SOP]\napprovers = ['Quality Manager', ' ']\n",
+            "docctl.toml:2: 'types.SOP.approvers' must name at least one role, and no empty one: "
+            "a document of the type could otherwise become effective without a signature",
+        ),
+    ],
+)
+def test_globs_that_match_nothing_and_empty_approvers_are_errors(tmp_path: Path, text: str, message: str) -> None:
+    """An edit of docctl.toml must not drop documents from control silently (issue 13)."""
+    assert error_of(tmp_path, text) == message
+
+
+def test_glob_lines_are_kept_for_findings(tmp_path: Path) -> None:
+    text = '[docctl]\n# comment\ncontrolled = [\n  "sops/**",\n  "wis/*.md",\n]\nexclude = ["sops/old/**"]\n'
+    config = load_config(write(tmp_path, text))
+    assert [config.line_of(k) for k in ("docctl.controlled", "docctl.controlled[0]", "docctl.controlled[1]")] == [
+        3,
+        4,
+        5,
+    ]
+    assert (config.line_of("docctl.exclude"), config.line_of("docctl.exclude[0]")) == (7, 7)
+    assert load_config(write(tmp_path, "")).locations == {}  # defaults are written nowhere
+
+
 def test_not_utf8(tmp_path: Path) -> None:
     (tmp_path / "docctl.toml").write_bytes(b"[docctl]\n# caf\xe9\n")
     with pytest.raises(ConfigError) as info:

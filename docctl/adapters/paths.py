@@ -69,8 +69,38 @@ def _gitignore_forms(glob: str) -> list[str]:
     return [glob]
 
 
+def glob_problem(glob: str) -> str | None:
+    """Why ``glob`` can never match a file below the root, or None when it can.
+
+    An absolute glob, one that climbs out of the root (a ``..`` folder), names ``.`` or an empty
+    folder, ends in ``/`` (a folder, and globs match files) or is not a valid pattern (an unclosed
+    ``[``, a trailing backslash) matches nothing; docs/configuration.md lists these as errors.
+    """
+    if not glob:
+        return "is empty"
+    if glob.startswith("/") or re.match(r"[A-Za-z]:[/\\]", glob):
+        return "is absolute: globs are paths relative to the folder of docctl.toml"
+    segments = glob.split("/")
+    if ".." in segments:
+        return "leaves the folder of docctl.toml ('..'): only files below it can be controlled"
+    if glob.endswith("/"):
+        return f"ends with '/': globs match files, not folders (write '{glob}**')"
+    if "." in segments or "" in segments:
+        return "has an empty or '.' folder: write the path from the root without './' or '//'"
+    if not glob_regexes(glob):
+        trailing = len(glob) - len(glob.rstrip("\\"))
+        return "ends with a lone backslash" if trailing % 2 else "has a '[' that is never closed with ']'"
+    return None
+
+
 def matches(path: str, patterns: Sequence[str]) -> bool:
     return any(regex.match(path) for glob in patterns for regex in glob_regexes(glob))
+
+
+def never_controlled(path: str) -> bool:
+    """Files in hidden folders, hidden files and editor scratch files are never controlled, whatever the globs say."""
+    parts = path.split("/")
+    return any(part.startswith(".") for part in parts[:-1]) or is_scratch(parts[-1]) or parts[-1].startswith(".")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -79,10 +109,7 @@ def is_controlled(path: str, controlled: Sequence[str], exclude: Sequence[str]) 
 
     Memoised: ``controlled`` and ``exclude`` are the configuration's tuples.
     """
-    parts = path.split("/")
-    if any(part.startswith(".") for part in parts[:-1]) or is_scratch(parts[-1]) or parts[-1].startswith("."):
-        return False
-    return matches(path, controlled) and not matches(path, exclude)
+    return not never_controlled(path) and matches(path, controlled) and not matches(path, exclude)
 
 
 def walk(root: Path) -> Iterator[str]:

@@ -72,9 +72,21 @@ class Composer:
     def controlled_paths(self) -> list[str]:
         """Relative POSIX paths of every controlled file in the working tree, sorted."""
         cfg = self.config
-        return sorted(
-            p for p in paths.walk(self.root) if file_format(p) and paths.is_controlled(p, cfg.controlled, cfg.exclude)
-        )
+        return [p for p in self.tree_paths() if file_format(p) and paths.is_controlled(p, cfg.controlled, cfg.exclude)]
+
+    def tree_paths(self) -> list[str]:
+        """Every file of the tree checked (here the working tree, hidden folders aside), sorted."""
+        return sorted(paths.walk(self.root))
+
+    def prefetch(self, wanted: Sequence[str]) -> None:
+        """Views read these files' blobs in one go before :meth:`load` or :meth:`raw` asks for them."""
+
+    def raw(self, path: str) -> bytes | None:
+        """The bytes of a file of the tree (None when it cannot be read)."""
+        try:
+            return (self.root / path).read_bytes()
+        except OSError:
+            return None
 
     def store(self) -> ParsedStore:
         """The parse cache (under .git/docctl; in memory only outside git)."""
@@ -257,15 +269,17 @@ class Composer:
 
     def _inputs(self, ctx: RuleContext) -> tuple[str, float]:
         """A digest of everything a whole check depends on, and the newest input's time (for racy stamps):
-        HEAD, the configuration, the day, and every controlled file's stat stamp (and its sidecar's)."""
-        parts: list[str] = [str(self.history_tip()), ctx.today.isoformat(), self._shallow_mark()]
+        HEAD, the configuration (and its lines), the day, and the stat stamp of every Markdown, Word and
+        sidecar file, controlled or not (DC310 reads the others, DC108 and DC109 look at which exist)."""
+        where = repr(sorted(self.config.locations.items()))
+        parts: list[str] = [str(self.history_tip()), ctx.today.isoformat(), self._shallow_mark(), where]
         newest = 0.0
-        for path in self.controlled_paths():
-            full = self.root / path
-            stamp = stamp_of(full)
-            side = stamp_of(full.with_name(full.name + SIDECAR_SUFFIX)) if file_format(path) == "docx" else None
-            parts.append(f"{path}\x00{stamp}\x00{side}")
-            newest = max(newest, (stamp[1] if stamp else 0) / 1e9, (side[1] if side else 0) / 1e9)
+        for path in self.tree_paths():
+            if not file_format(path.removesuffix(SIDECAR_SUFFIX)):
+                continue
+            stamp = stamp_of(self.root / path)
+            parts.append(f"{path}\x00{stamp}")
+            newest = max(newest, (stamp[1] if stamp else 0) / 1e9)
         return hashlib.sha256("\x01".join(parts).encode("utf-8", "surrogateescape")).hexdigest(), newest
 
     def _shallow_mark(self) -> str:
@@ -282,6 +296,30 @@ class Composer:
             if item.document is not None
             for a in item.document.approvals
         )
+
+    def notices(self) -> list[str]:
+        """What a check could not judge and why, one line each (no git, no commit yet, a shallow clone)."""
+        from docctl.adapters.git import shallow_boundary
+        from docctl.rules.registry import NEEDS_GIT
+
+        skipped = f"the history, attestation and signature rules were skipped ({', '.join(NEEDS_GIT)})"
+        git = self.git()
+        if git is None:
+            return [f"not a git repository: {skipped}; approvals are not attested: nothing shows who wrote them"]
+        if self.history_tip() is None:
+            return [f"no commit yet: {skipped}; approvals are not attested until a commit records who added them"]
+        if shallow_boundary(git):
+            return [
+                "this is a shallow clone: history before its oldest commit is unknown and approvals in that "
+                "commit cannot be attested; fetch the whole history (git fetch --unshallow)"
+            ]
+        return []
+
+    def control_findings(self, ctx: RuleContext, documents: Sequence[Document] | None = None) -> list[Finding]:
+        """DC108, DC109 and DC310 for the whole tree; see :mod:`docctl.composer.control`."""
+        from docctl.composer.control import control_findings
+
+        return control_findings(self, ctx, documents)
 
     def history_tip(self) -> str | None:
         git = self.git()
@@ -308,6 +346,8 @@ class Composer:
             if _finding_file(f) in selected or f.code == "DC306" and files is None
         )
         findings.extend(f for f in self._suspect_references(documents, ctx) if _finding_file(f) in selected)
+        if files is None:  # the tree as a whole: what the configuration leaves out (DC108, DC109, DC310)
+            findings.extend(self.control_findings(ctx, documents))
         findings = self.apply_policy(findings)
         history = self.history_index()
         store.save(prune=self.current)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 
 from docctl.adapters import git as gitmod
 from docctl.adapters import paths
@@ -95,6 +96,24 @@ class CommitView(Composer):
                 p for p in self._files if file_format(p) and paths.is_controlled(p, cfg.controlled, cfg.exclude)
             )
         return list(self._paths)
+
+    def tree_paths(self) -> list[str]:
+        return sorted(self._files)
+
+    def prefetch(self, wanted: Sequence[str]) -> None:
+        """Read the blobs of ``wanted`` (and their sidecars) that are not read yet, in one git process."""
+        contents = self._blob_contents()
+        names = [n for p in wanted for n in (p, p + SIDECAR_SUFFIX)]
+        blobs = [b for b in (self._files.get(n) for n in names) if b is not None and b not in contents]
+        if blobs:
+            contents.update(read_blobs(self._git, blobs))  # type: ignore[arg-type]
+
+    def raw(self, path: str) -> bytes | None:
+        blob = self._files.get(path)
+        if blob is None:
+            return None
+        self.prefetch([path])
+        return self._blob_contents().get(blob)
 
     def _key(self, path: str) -> str:
         return entry_key(path, self._files[path], self._files.get(path + SIDECAR_SUFFIX))

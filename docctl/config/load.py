@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from docctl.adapters.paths import glob_problem
 from docctl.config.model import (
     CONFIG_NAME,
     DEFAULT_APPROVERS,
@@ -71,6 +73,7 @@ class _Parser:
         self.root = root
         self.path = path
         self.locator = _Locator(text)
+        self.locations: dict[str, int | None] = {}  # dotted key (and key[index]) -> line, for findings
 
     def fail(self, where: tuple[str, ...], message: str) -> ConfigError:
         return ConfigError(message, path=str(self.path), line=self.locator.line(where))
@@ -98,8 +101,8 @@ class _Parser:
             root=self.root,
             path=self.path,
             standards=self.strings(main, ("docctl", "standards"), DEFAULT_STANDARDS),
-            controlled=self.strings(main, ("docctl", "controlled"), DEFAULT_CONTROLLED),
-            exclude=self.strings(main, ("docctl", "exclude"), DEFAULT_EXCLUDE),
+            controlled=self.globs(main, ("docctl", "controlled"), DEFAULT_CONTROLLED),
+            exclude=self.globs(main, ("docctl", "exclude"), DEFAULT_EXCLUDE),
             catalogues=self.strings(main, ("docctl", "catalogues"), ()),
             revision_scheme=scheme,
             fail_on=self.severity_value(main, ("docctl", "fail_on"), Severity.MAJOR),
@@ -109,6 +112,7 @@ class _Parser:
             signing=self.signing(self.table(data, ("signing",))),
             severity=MappingProxyType(self.severities(self.table(data, ("severity",)))),
             ignore=self.ignores(self.table(data, ("ignore",))),
+            locations=MappingProxyType(self.locations),
         )
 
     # typed getters -------------------------------------------------------------------------
@@ -135,6 +139,24 @@ class _Parser:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise self.fail(where, f"'{'.'.join(where)}' must be a list of strings")
         return tuple(value)
+
+    def globs(self, table: dict[str, Any], where: tuple[str, ...], default: tuple[str, ...]) -> tuple[str, ...]:
+        """A list of globs; one that can never match a file below the root is an error at its line.
+
+        The line of each glob written is kept (``docctl.controlled[0]``) for the findings that name it.
+        """
+        values = self.strings(table, where, default)
+        if where[-1] not in table:
+            return values
+        dotted = ".".join(where)
+        self.locations[dotted] = self.locator.line(where)
+        for index, glob in enumerate(values):
+            line = self.locator.item_line(where, glob)
+            self.locations[f"{dotted}[{index}]"] = line
+            problem = glob_problem(glob)
+            if problem is not None:
+                raise ConfigError(f"'{dotted}' glob '{glob}' {problem}", path=str(self.path), line=line)
+        return values
 
     def integer(self, table: dict[str, Any], where: tuple[str, ...], default: int) -> int:
         value = table.get(where[-1], default)
@@ -177,6 +199,12 @@ class _Parser:
         if template is not None and not isinstance(template, str):
             raise self.fail((*where, "template"), f"'types.{code}.template' must be a string")
         approvers = self.strings(table, (*where, "approvers"), DEFAULT_APPROVERS)
+        if not approvers or not all(role.strip() for role in approvers):
+            raise self.fail(
+                (*where, "approvers"),
+                f"'types.{code}.approvers' must name at least one role, and no empty one: "
+                "a document of the type could otherwise become effective without a signature",
+            )
         return DocType(
             code=code,
             title=self.string(table, (*where, "title"), code),
@@ -223,6 +251,9 @@ class _Parser:
         result = []
         for glob in table:
             where = ("ignore", glob)
+            problem = glob_problem(glob)
+            if problem is not None:
+                raise self.fail(where, f"[ignore] glob '{glob}' {problem}")
             value = self.strings(table, where, ())
             for code in value:
                 if code not in RULES:
@@ -278,3 +309,17 @@ class _Locator:
                 if best is None and len(full) < len(where) and full == where[: len(full)]:
                     best = number
         return best
+
+    def item_line(self, where: tuple[str, ...], value: str) -> int | None:
+        """The line of the string ``value`` in the array at ``where`` (the key's line if not found)."""
+        start = self.line(where)
+        if start is None:
+            return None
+        written = (json.dumps(value, ensure_ascii=False), f"'{value}'")
+        for number in range(start, len(self.lines) + 1):
+            text = self.lines[number - 1]
+            if number > start and (self._header.match(text) or self._key.match(text)):
+                break
+            if any(form in text for form in written):
+                return number
+        return start

@@ -76,6 +76,14 @@ class Config:
     signing: Signing = Signing()
     severity: Mapping[str, Severity] = field(default_factory=lambda: MappingProxyType({}))
     ignore: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: Where keys were written: ``docctl.controlled`` and each glob, ``docctl.controlled[0]``, -> line
+    #: (None when not found). Only keys written are present. Compared, but not part of the repr that
+    #: keys the caches: moving a line does not change how a document is read.
+    locations: Mapping[str, int | None] = field(default_factory=lambda: MappingProxyType({}), repr=False)
+
+    def line_of(self, where: str) -> int | None:
+        """The line of a key or glob in docctl.toml (``docctl.exclude[1]``), None when unknown."""
+        return self.locations.get(where)
 
     def type_of_id(self, doc_id: str) -> DocType | None:
         """The type whose id pattern matches ``doc_id``."""

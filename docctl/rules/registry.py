@@ -11,6 +11,10 @@ from docctl.rules.context import RuleContext
 
 DocumentRule = Callable[[Document, RuleContext], Iterable[Finding]]
 
+#: The codes only git can judge: history (DC105, DC301-DC304, DC306, DC407), attestation (DC205)
+#: and signatures (DC206). Without git or before the first commit they are skipped, with a notice.
+NEEDS_GIT: tuple[str, ...] = ("DC105", "DC205", "DC206", "DC301", "DC302", "DC303", "DC304", "DC306", "DC407")
+
 #: Rules that look at one document at a time.
 DOCUMENT_RULES: tuple[DocumentRule, ...] = (
     identity.id_pattern,

@@ -42,13 +42,15 @@ def run(args: argparse.Namespace) -> int:
         report = repo.check(args.files or None)
         _uncontrolled_notice(repo, args.files)
     fail_on = Severity(args.fail_on) if args.fail_on else repo.config.fail_on
+    notices = repo.notices()
     if args.format == "json":
-        out_json(report.to_dict(__version__))
+        out_json({**report.to_dict(__version__), "notices": notices})
     else:
         for item in report.findings:
             out(item.to_line(display_path(repo, item.path)))
         if not args.hook:
-            _shallow_notice(repo)
+            for text in notices:
+                notice(text)
             counts = report.counts
             notice(
                 f"{report.checked} file(s) checked: {counts['major']} major, "
@@ -56,17 +58,6 @@ def run(args: argparse.Namespace) -> int:
                 + (f" at commit {report.commit[:12]}" if report.commit else "")
             )
     return 1 if report.at_or_above(fail_on) else 0
-
-
-def _shallow_notice(repo: Repository) -> None:
-    from docctl.adapters.git import shallow_boundary
-
-    git = repo.git()
-    if git is not None and shallow_boundary(git):
-        notice(
-            "this is a shallow clone: history before its oldest commit is unknown and approvals in that "
-            "commit cannot be attested; fetch the whole history (git fetch --unshallow)"
-        )
 
 
 def _uncontrolled_notice(repo: Repository, files: list[str]) -> None:
