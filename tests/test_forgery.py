@@ -499,3 +499,21 @@ def test_docctl_steps_raise_no_date_finding(office: Office) -> None:
     office.released_sop()
     assert found(office) == []
     assert list(docctl.open(office.repo.path, clock=office.clock).check().findings) == []
+
+
+def test_the_oldest_commit_of_a_shallow_clone_makes_nobody_an_author(office: Office, run_cli: Run) -> None:
+    """Cut off at Tom's submit commit, a shallow clone shows that commit as the one that brought all
+    the content: who wrote it is unknown there, so it makes nobody an author (and dates no content)."""
+    drafted(office)
+    with office.acting("tom") as qms:
+        qms.submit("SOP-001")
+    with office.acting("tom") as qms:
+        qms.approve("SOP-001", role="Process Owner")
+    with office.acting("jane") as qms:
+        qms.approve("SOP-001", role="Quality Manager")
+    assert found(office) == []
+    clone = office.repo.path.parent / "shallow"
+    office.repo.git("clone", "-q", "--depth", "3", f"file://{office.repo.path}", str(clone))
+    assert (clone / ".git" / "shallow").read_text().strip() == office.repo.git("rev-parse", "HEAD~2").strip()
+    code, out, err = run_cli("check", "--fail-on", "ofi", cwd=clone)
+    assert (code, out) == (0, "") and "shallow clone" in err
