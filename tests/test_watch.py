@@ -135,10 +135,10 @@ def effective_sop(repo: GitRepo, rel: str, doc_id: str = "SOP-001", **overrides:
     fp = docctl.open(repo.path).load(rel).document.fingerprint  # type: ignore[union-attr]
     tom = [approval("tom", "Process Owner", fp)]
     repo.write(rel, sop(doc_id, status="review", approvals=tom, **overrides))
-    repo.commit(f"{doc_id}: approved by Tom", who="tom")
+    repo.commit(f"{doc_id}: approved by Tom", who="tom", date=APPROVED_AT)  # committed when dated (DC207)
     both = [*tom, approval("jane", "Quality Manager", fp)]
     repo.write(rel, sop(doc_id, status="approved", approvals=both, **overrides))
-    repo.commit(f"{doc_id}: approved by Jane", who="jane")
+    repo.commit(f"{doc_id}: approved by Jane", who="jane", date=APPROVED_AT)
     repo.write(rel, sop(doc_id, status="effective", effective="2026-03-05", approvals=both, **overrides))
     repo.commit(f"{doc_id}: released", who="jane")
 
@@ -169,7 +169,7 @@ def effective_form(repo: GitRepo, rel: str = "forms/FRM-001.docx") -> None:
     fp = docctl.open(repo.path).load(rel).document.fingerprint  # type: ignore[union-attr]
     signed = [approval("jane", "Quality Manager", fp)]
     repo.write(rel + ".yml", sidecar(status="review", approvals=signed))
-    repo.commit("FRM-001: approved", who="jane")
+    repo.commit("FRM-001: approved", who="jane", date=APPROVED_AT)  # an approval is committed when it is dated
     repo.write(rel + ".yml", sidecar(status="approved", approvals=signed))
     repo.commit("FRM-001: approved", who="jane")
     repo.write(rel + ".yml", sidecar(status="effective", effective="2026-03-05", approvals=signed))

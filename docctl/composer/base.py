@@ -26,7 +26,7 @@ from docctl.rules.registry import check_collection, check_document
 
 if TYPE_CHECKING:
     from docctl.composer.signatures import SignatureRecord
-    from docctl.core.timeline import ApprovalKey, Commit, Revision
+    from docctl.core.timeline import ApprovalKey, Commit, Provenance, Revision
     from docctl.history.load import History
     from docctl.references.extract import Extractor
     from docctl.standards import Catalogues
@@ -435,13 +435,15 @@ class Composer:
         return cached
 
     def _history_findings(self, loaded: list[Loaded], ctx: RuleContext) -> list[Finding]:
-        """The rules that need git: history (DC105, DC301-DC304, DC306) and attestation (DC205, DC206).
+        """The rules that need git: history (DC105, DC301-DC304, DC306) and the approvals judged with
+        it (DC203 and DC201 by the authors of the content, DC205, DC206, DC207 against the commits).
 
         Memoised per document while HEAD and the document's working copy stay the same, so a check
         after a one-file change reads the history of that document only.
         """
         from docctl.history.load import working_event
-        from docctl.history.walk import attesting_commits
+        from docctl.history.provenance import provenance
+        from docctl.history.walk import BranchMemo, attesting_commits
         from docctl.rules import history as history_rules
 
         history = self.history_index()
@@ -460,12 +462,15 @@ class Composer:
         memo = FindingsMemo(git.git_dir / "docctl", self.store_key())
         results: dict[str, list[Finding]] = {}
         keys: dict[str, Hashable] = {}
-        attestations: list[tuple[Document, dict[ApprovalKey, Commit]]] = []
+        attestations: list[tuple[Document, dict[ApprovalKey, Commit], Provenance]] = []
+        branches: BranchMemo = {}  # merged branches read for one document, kept for the others
         for doc_id in sorted(set(history.ids()) | set(working_items)):
             current = working_items.get(doc_id)
             working = current.document if current is not None else None
             content = self._keys.get(current.path) if current is not None else None
-            key: Hashable = f"{history.tip}\x00{content}\x00{len(boundary)}"  # the configuration: the memo's file name
+            # the configuration is the memo's file name; the clock matters only to approvals dated in the future
+            future = sum(1 for a in working.approvals if a.date and a.date > ctx.now) if working is not None else 0
+            key: Hashable = f"{history.tip}\x00{content}\x00{len(boundary)}\x00{future}"
             cached = memo.get(doc_id, key) if current is None or content is not None else None
             if cached is not None:
                 results[doc_id] = list(cached)
@@ -479,12 +484,15 @@ class Composer:
             if working is not None and working.approvals:
                 attesting = attesting_commits(git, self.config, doc_id, history.events(doc_id))
                 attesting = {k: c for k, c in attesting.items() if c.id not in boundary}
-                found.extend(history_rules.unattested(working, attesting))
-                attestations.append((working, attesting))
+                origin = provenance(
+                    git, self.config, working, history.events(doc_id), attesting, boundary=boundary, memo=branches
+                )
+                found.extend(history_rules.unattested(working, attesting, origin))
+                found.extend(history_rules.self_approvals(working, origin, ctx))
+                attestations.append((working, attesting, origin))
             results[doc_id] = found
-        if self.config.signing.required and attestations:
-            for signed in self._signature_findings(git, attestations):
-                results.setdefault(signed.document or "", []).append(signed)
+        for extra in self._attestation_findings(git, attestations, ctx):
+            results.setdefault(extra.document or "", []).append(extra)
         for doc_id, key in keys.items():
             if doc_id in working_items and self._keys.get(working_items[doc_id].path) is None:
                 continue
@@ -498,17 +506,22 @@ class Composer:
         catalogues = catalogue_stamps(self.config)  # DC401 findings depend on the catalogue files too
         return hashlib.sha256(repr((__version__, self.config, catalogues)).encode()).hexdigest()[:16]
 
-    def _signature_findings(
-        self, git: Git, attestations: list[tuple[Document, dict[ApprovalKey, Commit]]]
+    def _attestation_findings(
+        self, git: Git, attestations: list[tuple[Document, dict[ApprovalKey, Commit], Provenance]], ctx: RuleContext
     ) -> list[Finding]:
-        """DC206 for every approval commit (see :meth:`signature_status`)."""
+        """DC206 for every approval commit (see :meth:`signature_status`) where signing is required, and
+        DC207 for the dates of the approvals those commits vouch for."""
         from docctl.rules import history as history_rules
 
-        commits = sorted({c.id for _, attesting in attestations for c in attesting.values() if c.id})
-        signed = self.signature_status(git, commits)
+        signed: dict[str, tuple[str, str]] | None = None
+        if self.config.signing.required and attestations:
+            commits = sorted({c.id for _, attesting, _ in attestations for c in attesting.values() if c.id})
+            signed = self.signature_status(git, commits)
         result: list[Finding] = []
-        for working, attesting in attestations:
-            result.extend(history_rules.unsigned(working, attesting, signed))
+        for working, attesting, origin in attestations:
+            if signed is not None:
+                result.extend(history_rules.unsigned(working, attesting, signed))
+            result.extend(history_rules.approval_dates(working, attesting, origin, ctx, signed))
         return result
 
     def signature_status(self, git: Git, commits: Sequence[str]) -> dict[str, tuple[str, str]]:

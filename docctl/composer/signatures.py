@@ -11,9 +11,11 @@ from typing import TYPE_CHECKING
 
 from docctl.adapters.git import Git, blob_ids, read_blobs, shallow_boundary, signatures
 from docctl.core.model import Approval, Document
-from docctl.core.timeline import ApprovalKey, Commit, approval_key
+from docctl.core.timeline import ApprovalKey, Commit, Provenance, approval_key
+from docctl.history.provenance import provenance
 from docctl.history.walk import attesting_commits
 from docctl.rules import approvals as approval_rules
+from docctl.rules import history as history_rules
 
 if TYPE_CHECKING:
     from docctl.composer.base import Composer
@@ -65,31 +67,59 @@ def signature_status(composer: Composer, git: Git, commits: Sequence[str]) -> di
     return signed
 
 
+def provenance_of(composer: Composer, document: Document, *, pending: Commit | None = None) -> Provenance | None:
+    """Where ``document``'s revision and approvals came from (None outside git or without history);
+    ``pending`` is the commit a lifecycle step is about to make of the working copy."""
+    history = composer.history_index()
+    git = composer.git()
+    if history is None or git is None or not document.id:
+        return None
+    boundary = shallow_boundary(git)
+    events = history.events(document.id)
+    attesting = attesting_commits(git, composer.config, document.id, events)
+    return provenance(git, composer.config, document, events, attesting, boundary=boundary, pending=pending)
+
+
 def manifest(composer: Composer, document: Document) -> list[SignatureRecord]:
     """The signature manifest of a document (21 CFR 11.50): each approval with its validity,
-    the commit that added it, that commit's author, and its signature as git verifies it."""
+    the commit that added it, that commit's author, and its signature as git verifies it.
+
+    Valid and attested as ``check`` judges them: an approval by an author of the revision's content
+    is not valid where the type forbids self-approval (DC203), and one added in a commit whose Docctl
+    trailers name other content is not attested (DC205).
+    """
     ctx = composer.context()
-    valid = {id(a) for a in approval_rules.valid_approvals(document, ctx)}
     history = composer.history_index()
     git = composer.git()
     attesting: dict[ApprovalKey, Commit] = {}
     if history is not None and git is not None and document.id:
         attesting = attesting_commits(git, composer.config, document.id, history.events(document.id))
+    origin = provenance_of(composer, document)
+    valid = {
+        id(a)
+        for a in approval_rules.valid_approvals(document, ctx)
+        if origin is None or not history_rules.authored_commits(a, document, origin.authorship, ctx)
+    }
     commits = sorted({c.id for c in attesting.values() if c.id})
     signed = composer.signature_status(git, commits) if git is not None and commits else {}
     boundary = shallow_boundary(git) if git is not None else frozenset()
     records = []
     for approval in document.approvals:
-        commit = attesting.get(approval_key(approval))
+        key = approval_key(approval)
+        commit = attesting.get(key)
         status, signer = signed.get(commit.id, ("N", "")) if commit is not None and commit.id else (None, None)
         known = commit is not None and commit.id not in boundary  # a shallow clone's oldest commit hides who added it
+        revision = origin.revisions.get(key, document.revision) if origin is not None else document.revision
         records.append(
             SignatureRecord(
                 approval=approval,
                 valid=id(approval) in valid,
                 commit=commit.id if commit is not None else None,
                 committed_by=commit.author_email if commit is not None and known else None,
-                attested=commit is not None and known and commit.author_email == approval.by,
+                attested=commit is not None
+                and known
+                and commit.author_email == approval.by
+                and history_rules.trailer_problem(commit, approval, document.id, revision) is None,
                 signature=status,
                 signer=signer or None,
             )

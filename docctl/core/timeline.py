@@ -8,9 +8,11 @@ revisions. Nothing here reads git or the disk.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+import re
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
+from docctl.core.fingerprints import fingerprint
 from docctl.core.model import Approval, Document
 
 FINAL_STATES = frozenset({"superseded", "obsolete"})
@@ -40,6 +42,9 @@ class Snapshot:
     author: str | None
     fingerprint: str
     approvals: tuple[ApprovalKey, ...]
+    #: the digest of what the revision says (identity without the revision label, and body): a
+    #: change of it is a change of content; a new revision label alone is not
+    content: str = ""
 
     @classmethod
     def of(cls, document: Document) -> Snapshot:
@@ -58,7 +63,22 @@ class Snapshot:
             author=document.author,
             fingerprint=document.fingerprint,
             approvals=tuple(approval_key(a) for a in document.approvals),
+            content=content_digest(document),
         )
+
+
+def content_digest(document: Document) -> str:
+    """The fingerprint of ``document`` without its revision label: what changes when its content does."""
+    return fingerprint(
+        id=document.id,
+        title=document.title,
+        type=document.type,
+        revision=None,
+        clauses=document.clauses,
+        references=document.references,
+        supersedes=document.supersedes,
+        body=document.body,
+    )
 
 
 def approval_key(approval: Approval) -> ApprovalKey:
@@ -260,3 +280,122 @@ def _revision(doc_id: str, group: Sequence[Event]) -> Revision:
         events=tuple(group),
         deleted=deleted,
     )
+
+
+# provenance -----------------------------------------------------------------------------------
+
+_EMAIL = re.compile(r"<([^<>@\s]+@[^<>\s]+)>")
+
+
+def authors_of(commit: Commit) -> tuple[str, ...]:
+    """The people a commit names as its authors: its git author and each ``Co-authored-by`` trailer
+    (a squash merge lists the authors of the squashed commits there)."""
+    people = [commit.author_email.lower()] if commit.author_email else []
+    for name, value in commit.trailers:
+        match = _EMAIL.search(value) if name.lower() == "co-authored-by" else None
+        if match and match.group(1).lower() not in people:
+            people.append(match.group(1).lower())
+    return tuple(people)
+
+
+@dataclass(frozen=True, slots=True)
+class Authorship:
+    """Who wrote a revision: the commits that changed its content within it, oldest first.
+
+    Content is what the fingerprint covers except the revision label (identity and body); the
+    commits docctl makes for submit, approve and release change lifecycle fields only, and the
+    ``revise`` commit only the label, so none of them makes its author an author. The working copy's
+    uncommitted change counts under the person about to commit it, when known.
+    """
+
+    revision: str | None
+    commits: tuple[Commit, ...] = ()
+
+    def by(self, email: str) -> tuple[Commit, ...]:
+        """The content commits ``email`` authored (or co-authored)."""
+        email = email.lower()
+        return tuple(c for c in self.commits if email in authors_of(c))
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where a document's current revision and its approvals came from, as history shows it."""
+
+    authorship: Authorship
+    #: each approval -> the revision label of the document in the commit that first held it
+    revisions: Mapping[ApprovalKey, str]
+    #: each approval -> the commit that last changed the content into the fingerprint it approves
+    introduced: Mapping[ApprovalKey, Commit]
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """One version of a document and the version it replaced, in the order history made them."""
+
+    commit: Commit
+    snapshot: Snapshot
+    before: Snapshot | None
+
+    @property
+    def content_changed(self) -> bool:
+        return self.before is None or self.before.content != self.snapshot.content
+
+
+#: a merge commit -> (the document at the fork point, the document's events on the merged branch)
+Branches = Mapping[str, tuple[Snapshot | None, Sequence[Event]]]
+
+
+def edits(events: Sequence[Event], branches: Branches | None = None) -> list[Edit]:
+    """The versions of a document in order, each with the one before; a merge found in ``branches``
+    is replaced by the commits of its branch (each compared with the branch's previous version),
+    followed by the merge itself (compared with the branch's last version)."""
+    result: list[Edit] = []
+    before: Snapshot | None = None
+    for event in events:
+        snapshot = event.snapshot
+        if snapshot is None:
+            continue
+        branch = branches.get(event.commit.id or "") if branches else None
+        if branch is not None:
+            before = branch[0] if branch[0] is not None else before
+            for inner in branch[1]:
+                if inner.snapshot is not None:
+                    result.append(Edit(inner.commit, inner.snapshot, before))
+                    before = inner.snapshot
+        result.append(Edit(event.commit, snapshot, before))
+        before = snapshot
+    return result
+
+
+def current_run(history: Sequence[Edit], revision: str | None) -> Sequence[Edit]:
+    """The newest edits labelled ``revision``: the revision as it was made most recently."""
+    start = len(history)
+    while start > 0 and history[start - 1].snapshot.revision == revision:
+        start -= 1
+    return history[start:]
+
+
+def authorship(history: Sequence[Edit], revision: str | None) -> Authorship:
+    """The commits that changed the content of ``revision`` (see :class:`Authorship`)."""
+    return Authorship(revision, tuple(e.commit for e in current_run(history, revision) if e.content_changed))
+
+
+def introduction(history: Sequence[Edit], fingerprint: str, until: Commit) -> Commit | None:
+    """The commit that last changed the document's content into ``fingerprint``, at or before ``until``."""
+    found: Commit | None = None
+    for edit in history:
+        if edit.snapshot.fingerprint == fingerprint and (edit.before is None or edit.before.fingerprint != fingerprint):
+            found = edit.commit
+        if edit.commit.id is not None and edit.commit.id == until.id:
+            break
+    return found
+
+
+def added_revisions(events: Sequence[Event]) -> dict[ApprovalKey, str]:
+    """Each approval -> the revision label of the first snapshot that held it."""
+    found: dict[ApprovalKey, str] = {}
+    for event in events:
+        if event.snapshot is not None:
+            for key in event.snapshot.approvals:
+                found.setdefault(key, event.snapshot.revision or "")
+    return found

@@ -20,7 +20,7 @@ from docctl.config.model import Config
 from docctl.core.timeline import Event, Snapshot
 
 #: The layout of the cache files and of the values in them; a new version rebuilds every cache.
-CACHE_VERSION = 8
+CACHE_VERSION = 9
 SHARDS = 32
 
 

@@ -213,3 +213,39 @@ def attest_merged(
                 if approval in wanted and approval not in found:
                     found[approval] = commit_of(entry)
     return found
+
+
+#: a merge commit -> (the controlled files at the fork point, the walk of its branch); shared by the
+#: documents the branch touched, within one check
+BranchMemo = dict[str, tuple[dict[str, str], Walker]]
+
+
+def merged_branch(
+    git: gitmod.Git, config: Config, merge: str, doc_id: str, path: str, memo: BranchMemo | None = None
+) -> tuple[Snapshot | None, list[Event]]:
+    """The document at the fork point of a merged branch, and its events on that branch (oldest first).
+
+    One ``git log`` of the branch (``merge^1..merge^2``) per merge, kept in ``memo`` for the other
+    documents the branch touched. ``path`` is where the document was before the merge.
+    """
+    known = memo.get(merge) if memo is not None else None
+    if known is None:
+        entries = gitmod.log(git, [f"{merge}^1..{merge}^2"], first_parent=False)
+        walker = Walker(git, config, HistoryState(key="branch"))
+        fork = entries[0].parents[0] if entries and entries[0].parents else None
+        tree = gitmod.ls_tree(git, fork) if fork else {}
+        base = {p: b for p, b in tree.items() if walker.is_document(p) or walker.is_sidecar(p)}
+        walker.state.files = dict(base)
+        walker.apply(entries)
+        known = (base, walker)
+        if memo is not None:
+            memo[merge] = known
+    base, walker = known
+    events = list(walker.state.events.get(doc_id))
+    spot = next((p for p in (events[0].path if events else None, path) if p is not None and p in base), None)
+    before: Snapshot | None = None
+    if spot is not None:
+        key = _blob_key(spot, base[spot], base.get(spot + SIDECAR_SUFFIX))
+        walker._read_snapshots([key])
+        before = walker.state.snapshots.get(key)
+    return (before if before is not None and before.id == doc_id else None), events

@@ -17,15 +17,18 @@ from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 from docctl.adapters import git as gitmod
 from docctl.adapters.paths import is_controlled
+from docctl.composer.signatures import provenance_of
 from docctl.core import revisions
 from docctl.core.errors import LifecycleError, UnknownDocumentError, UsageError
 from docctl.core.model import Approval, Document, Meaning, Status
+from docctl.core.timeline import Commit as TimelineCommit
 from docctl.documents.sources import SIDECAR_SUFFIX, Loaded, load
 from docctl.formats.frontmatter import MetadataText
 from docctl.lifecycle.change import Actor, Change, Commit, metadata_problem
 from docctl.lifecycle.refusals import refuse_carried
 from docctl.lifecycle.scaffold import NewDocument, default_folder, next_id, render_template, slug
 from docctl.rules import approvals as approval_rules
+from docctl.rules import history as history_rules
 from docctl.rules.lifecycle import add_months
 
 if TYPE_CHECKING:
@@ -191,8 +194,10 @@ def approve(
     signed_meaning = _meaning(meaning)
     _check_signable(doc)
     signature = _signature(repo, doc, who, role, signed_meaning)
+    by_writers = _refuse_writers(repo, doc, who, signature)
     refuse_carried(repo, doc, "approve")
-    complete = not approval_rules.missing_roles(replace(doc, approvals=(*doc.approvals, signature)), repo.context())
+    signed = replace(doc, approvals=(*doc.approvals, signature))
+    complete = not approval_rules.missing_roles(signed, repo.context(), excluded=by_writers)
 
     def edit(meta: MetadataText) -> None:
         meta.append_item("approvals", _approval_item(signature), after=_APPROVALS_AFTER)
@@ -250,6 +255,25 @@ def _signature(repo: Composer, doc: Document, who: Actor, role: str, meaning: Me
                 f"{person.name} has already signed {doc.id} revision {doc.revision} as {role} ({meaning})"
             )
     return signature
+
+
+def _refuse_writers(repo: Composer, doc: Document, who: Actor, signature: Approval) -> list[Approval]:
+    """Refuse a signer who wrote the revision as history shows it (DC203: a content commit of theirs,
+    or their own uncommitted change, which this step would commit). Returns the approvals already
+    given by writers: they do not count towards the roles."""
+    assert signature.date is not None
+    pending = TimelineCommit(None, who.name, who.email, signature.date, signature.date)
+    origin = provenance_of(repo, doc, pending=pending)
+    if origin is None:
+        return []
+    ctx = repo.context()
+    wrote = history_rules.authored_commits(signature, doc, origin.authorship, ctx)
+    if wrote:
+        raise LifecycleError(
+            f"{signature.name} wrote revision {doc.revision} of {doc.id} ({history_rules.commits_text(wrote)}); "
+            f"type {doc.type} forbids self-approval: another holder of {signature.role} must sign"
+        )
+    return [a for a in doc.approvals if history_rules.authored_commits(a, doc, origin.authorship, ctx)]
 
 
 def _approval_item(signature: Approval) -> dict[str, str]:

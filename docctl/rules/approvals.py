@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 from docctl.core.model import Approval, Document, Finding, Meaning, Status
 from docctl.rules.codes import finding
@@ -29,7 +29,10 @@ def valid_approvals(document: Document, ctx: RuleContext) -> list[Approval]:
     ]
 
 
-def missing_roles(document: Document, ctx: RuleContext, *, ignore_fingerprint: bool = False) -> list[str]:
+def missing_roles(
+    document: Document, ctx: RuleContext, *, ignore_fingerprint: bool = False, excluded: Collection[Approval] = ()
+) -> list[str]:
+    """The roles of the type's ``approvers`` that no valid approval signs (``excluded`` approvals do not count)."""
     doc_type = ctx.config.types.get(document.type or "")
     if doc_type is None:
         return []
@@ -37,6 +40,7 @@ def missing_roles(document: Document, ctx: RuleContext, *, ignore_fingerprint: b
         a.role
         for a in document.approvals
         if a.meaning is Meaning.APPROVED
+        and not any(a is b for b in excluded)
         and holds_role(a, ctx)
         and (ignore_fingerprint or a.fingerprint == document.fingerprint)
         and not forbidden_self_approval(a, document, ctx)
@@ -131,14 +135,23 @@ def role_problem(by: str, role: str, ctx: RuleContext) -> str | None:
 
 
 def approval_date(document: Document, ctx: RuleContext) -> Iterator[Finding]:
-    """DC207: approval dated in the future, or after the effective date."""
+    """DC207: approval dated in the future, or after the effective date.
+
+    The dates judged against history (more than a day from the commit that added the approval,
+    before the commit that introduced the content it signs) are :func:`docctl.rules.history.approval_dates`.
+    """
     for approval in document.approvals:
-        if approval.date is None:
-            continue
-        if approval.date > ctx.now:
-            message = f"approval by {approval.name} is dated in the future ({approval.date.isoformat()})"
-        elif document.effective is not None and approval.date.date() > document.effective:
-            message = f"approval by {approval.name} on {approval.date.date().isoformat()} is after the effective date {document.effective.isoformat()}"
-        else:
-            continue
-        yield finding("DC207", message, path=document.metadata_path, line=approval.line, document=document.id)
+        message = date_problem(approval, document, ctx)
+        if message is not None:
+            yield finding("DC207", message, path=document.metadata_path, line=approval.line, document=document.id)
+
+
+def date_problem(approval: Approval, document: Document, ctx: RuleContext) -> str | None:
+    """What is wrong with an approval's date without looking at history (DC207), or None."""
+    if approval.date is None:
+        return None
+    if approval.date > ctx.now:
+        return f"approval by {approval.name} is dated in the future ({approval.date.isoformat()})"
+    if document.effective is not None and approval.date.date() > document.effective:
+        return f"approval by {approval.name} on {approval.date.date().isoformat()} is after the effective date {document.effective.isoformat()}"
+    return None

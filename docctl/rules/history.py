@@ -1,18 +1,33 @@
-"""Rules judged over the revision history: DC105, DC205, DC301, DC302, DC303, DC304, DC306.
+"""Rules judged over the revision history: DC105, DC301, DC302, DC303, DC304, DC306; and the
+approvals judged with history: DC203 and DC201 (self-approval by an author of the revision's
+content), DC205 (attestation), DC206 (signature), DC207 (dates against the commits).
 
 Pure: they look at a document's events (from :mod:`docctl.history`) plus, where the working copy
-differs from HEAD, one more event for it. They judge the current revision and how it was reached;
-earlier, closed revisions are shown by ``docctl history`` but no longer reported.
+differs from HEAD, one more event for it, or at the values history computed from them (the commit
+that added each approval, the provenance of the revision). They judge the current revision and how
+it was reached; earlier, closed revisions are shown by ``docctl history`` but no longer reported.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator, Mapping, Sequence
 
 from docctl.core import revisions as schemes
-from docctl.core.model import Document, Finding
-from docctl.core.timeline import FINAL_STATES, ApprovalKey, Commit, Event, Revision, approval_key, revisions_of
+from docctl.core.model import Approval, Document, Finding, Meaning
+from docctl.core.timeline import (
+    FINAL_STATES,
+    ApprovalKey,
+    Authorship,
+    Commit,
+    Event,
+    Provenance,
+    Revision,
+    approval_key,
+    revisions_of,
+)
+from docctl.rules import approvals as approval_rules
 from docctl.rules.codes import finding
 from docctl.rules.context import RuleContext
 
@@ -211,24 +226,167 @@ def _reused(retired: Revision, current: Revision, working: Document, path: str) 
     )
 
 
-def unattested(working: Document, attesting: Mapping[ApprovalKey, Commit]) -> Iterator[Finding]:
-    """DC205: the commit that first added each approval was authored by the approver.
+def unattested(
+    working: Document, attesting: Mapping[ApprovalKey, Commit], origin: Provenance | None = None
+) -> Iterator[Finding]:
+    """DC205: the commit that first added each approval was authored by the approver, and its Docctl
+    trailers, where it has any, name the approval's document, revision and fingerprint.
 
     ``attesting`` maps each committed approval to the commit that added it (for approvals that
-    arrived with a merge, the commit of the merged branch). Uncommitted approvals are judged once
-    they are committed.
+    arrived with a merge, the commit of the merged branch); ``origin`` gives the revision each was
+    added to (default: the working copy's). Uncommitted approvals are judged once they are committed.
     """
     for approval in working.approvals:
-        commit = attesting.get(approval_key(approval))
-        if commit is None or commit.id is None or commit.author_email == approval.by.lower():
+        key = approval_key(approval)
+        commit = attesting.get(key)
+        if commit is None or commit.id is None:
             continue
+        if commit.author_email != approval.by.lower():
+            message = f"the approval by {approval.name} ({approval.role}) was added in commit {commit.short} authored by {commit.author_email}, not by the approver"
+        else:
+            revision = origin.revisions.get(key, working.revision) if origin is not None else working.revision
+            problem = trailer_problem(commit, approval, working.id, revision)
+            if problem is None:
+                continue
+            message = f"the approval by {approval.name} ({approval.role}) was added in commit {commit.short}, whose {problem}: that commit does not attest it"
+        yield finding("DC205", message, path=working.metadata_path, line=approval.line, document=working.id)
+
+
+def trailer_problem(commit: Commit, approval: Approval, document: str | None, revision: str | None) -> str | None:
+    """Which Docctl trailers of the commit that added ``approval`` name another document, revision or
+    fingerprint than the approval's (``trailer Docctl-Revision says A, not B``), or None.
+
+    A trailer the commit does not carry is not judged: a commit without Docctl trailers (an approval
+    typed in and committed by the approver) is attested by its author alone.
+    """
+    expected = (
+        ("Docctl-Document", document),
+        ("Docctl-Revision", revision),
+        ("Docctl-Fingerprint", approval.fingerprint),
+    )
+    wrong = []
+    for name, want in expected:
+        values = [value for key, value in commit.trailers if key.lower() == name.lower()]
+        if values and want is not None and want not in values:
+            wrong.append(f"{name} says {_short(values[0])}, not {_short(want)}")
+    if not wrong:
+        return None
+    return ("trailer " if len(wrong) == 1 else "trailers ") + " and ".join(wrong)
+
+
+def _short(value: str) -> str:
+    return value[:19] + "..." if value.startswith("sha256:") and len(value) > 22 else value
+
+
+# self-approval and dates, judged with history ----------------------------------------------------
+
+
+def authored_commits(
+    approval: Approval, document: Document, authorship: Authorship, ctx: RuleContext
+) -> tuple[Commit, ...]:
+    """The content commits of ``document``'s revision that ``approval``'s signer wrote, where the type
+    forbids self-approval (DC203); empty when the approval may stand.
+
+    Everyone who changed the revision's content is an author, a colleague who fixed one typo too:
+    the approval is the independent check of what was written, so none of its writers may give it.
+    """
+    doc_type = ctx.config.types.get(document.type or "")
+    if (
+        doc_type is None
+        or doc_type.allow_self_approval
+        or approval.meaning is Meaning.AUTHORED
+        or authorship.revision != document.revision
+    ):
+        return ()
+    return authorship.by(approval.by)
+
+
+def commits_text(commits: Sequence[Commit]) -> str:
+    """``commit 1a2b3c4d5e6f``, ``commits 1a2b3c4d5e6f and 9f8e7d6c5b4a``, or the uncommitted change."""
+    names = [c.short if c.id else "the uncommitted working copy" for c in commits]
+    if len(names) == 1:
+        return ("commit " if commits[0].id else "") + names[0]
+    return "commits " + ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def self_approvals(working: Document, origin: Provenance, ctx: RuleContext) -> Iterator[Finding]:
+    """DC203: an approval by an author of the revision's content (as history shows it) where the
+    type forbids self-approval; with DC201 when that leaves an approved or effective document
+    without a valid approval for the role. An approval by the ``author`` field's person is the
+    per-document rule's (:func:`docctl.rules.approvals.self_approval`)."""
+    forbidden: list[Approval] = []
+    for approval in working.approvals:
+        if approval_rules.forbidden_self_approval(approval, working, ctx):
+            continue
+        commits = authored_commits(approval, working, origin.authorship, ctx)
+        if not commits:
+            continue
+        forbidden.append(approval)
         yield finding(
-            "DC205",
-            f"the approval by {approval.name} ({approval.role}) was added in commit {commit.short} authored by {commit.author_email}, not by the approver",
+            "DC203",
+            f"{approval.name} approved as {approval.role} revision {working.revision}, whose content they wrote "
+            f"({commits_text(commits)}); type {working.type} forbids self-approval",
             path=working.metadata_path,
             line=approval.line,
             document=working.id,
         )
+    if not forbidden or working.status not in approval_rules.APPROVED_STATES:
+        return
+    before = approval_rules.missing_roles(working, ctx, ignore_fingerprint=True)
+    after = approval_rules.missing_roles(working, ctx, ignore_fingerprint=True, excluded=forbidden)
+    roles = [role for role in after if role not in before]
+    if roles:
+        yield finding(
+            "DC201",
+            f"{working.status} without a valid approval by {', '.join(roles)}",
+            path=working.metadata_path,
+            line=working.line_of("approvals") or working.line_of("status"),
+            document=working.id,
+        )
+
+
+#: how far an approval's date may be from the date of the commit that added it
+_SLACK = dt.timedelta(days=1)
+
+
+def approval_dates(
+    working: Document,
+    attesting: Mapping[ApprovalKey, Commit],
+    origin: Provenance,
+    ctx: RuleContext,
+    signed: Mapping[str, tuple[str, str]] | None = None,
+) -> Iterator[Finding]:
+    """DC207 against history: an approval dated before the commit that introduced the content it
+    approves, or more than a day from the (author) date of the commit that added it.
+
+    Only approvals their commit vouches for are judged: one whose commit is not the approver's
+    (DC205) or, with ``signed`` (signing required), not signed by the approver (DC206) is reported
+    as that, and the commit's date says nothing about it. Approvals the per-document rule already
+    reports (dated in the future, after the effective date) are left to it; uncommitted approvals
+    are judged once committed.
+    """
+    for approval in working.approvals:
+        if approval.date is None or approval_rules.date_problem(approval, working, ctx) is not None:
+            continue
+        key = approval_key(approval)
+        added = attesting.get(key)
+        if added is None or added.id is None or not _vouches(added, approval, working, origin, signed):
+            continue
+        content = origin.introduced.get(key)
+        stamp = approval.date.isoformat()
+        if content is not None and approval.date < content.date:
+            message = (
+                f"approval by {approval.name} is dated {stamp}, before commit {content.short} "
+                f"({content.date.isoformat()}) that introduced the content it approves"
+            )
+        elif abs(approval.date - added.date) > _SLACK:
+            message = (
+                f"approval by {approval.name} is dated {stamp}, more than a day from commit {added.short} "
+                f"that added it ({added.date.isoformat()})"
+            )
+        else:
+            continue
+        yield finding("DC207", message, path=working.metadata_path, line=approval.line, document=working.id)
 
 
 _SIGNATURE_PROBLEMS = {
@@ -252,12 +410,8 @@ def unsigned(
         commit = attesting.get(approval_key(approval))
         if commit is None or commit.id is None:
             continue
-        status, signer = signed.get(commit.id, ("N", ""))
-        if status not in ("G", "U"):
-            problem = _SIGNATURE_PROBLEMS.get(status, f"has signature status {status}")
-        elif signer != approval.by.lower():
-            problem = f"is signed by {signer or 'an unknown key'}, not by the approver"
-        else:
+        problem = _signature_problem(commit, approval, signed)
+        if problem is None:
             continue
         yield finding(
             "DC206",
@@ -266,3 +420,28 @@ def unsigned(
             line=approval.line,
             document=working.id,
         )
+
+
+def _signature_problem(commit: Commit, approval: Approval, signed: Mapping[str, tuple[str, str]]) -> str | None:
+    """What is wrong with the signature of the commit that added ``approval`` (DC206), or None."""
+    status, signer = signed.get(commit.id or "", ("N", ""))
+    if status not in ("G", "U"):
+        return _SIGNATURE_PROBLEMS.get(status, f"has signature status {status}")
+    if signer != approval.by.lower():
+        return f"is signed by {signer or 'an unknown key'}, not by the approver"
+    return None
+
+
+def _vouches(
+    commit: Commit,
+    approval: Approval,
+    working: Document,
+    origin: Provenance,
+    signed: Mapping[str, tuple[str, str]] | None,
+) -> bool:
+    """The commit that added ``approval`` attests it (DC205) and, where signing is required, is signed by
+    the approver (DC206)."""
+    revision = origin.revisions.get(approval_key(approval), working.revision)
+    if commit.author_email != approval.by.lower() or trailer_problem(commit, approval, working.id, revision):
+        return False
+    return signed is None or _signature_problem(commit, approval, signed) is None

@@ -95,6 +95,8 @@ def _text(repo: Repository, document: Document, manifest: list[SignatureRecord])
                     who = "(the oldest commit of a shallow clone: who added it is unknown)"
                 else:
                     who = "by the approver" if record.attested else f"by {record.committed_by}, NOT the approver"
+                    if not record.attested and record.committed_by == approval.by:
+                        who = "by the approver, but its Docctl trailers name other content: NOT attested"
                 signature = _SIGNATURES.get(record.signature or "", f"signature status {record.signature}")
                 signer = f" by {record.signer}" if record.signer and record.signature in ("G", "U") else ""
                 out(f"    commit {record.commit[:12]} {who}; {signature}{signer}")
