@@ -22,10 +22,12 @@ from docctl.core.problems import Fault
 from docctl.documents.sources import SIDECAR_SUFFIX, Loaded, failed, file_format, judged, load
 from docctl.references.model import Extracted, References
 from docctl.rules.context import RuleContext
+from docctl.rules.interruptions import interrupted_step
 from docctl.rules.registry import check_collection, check_document
 
 if TYPE_CHECKING:
     from docctl.composer.signatures import SignatureRecord
+    from docctl.core.journal import HalfStep
     from docctl.core.timeline import ApprovalKey, Commit, Revision
     from docctl.history.load import History
     from docctl.references.extract import Extractor
@@ -206,6 +208,18 @@ class Composer:
     def _writable(self) -> None:
         """Lifecycle steps need the working tree; views of the past refuse them."""
 
+    def refresh(self) -> None:
+        """Forget what was read so far (a lifecycle step that holds the lock reads everything afresh)."""
+        self._cache, self._keys, self._extracted = {}, {}, {}
+        self._store, self._history = None, None
+
+    def interrupted_step(self) -> HalfStep | None:
+        """A lifecycle step that was interrupted and is half done (its journal, while no step runs)."""
+        from docctl.adapters.lock import half_step, state_folder
+
+        git = self.git()
+        return half_step(state_folder(git.git_dir if git is not None else None, self.root))
+
     # checking ---------------------------------------------------------------------------------
     def context(self) -> RuleContext:
         return RuleContext(config=self.config, now=self.now(), references=self.references())
@@ -259,6 +273,7 @@ class Composer:
         """A digest of everything a whole check depends on, and the newest input's time (for racy stamps):
         HEAD, the configuration, the day, and every controlled file's stat stamp (and its sidecar's)."""
         parts: list[str] = [str(self.history_tip()), ctx.today.isoformat(), self._shallow_mark()]
+        parts.append(repr(self.interrupted_step()))  # DC311 comes and goes without a file changing
         newest = 0.0
         for path in self.controlled_paths():
             full = self.root / path
@@ -308,6 +323,8 @@ class Composer:
             if _finding_file(f) in selected or f.code == "DC306" and files is None
         )
         findings.extend(f for f in self._suspect_references(documents, ctx) if _finding_file(f) in selected)
+        if self.current:  # DC311: a step of this working tree was interrupted
+            findings.extend(f for f in interrupted_step(self.interrupted_step()) if f.path in selected or files is None)
         findings = self.apply_policy(findings)
         history = self.history_index()
         store.save(prune=self.current)
