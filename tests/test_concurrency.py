@@ -262,6 +262,11 @@ def test_a_step_that_cannot_get_the_lock_in_time_is_refused_naming_the_holder(of
         f"(pid {holder.pid}); waited 1 s for it, nothing was changed (try again when it is done)\n"
     )
     assert (office.path / "sops/SOP-001.md").read_bytes() == before  # the holder's write, untouched by the waiter
+    # a step in progress is not a half step: check says nothing of it
+    checked = subprocess.run(
+        [sys.executable, "-m", "docctl", "check"], cwd=office.path, capture_output=True, text=True, check=False
+    )
+    assert "DC311" not in checked.stdout and "interrupted" not in checked.stderr, checked
     resume(office)
     assert outcome(holder)[0] == 0
     document = docctl.open(office.path).document("SOP-001")

@@ -244,20 +244,22 @@ def test_recover_finish_is_refused_when_nothing_was_written(review: GitRepo, run
     tidy(review)
 
 
-def test_a_release_killed_after_its_commit_gets_its_tag_from_recover(
-    repo: GitRepo, run_cli: Run, tmp_path: Path
+@pytest.mark.parametrize(("point", "outcome"), [("before-commit", "finished"), ("after-commit", "completed")])
+def test_a_killed_release_gets_its_tag_from_recover(
+    repo: GitRepo, run_cli: Run, tmp_path: Path, point: str, outcome: str
 ) -> None:
     approved(repo)
     head = repo.git("rev-parse", "HEAD").strip()
     expected = reference(repo, tmp_path, "jane", "release", "SOP-001")
-    step = Step(repo, "jane", "release", "SOP-001", pause="after-commit")
+    step = Step(repo, "jane", "release", "SOP-001", pause=point)
     step.kill()
-    assert repo.git("tag", "-l") == ""  # the commit landed, the tag did not
+    assert repo.git("tag", "-l") == ""  # the step never reached its tag
     half_done(repo, run_cli, step.process.pid, action="release", by="jane")
     code, out, _ = run_cli("recover", cwd=repo.path)
-    assert code == 0 and out.endswith("the journal is cleared\ntagged SOP-001/A\n")
+    assert code == 0 and out.startswith(f"{outcome} the release of SOP-001") and out.endswith("\ntagged SOP-001/A\n")
     whole(repo, expected, head)
     assert repo.git("rev-parse", "SOP-001/A^{commit}") == repo.git("rev-parse", "HEAD")
+    assert repo.git("cat-file", "-p", "SOP-001/A") == expected.git("cat-file", "-p", "SOP-001/A")
     clean(repo, run_cli)
 
 
