@@ -89,6 +89,14 @@ class StepLock:
         os.close(fd)
 
     def _acquire(self) -> int:
+        try:
+            return self._wait()
+        except OSError as error:  # a read-only .git, a file system without locks
+            raise LifecycleError(
+                f"cannot take the step lock {self.path}: {error.strerror}; nothing was changed"
+            ) from None
+
+    def _wait(self) -> int:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         deadline = time.monotonic() + self.timeout
         while True:
@@ -139,6 +147,8 @@ def is_held(folder: Path) -> bool:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         return True
+    except OSError:  # cannot tell: a journal then counts as a half step
+        return False
     finally:
         os.close(fd)  # closing drops a lock taken just now
     return False

@@ -127,11 +127,16 @@ def _half_step_notice(args: argparse.Namespace) -> None:
         return
     from pathlib import Path
 
+    from docctl.cli.output import notice
+    from docctl.core.errors import DocctlError
     from docctl.lifecycle.recovery import half_step_at
 
-    text = half_step_at(Path(args.root) if args.root else Path.cwd())
+    try:
+        text = half_step_at(Path(args.root) if args.root else Path.cwd())
+    except (OSError, DocctlError):  # the command itself will say what is wrong, if anything
+        return
     if text is not None:
-        print(f"docctl: {text}", file=sys.stderr)
+        notice(text)
 
 
 def _terminated(signum: int, frame: object) -> None:

@@ -171,10 +171,14 @@ class Change:
             clear_journal(folder)
             return commit_id
         except BaseException as error:
-            if not written:
-                clear_journal(folder)
-                raise
-            return self._put_back(journal, folder, error)
+            if written:
+                return self._put_back(journal, folder, error)
+            clear_journal(folder)
+            if isinstance(error, OSError):
+                raise LifecycleError(
+                    f"cannot write {error.filename or folder}: {error.strerror}; nothing was changed"
+                ) from None
+            raise
 
     def _put_back(self, journal: StepJournal, folder: Path, error: BaseException) -> str:
         """Undo the step after ``error`` (re-raised, a git failure as "nothing was changed"); when its
@@ -194,6 +198,10 @@ class Change:
             return landed
         if isinstance(error, GitError):
             raise LifecycleError(f"{error.message}; nothing was changed") from None
+        if isinstance(error, OSError):  # the disk is full, a folder is read-only
+            raise LifecycleError(
+                f"cannot write {error.filename or 'a file'}: {error.strerror}; nothing was changed"
+            ) from None
         raise error
 
     def _journal(self, step: Commit, path: str, commit: bool, index: bytes) -> StepJournal:
