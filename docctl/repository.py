@@ -14,6 +14,7 @@ from docctl.composer.base import Composer
 from docctl.config.load import find_root, load_config
 
 if TYPE_CHECKING:
+    from docctl.lifecycle.recovery import Recovery
     from docctl.lifecycle.scaffold import NewDocument
     from docctl.lifecycle.steps import StepResult
     from docctl.references.graph import Impact, XRef
@@ -156,6 +157,14 @@ class Repository(Composer):
         from docctl.lifecycle import steps as lifecycle
 
         return lifecycle.obsolete(self, doc_id, reason=reason, by=by, commit=commit)
+
+    def recover(self, mode: str | None = None) -> Recovery:
+        """Finish or undo a lifecycle step that was interrupted: ``mode`` "finish", "undo", or None
+        (finish when every file is as the step meant to write it, else undo)."""
+        self._writable()
+        from docctl.lifecycle.recovery import recover
+
+        return recover(self, mode)
 
     # references -------------------------------------------------------------------------------
     def xref(self, doc_id: str) -> XRef:

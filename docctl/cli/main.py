@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
+import signal
 import sys
 from collections.abc import Sequence
 from types import ModuleType
@@ -37,6 +38,7 @@ COMMANDS = {
     "revise": "start the next revision: back to draft, approvals cleared",
     "review": "record a periodic review: keep, revise or obsolete",
     "obsolete": "withdraw a document (final; the file stays)",
+    "recover": "finish or undo a lifecycle step that was interrupted",
     "register": "the controlled-document register (master document list), now or as of a past date",
     "watch": "watch the working copy and report findings as files change",
 }
@@ -90,6 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # collector only costs time here (a third of a pre-commit run on 20,000 documents) and
         # docctl makes no reference cycles worth collecting. The watcher runs for days: it keeps it.
         gc.disable()
+        signal.signal(signal.SIGTERM, _terminated)  # a step stopped by SIGTERM puts everything back
     try:
         args = build_parser().parse_args(argv)  # imports the module of the command
     except KeyboardInterrupt:
@@ -105,6 +108,7 @@ def _run(command: ModuleType, args: argparse.Namespace) -> int:
     from docctl.core.escaping import escape_controls
 
     try:
+        _half_step_notice(args)
         return int(command.run(args))
     except DocctlError as error:
         print(f"docctl: error: {escape_controls(str(error))}", file=sys.stderr)
@@ -113,6 +117,34 @@ def _run(command: ModuleType, args: argparse.Namespace) -> int:
         return _interrupted()
     except BrokenPipeError:
         return EXIT_OK
+
+
+#: Commands that say it themselves when an interrupted step is half done: recover, and the steps
+#: (which refuse to start); init makes a repository, so there is none yet.
+_OWN_NOTICE = frozenset({"init", "recover", "new", "submit", "approve", "release", "revise", "review", "obsolete"})
+
+
+def _half_step_notice(args: argparse.Namespace) -> None:
+    """One line on stderr naming a lifecycle step that was interrupted and is half done."""
+    if args.command in _OWN_NOTICE:
+        return
+    from pathlib import Path
+
+    from docctl.cli.output import notice
+    from docctl.core.errors import DocctlError
+    from docctl.lifecycle.recovery import half_step_at
+
+    try:
+        text = half_step_at(Path(args.root) if args.root else Path.cwd())
+    except (OSError, DocctlError):  # the command itself will say what is wrong, if anything
+        return
+    if text is not None:
+        notice(text)
+
+
+def _terminated(signum: int, frame: object) -> None:
+    """SIGTERM ends a command as Ctrl-C does: a step puts everything back, the exit status is 130."""
+    raise KeyboardInterrupt
 
 
 def _interrupted() -> int:

@@ -22,10 +22,12 @@ from docctl.core.problems import Fault
 from docctl.documents.sources import SIDECAR_SUFFIX, Loaded, failed, file_format, judged, load
 from docctl.references.model import Extracted, References
 from docctl.rules.context import RuleContext
+from docctl.rules.interruptions import interrupted_step
 from docctl.rules.registry import check_collection, check_document
 
 if TYPE_CHECKING:
     from docctl.composer.signatures import SignatureRecord
+    from docctl.core.journal import HalfStep
     from docctl.core.timeline import ApprovalKey, Commit, Provenance, Revision
     from docctl.history.load import History
     from docctl.references.extract import Extractor
@@ -218,6 +220,18 @@ class Composer:
     def _writable(self) -> None:
         """Lifecycle steps need the working tree; views of the past refuse them."""
 
+    def refresh(self) -> None:
+        """Forget what was read so far (a lifecycle step that holds the lock reads everything afresh)."""
+        self._cache, self._keys, self._extracted = {}, {}, {}
+        self._store, self._history = None, None
+
+    def interrupted_step(self) -> HalfStep | None:
+        """A lifecycle step that was interrupted and is half done (its journal, while no step runs)."""
+        from docctl.adapters.lock import half_step, state_folder
+
+        git = self.git()
+        return half_step(state_folder(git.git_dir if git is not None else None, self.root))
+
     # checking ---------------------------------------------------------------------------------
     def context(self) -> RuleContext:
         return RuleContext(config=self.config, now=self.now(), references=self.references())
@@ -273,6 +287,7 @@ class Composer:
         sidecar file, controlled or not (DC310 reads the others, DC108 and DC109 look at which exist)."""
         where = repr(sorted(self.config.locations.items()))
         parts: list[str] = [str(self.history_tip()), ctx.today.isoformat(), self._shallow_mark(), where]
+        parts.append(repr(self.interrupted_step()))  # DC311 comes and goes without a file changing
         newest = 0.0
         for path in self.tree_paths():
             if not file_format(path.removesuffix(SIDECAR_SUFFIX)):
@@ -348,6 +363,8 @@ class Composer:
         findings.extend(f for f in self._suspect_references(documents, ctx) if _finding_file(f) in selected)
         if files is None:  # the tree as a whole: what the configuration leaves out (DC108, DC109, DC310)
             findings.extend(self.control_findings(ctx, documents))
+        if self.current:  # DC311: a step of this working tree was interrupted
+            findings.extend(f for f in interrupted_step(self.interrupted_step()) if f.path in selected or files is None)
         findings = self.apply_policy(findings)
         history = self.history_index()
         store.save(prune=self.current)

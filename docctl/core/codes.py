@@ -50,6 +50,7 @@ _TABLE = [
     ("DC308", "review-due-soon", _o, "review_due falls within review_warning_days"),
     ("DC309", "multiple-effective", _M, "a superseded document is still effective beside its successor"),
     ("DC310", "removed-from-control", _M, "docctl.toml no longer controls an approved or effective document"),
+    ("DC311", "interrupted-step", _M, "a lifecycle step was interrupted and is half done: run docctl recover"),
     ("DC401", "unknown-clause", _m, "a clause reference is not in the standard's catalogue"),
     ("DC402", "broken-reference", _M, "a reference to a document id or file that does not exist"),
     ("DC403", "obsolete-reference", _M, "an effective/approved document references a superseded or obsolete one"),

@@ -1,19 +1,25 @@
 """The change one lifecycle step makes: files edited in memory and read back, then written atomically
-and committed (or staged) as one; on any failure every file and the index are put back."""
+and committed (or staged) as one, under a journal that lets an interrupted step be finished or undone
+(:mod:`docctl.lifecycle.recovery`); on any failure every file and the index are put back."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from docctl.adapters import git as gitmod
 from docctl.adapters.atomic import write_atomic
-from docctl.core.errors import GitError, LifecycleError, MetadataError
+from docctl.adapters.lock import clear_journal, state_folder, write_journal
+from docctl.core.errors import DocctlError, GitError, LifecycleError, MetadataError
+from docctl.core.journal import JournalFile, StepJournal, digest
 from docctl.core.model import Document
 from docctl.documents.sources import SIDECAR_SUFFIX, Loaded, load
 from docctl.formats.frontmatter import MetadataText, split_front_matter
+from docctl.lifecycle.journal import pause, signals_deferred
+from docctl.lifecycle.recovery import complete, roll_back
 
 if TYPE_CHECKING:
     from docctl.composer.base import Composer
@@ -37,6 +43,7 @@ class Commit:
     subject: str
     fingerprint: str | None
     extra: tuple[tuple[str, str], ...] = ()
+    tag: tuple[str, str] | None = None  # (name, message) of the annotated tag that follows the commit
 
     def message(self) -> str:
         trailers = [
@@ -64,6 +71,7 @@ class Change:
 
     def __init__(self, repo: Composer, who: Actor) -> None:
         self.repo = repo
+        self.who = who
         self.git = repo.git()
         self.files: dict[str, bytes] = {}
         self.results: dict[str, Document] = {}  # path -> the document as the edit leaves it
@@ -133,29 +141,91 @@ class Change:
                 f"holds the {action} alone (or use --no-commit)"
             )
 
-    def apply(self, commit: Commit | None) -> str | None:
-        """Write every file atomically, then commit (or, with ``commit`` None, stage); on any failure put
-        files and index back. Returns the new commit's id (None when nothing was committed)."""
+    def apply(self, step: Commit, *, path: str, commit: bool = True) -> str | None:
+        """Write every file atomically, then commit (or, with ``commit`` false, stage), with the step's
+        journal on disk from before the first write until the end (docs/lifecycle.md). On any failure,
+        Ctrl-C included, files and index are put back (or the step is completed when its commit landed
+        already). Returns the new commit's id (None when nothing was committed)."""
         root, git = self.repo.root, self.git
-        originals = {path: _read_or_none(root / path) for path in self.files}
         paths = sorted(self.files)
-        index = gitmod.save_index(git, paths) if git is not None else None
+        if git is None:  # pragma: no cover - steps are refused outside git before they get here
+            raise LifecycleError("not a git work tree: lifecycle steps are attested by git commits")
+        folder = state_folder(git.git_dir, root)
+        journal = self._journal(step, path, commit, gitmod.save_index(git, paths).entries)
+        written = False
         try:
-            for path, data in self.files.items():
-                write_atomic(root / path, data)
-            if git is None:
-                return None
-            if commit is None:
+            write_journal(folder, journal)
+            written = True
+            pause("before-write", folder)
+            for name in paths:
+                write_atomic(root / name, self.files[name])
+            pause("after-write", folder)
+            if not commit:
                 gitmod.stage(git, paths)
+                clear_journal(folder)
                 return None
-            return gitmod.commit(git, commit.message(), paths=paths, env=self.env)
+            pause("before-commit", folder)
+            commit_id = gitmod.commit(git, step.message(), paths=paths, env=self.env)  # stages, then commits
+            pause("after-commit", folder)
+            complete(git, journal, commit_id)
+            clear_journal(folder)
+            return commit_id
         except BaseException as error:
-            _restore(root, originals)
-            if git is not None and index is not None:
-                gitmod.restore_index(git, index)
-            if isinstance(error, GitError):
-                raise LifecycleError(f"{error.message}; nothing was changed") from None
+            if written:
+                return self._put_back(journal, folder, error)
+            clear_journal(folder)
+            if isinstance(error, OSError):
+                raise LifecycleError(
+                    f"cannot write {error.filename or folder}: {error.strerror}; nothing was changed"
+                ) from None
             raise
+
+    def _put_back(self, journal: StepJournal, folder: Path, error: BaseException) -> str:
+        """Undo the step after ``error`` (re-raised, a git failure as "nothing was changed"); when its
+        commit had landed, complete it instead and return the commit (Ctrl-C still ends the command)."""
+        git = self.git
+        assert git is not None
+        with signals_deferred():
+            try:
+                landed = roll_back(self.repo.root, git, journal, folder)
+            except DocctlError as problem:
+                reason = "interrupted" if isinstance(error, KeyboardInterrupt) else f"failed: {error}"
+                raise LifecycleError(
+                    f"the {journal.action} of {journal.document} {reason}, and could not be put back: "
+                    f"{problem.message}; run 'docctl recover'"
+                ) from None
+        if landed is not None and not isinstance(error, KeyboardInterrupt):
+            return landed
+        if isinstance(error, GitError):
+            raise LifecycleError(f"{error.message}; nothing was changed") from None
+        if isinstance(error, OSError):  # the disk is full, a folder is read-only
+            raise LifecycleError(
+                f"cannot write {error.filename or 'a file'}: {error.strerror}; nothing was changed"
+            ) from None
+        raise error
+
+    def _journal(self, step: Commit, path: str, commit: bool, index: bytes) -> StepJournal:
+        """The journal of this change: what it writes, what it replaces, the commit it will make."""
+        root = self.repo.root
+        files = tuple(
+            JournalFile(name, _read_or_none(root / name), digest(self.files[name])) for name in sorted(self.files)
+        )
+        return StepJournal(
+            action=step.action,
+            document=step.doc_id,
+            path=path,
+            revision=step.revision,
+            by=self.who.email,
+            name=self.who.name,
+            pid=os.getpid(),
+            started=self.env["GIT_AUTHOR_DATE"],
+            head=self.repo.history_tip(),  # read once for the step, under the lock
+            files=files,
+            index=index,
+            message=step.message() if commit else None,
+            env=tuple(sorted(self.env.items())),
+            tag=step.tag if commit else None,
+        )
 
 
 def _core_properties(doc: Document) -> dict[str, str]:
@@ -169,12 +239,7 @@ def _core_properties(doc: Document) -> dict[str, str]:
 
 
 def _read_or_none(path: Path) -> bytes | None:
-    return path.read_bytes() if path.exists() else None
-
-
-def _restore(root: Path, originals: Mapping[str, bytes | None]) -> None:
-    for path, original in originals.items():
-        if original is None:
-            (root / path).unlink(missing_ok=True)
-        else:
-            write_atomic(root / path, original)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None

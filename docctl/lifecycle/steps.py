@@ -25,6 +25,7 @@ from docctl.core.timeline import Commit as TimelineCommit
 from docctl.documents.sources import SIDECAR_SUFFIX, Loaded, load
 from docctl.formats.frontmatter import MetadataText
 from docctl.lifecycle.change import Actor, Change, Commit, metadata_problem
+from docctl.lifecycle.journal import serialised
 from docctl.lifecycle.refusals import refuse_carried
 from docctl.lifecycle.scaffold import NewDocument, default_folder, next_id, render_template, slug
 from docctl.rules import approvals as approval_rules
@@ -52,11 +53,12 @@ class StepResult:
 
 
 def _step(function: Callable[Concatenate[Composer, _P], _R]) -> Callable[Concatenate[Composer, _P], _R]:
-    """A lifecycle step reads HEAD once, however much it checks: the composer holds it for the step."""
+    """A lifecycle step holds the repository lock from its first read to its commit, and reads HEAD
+    once, however much it checks: the composer holds it for the step."""
 
     @functools.wraps(function)
     def run(repo: Composer, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
-        with repo.one_head():
+        with serialised(repo, function.__name__, str(args[0]) if args else ""), repo.one_head():
             return function(repo, *args, **kwargs)
 
     return run
@@ -117,7 +119,7 @@ def new(
         change.put(path, data)
     revision = created.revision or _first_revision(repo)
     subject = f"{doc_id}: new {type_code} '{title.strip()}'"
-    change.apply(Commit("new", doc_id, revision, subject, created.fingerprint) if commit else None)
+    change.apply(Commit("new", doc_id, revision, subject, created.fingerprint), path=rel, commit=commit)
     return NewDocument(id=doc_id, path=rel, files=tuple(files))
 
 
@@ -327,13 +329,8 @@ def release(
     subject = f"{doc_id}: release revision {doc.revision}, effective {day.isoformat()}"
     if old is not None:
         subject += f", superseding {old.id}"
-    result = _finish(change, doc, "release", subject, commit=commit)
-    if tagging and result.commit and git is not None:
-        git.tag(
-            tag_name, result.commit, f"{doc_id} revision {doc.revision} effective {day.isoformat()}", env=change.env
-        )
-        result = replace(result, tag=tag_name)
-    return result
+    tag_spec = (tag_name, f"{doc_id} revision {doc.revision} effective {day.isoformat()}") if tagging else None
+    return _finish(change, doc, "release", subject, commit=commit, tag=tag_spec)
 
 
 def _check_releasable(repo: Composer, doc: Document, day: dt.date) -> None:
@@ -575,14 +572,17 @@ def _finish(
     commit: bool,
     revision: str | None = None,
     extra: Sequence[tuple[str, str]] = (),
+    tag: tuple[str, str] | None = None,
 ) -> StepResult:
-    """Write the step's files and commit them (or stage them with ``commit`` false)."""
+    """Write the step's files and commit them (or stage them with ``commit`` false); ``tag`` (name,
+    message) tags the commit."""
     assert doc.id is not None and doc.revision is not None
     if commit:
         change.check_committed(action)
     revision = revision or doc.revision
     edited = change.results[doc.path]
-    message = Commit(action, doc.id, revision, subject, edited.fingerprint, tuple(extra)) if commit else None
-    commit_id = change.apply(message)
+    message = Commit(action, doc.id, revision, subject, edited.fingerprint, tuple(extra), tag)
+    commit_id = change.apply(message, path=doc.path, commit=commit)
     status = edited.status.value if edited.status else ""
-    return StepResult(action, doc.id, revision, status, tuple(sorted(change.files)), commit_id)
+    tag_name = tag[0] if tag is not None and commit_id else None
+    return StepResult(action, doc.id, revision, status, tuple(sorted(change.files)), commit_id, tag_name)
