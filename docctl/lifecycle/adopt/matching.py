@@ -1,0 +1,90 @@
+"""Master-list rows matched to files: by path, then by id, then by title; a row goes to one file and
+a file takes one row. A row that would fit several files goes to none (and says so)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from docctl.config.model import Config
+from docctl.lifecycle.adopt.fields import read_id
+from docctl.lifecycle.adopt.masterlist import MasterList, MasterRow
+from docctl.lifecycle.adopt.plan import Clue
+
+
+@dataclass(frozen=True, slots=True)
+class FileKeys:
+    """What a file can be recognised by in a master list."""
+
+    path: str
+    ids: frozenset[str]
+    titles: frozenset[str]  # folded with :func:`fold`
+
+
+@dataclass(slots=True)
+class Matches:
+    rows: dict[str, MasterRow] = field(default_factory=dict)  # path -> its row
+    unmatched: list[MasterRow] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def fold(text: str) -> str:
+    return " ".join(text.replace("_", " ").split()).casefold()
+
+
+def match_rows(master: MasterList, files: Sequence[FileKeys], controlled: Mapping[str, str], config: Config) -> Matches:
+    """``controlled``: id -> path of the documents under control already (their rows are matched, not adopted)."""
+    result = Matches()
+    pending = list(master.rows)
+    taken: set[str] = set()
+    ambiguous: dict[int, str] = {}
+    for stage in ("path", "id", "title"):
+        still = []
+        for row in pending:
+            fits = [f.path for f in files if f.path not in taken and _fits(stage, row, f, config)]
+            if len(fits) == 1:
+                result.rows[fits[0]] = row
+                taken.add(fits[0])
+                continue
+            if len(fits) > 1:
+                ambiguous[row.number] = (
+                    f"row {row.number} ({row.names()}) fits {len(fits)} files by {stage} ({', '.join(fits)}): not used"
+                )
+            still.append(row)
+        pending = still
+    for row in pending:
+        if _row_id(row, config) in controlled:
+            continue  # the row of a document under control already
+        result.unmatched.append(row)
+        if row.number in ambiguous:
+            result.notes.append(ambiguous[row.number])
+    return result
+
+
+def _fits(stage: str, row: MasterRow, keys: FileKeys, config: Config) -> bool:
+    if stage == "path":
+        wanted = row.values.get("path")
+        if not wanted:
+            return False
+        wanted = wanted.replace("\\", "/").removeprefix("./").strip("/")
+        return keys.path == wanted or keys.path.endswith("/" + wanted) or keys.path.rsplit("/", 1)[-1] == wanted
+    if stage == "id":
+        doc_id = _row_id(row, config)
+        return doc_id is not None and doc_id in keys.ids
+    title = row.values.get("title")
+    return bool(title) and fold(title or "") in keys.titles
+
+
+def _row_id(row: MasterRow, config: Config) -> str | None:
+    text = row.values.get("id")
+    match = read_id(text, config) if text else None
+    return match.id if match else None
+
+
+def row_clues(row: MasterRow, master: MasterList) -> list[Clue]:
+    """The row's values as clues, each naming the row and the column."""
+    return [
+        Clue(name, value, f"master list row {row.number} ('{master.columns.get(name, name)}')", "master list")
+        for name, value in row.values.items()
+        if name != "path"
+    ]
