@@ -105,7 +105,10 @@ def _adopted(repo: Repository, plan: Plan) -> list[str]:
 def _refused(repo: Repository, plan: Plan) -> list[str]:
     if not plan.refused:
         return []
-    lines = ["Refused (nothing is written until each is resolved):"]
+    lines = [
+        "Refused (nothing is written until each is resolved, or the file left out: name the files or folders",
+        "to adopt, or add it to exclude in docctl.toml):",
+    ]
     lines += [f"  {display_path(repo, row.path)}: {row.reason}" for row in plan.refused]
     return lines
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from docctl.core.errors import GitError, LifecycleError, UsageError
-from docctl.lifecycle.adopt.apply import Signature, carry_out
+from docctl.lifecycle.adopt.apply import Signature, carry_out, prepare
 from docctl.lifecycle.adopt.build import Request, build
 from docctl.lifecycle.adopt.plan import Action, Adoption, AdoptionRefused, Found, Plan, Row
 
@@ -32,13 +32,13 @@ def adopt(
         who = None if dry_run else actor(repo, by)
         identity = who.email if who is not None else _identity(repo)
         signer = _signer(repo, identity) if request.effective else None
-        plan = build(repo, request, identity=identity)
+        plan, built = prepare(repo, build(repo, request, identity=identity), signer)
         if dry_run:
             return Adoption(plan=plan, dry_run=True)
         if plan.refused:
             raise AdoptionRefused(plan)
         assert who is not None
-        return carry_out(repo, plan, who, signature=signer, commit=commit)
+        return carry_out(repo, plan, built, who, commit=commit)
 
 
 def _identity(repo: Composer) -> str | None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,7 +27,7 @@ from docctl.core.model import Document
 from docctl.documents.sources import SIDECAR_SUFFIX, load
 from docctl.formats.frontmatter import MetadataText, scalar
 from docctl.lifecycle.adopt.markdown import read_source
-from docctl.lifecycle.adopt.plan import FIELDS, Adoption, Plan, Row
+from docctl.lifecycle.adopt.plan import FIELDS, Action, Adoption, Plan, Row
 from docctl.lifecycle.change import Actor, metadata_problem
 
 if TYPE_CHECKING:
@@ -53,9 +53,25 @@ class Built:
     document: Document
 
 
-def carry_out(repo: Composer, plan: Plan, who: Actor, *, signature: Signature | None, commit: bool) -> Adoption:
-    """Write the plan's files and commit (or stage) them; LifecycleError, with nothing written, when it cannot."""
-    built = [build_files(repo, row, signature) for row in plan.adopted]
+def prepare(repo: Composer, plan: Plan, signature: Signature | None) -> tuple[Plan, list[Built]]:
+    """Every file of the plan built in memory and read back; a row whose files would not make a valid
+    document (front matter of its own that docctl reads otherwise, say) becomes a refused one."""
+    rows: list[Row] = []
+    built: list[Built] = []
+    for row in plan.rows:
+        if row.action is Action.ADOPT:
+            try:
+                item = build_files(repo, row, signature)
+            except LifecycleError as error:
+                row = replace(row, action=Action.REFUSED, reason=error.message)
+            else:
+                built.append(item)
+        rows.append(row)
+    return replace(plan, rows=tuple(rows)), built
+
+
+def carry_out(repo: Composer, plan: Plan, built: Sequence[Built], who: Actor, *, commit: bool) -> Adoption:
+    """Write the built files and commit (or stage) them; LifecycleError, with nothing written, when it cannot."""
     if not built:
         return Adoption(plan=plan, dry_run=False)
     git = repo.git()
@@ -102,7 +118,7 @@ def build_files(repo: Composer, row: Row, signature: Signature | None) -> Built:
     files = _files(repo, row, values, (approval,))
     signed = _read_back(repo, row, files)
     if signed.fingerprint != document.fingerprint or not signed.approvals:  # pragma: no cover - an editing bug
-        raise LifecycleError(f"internal error: the approval of {row.path} would not read back; nothing was written")
+        raise LifecycleError("internal error: the adoption approval would not read back")
     return Built(row, files, signed)
 
 
@@ -114,7 +130,7 @@ def _files(
     try:
         return {row.path: _markdown(repo.root / row.path, values, approvals)}
     except MetadataError as error:
-        raise LifecycleError(f"{row.path}: cannot add docctl's keys to its front matter: {error.message}") from None
+        raise LifecycleError(f"docctl's keys cannot be added to its front matter: {error.message}") from None
 
 
 def _markdown(full: Path, values: Mapping[str, str], approvals: Sequence[Mapping[str, str]]) -> bytes:
@@ -171,13 +187,11 @@ def _read_back(repo: Composer, row: Row, files: Mapping[str, bytes]) -> Document
         loaded = load(row.path, files[row.path], repo.config)
     problem = metadata_problem(loaded)
     if problem is not None or loaded.document is None:
-        raise LifecycleError(
-            f"{row.path} would not be a valid document ({problem or 'unreadable'}); nothing was written"
-        )
+        raise LifecycleError(f"with docctl's keys it would not be a valid document: {problem or 'unreadable'}")
     if row.format == "md":
         source = read_source((repo.root / row.path).read_bytes())
         if loaded.document.body != source.body:  # pragma: no cover - the body is never edited
-            raise LifecycleError(f"internal error: adopting {row.path} would change its body; nothing was written")
+            raise LifecycleError("internal error: adopting it would change its body")
     return loaded.document
 
 

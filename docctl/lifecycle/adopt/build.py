@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from docctl.core.errors import UsageError
 from docctl.core.model import Document
+from docctl.documents.metadata import KNOWN_FIELDS
 from docctl.lifecycle.adopt import resolve as resolving
 from docctl.lifecycle.adopt.candidates import Candidate, scan
 from docctl.lifecycle.adopt.masterlist import MasterList, read_master_list
@@ -193,6 +194,11 @@ def _row(
 ) -> Row:
     reason = result.problem or refusals.get(candidate.path) or _self_approval(result, settings)
     notes = [*result.notes, *_identity_notes(candidate, result)]
+    notes += [
+        f"its front matter's '{key}' is kept, and docctl reads it as its own field '{key}'"
+        for key in candidate.keys
+        if key in KNOWN_FIELDS and key not in result.values
+    ]
     master_row = matches.rows[candidate.path].number if matches and candidate.path in matches.rows else None
     return Row(
         path=candidate.path,

@@ -37,6 +37,7 @@ class Candidate:
     clues: tuple[Clue, ...] = ()
     heading: str | None = None  # the title heading (DC106 compares the title with it)
     properties: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # .docx core properties
+    keys: tuple[str, ...] = ()  # the keys of a Markdown file's own front matter
 
 
 def scan(repo: Composer, names: Sequence[str | os.PathLike[str]] = (), *, read_clues: bool = True) -> list[Candidate]:
@@ -104,7 +105,7 @@ def _markdown(repo: Composer, rel: str, full: Path, *, read_clues: bool) -> Cand
         return Candidate(path=rel, format="md")
     clues = (*markdown_clues.clues(source, repo.config), *filenames.clues(rel, repo.config))
     heading = next((c.value for c in clues if c.field == "heading"), None)
-    return Candidate(path=rel, format="md", clues=clues, heading=heading)
+    return Candidate(path=rel, format="md", clues=clues, heading=heading, keys=tuple(metadata))
 
 
 def _docx(repo: Composer, rel: str, full: Path, *, read_clues: bool) -> Candidate:

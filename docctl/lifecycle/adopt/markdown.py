@@ -73,7 +73,8 @@ def _front_matter(front: str) -> Mapping[str, Any] | None:
     except DocumentReadError as error:
         first = next((line for line in front.splitlines() if line.strip()), "")
         if _KEY_LINE.match(first):
-            raise DocumentReadError(f"its front matter is not valid YAML: {error.message}", line=error.line) from None
+            detail = error.message.removeprefix("invalid YAML: ")
+            raise DocumentReadError(f"its front matter is not valid YAML: {detail}", line=error.line) from None
         return None
     if loaded.data is None and not front.strip():
         return {}

@@ -73,8 +73,9 @@ def _expanded(clues: Iterable[Clue], config: Config) -> Iterable[Clue]:
         if clue.field != "heading":
             yield clue
             continue
-        found = read.id_at_start(clue.value, config)
-        title = found.rest if found is not None else clue.value
+        text = clue.value.replace("*", "").replace("`", "")  # "**SOP-012** Purchasing"
+        found = read.id_at_start(text, config)
+        title = found.rest if found is not None else text
         if found is not None:
             yield Clue("id", found.id, clue.source, clue.kind)
         if title and not _SECTION.match(title):
