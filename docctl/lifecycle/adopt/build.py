@@ -22,7 +22,8 @@ from docctl.core.model import Document
 from docctl.documents.metadata import KNOWN_FIELDS
 from docctl.lifecycle.adopt import resolve as resolving
 from docctl.lifecycle.adopt.candidates import Candidate, scan
-from docctl.lifecycle.adopt.masterlist import MasterList, read_master_list
+from docctl.lifecycle.adopt.fields import IdMatch, read_id
+from docctl.lifecycle.adopt.masterlist import MasterList, MasterRow, read_master_list
 from docctl.lifecycle.adopt.matching import FileKeys, Matches, fold, match_rows, row_clues
 from docctl.lifecycle.adopt.plan import Action, Clue, Found, MasterListReport, Plan, Row
 from docctl.lifecycle.scaffold import next_id
@@ -61,7 +62,8 @@ def build(repo: Composer, request: Request, *, identity: str | None) -> Plan:
         row = matches.rows.get(candidate.path) if matches else None
         clues = [*candidate.clues, *(row_clues(row, master) if row and master else [])]
         resolved[candidate.path] = _resolve(candidate, clues, settings, row.number if row else None, master)
-    refusals = _assign_ids(repo, resolved, documents)
+    reserved = {match.id for row in (master.rows if master else ()) if (match := _listed_id(row, settings))}
+    refusals = _assign_ids(repo, resolved, documents, reserved)
     rows = []
     for candidate in candidates:
         if candidate.path in resolved:
@@ -153,10 +155,16 @@ def _resolve(
     return result
 
 
+def _listed_id(row: MasterRow, settings: resolving.Settings) -> IdMatch | None:
+    text = row.values.get("id")
+    return read_id(text, settings.config) if text else None
+
+
 def _assign_ids(
-    repo: Composer, resolved: dict[str, resolving.Resolved], documents: dict[str, Document]
+    repo: Composer, resolved: dict[str, resolving.Resolved], documents: dict[str, Document], reserved: set[str]
 ) -> dict[str, str]:
-    """Give each file without an id the next free one of its type; path -> reason for the files refused."""
+    """Give each file without an id the next free one of its type, above the ids of the master list too;
+    path -> reason for the files refused."""
     refusals: dict[str, str] = {}
     claims: dict[str, list[str]] = defaultdict(list)
     for path, result in resolved.items():
@@ -173,7 +181,7 @@ def _assign_ids(
                 refusals[path] = f"id {doc_id} is the id of {in_use[doc_id]} already"
             elif doc_id in history:
                 refusals[path] = f"id {doc_id} was used before (git history); ids are never reused: give it another"
-    used = set(in_use) | history | set(claims)
+    used = set(in_use) | history | set(claims) | reserved
     for path in sorted(resolved):
         result = resolved[path]
         if "id" in result.values or "type" not in result.values or result.problem:
