@@ -218,7 +218,7 @@ def test_flags_and_defaults_for_owner_and_author(tmp_path: Path) -> None:
     rows = {row.path: row for row in qms.adopt(dry_run=True).plan.adopted}
     assert rows["forms/a.md"].values["owner"].source == "[adopt] owner"
     assert rows["forms/a.md"].values["author"].source == "[adopt] author"
-    assert rows["forms/b.md"].values["owner"].source == "line 3"
+    assert rows["forms/b.md"].values["owner"].source == "line 3 'Owner: jane.smith@acme.example'"
     rows = {row.path: row for row in qms.adopt(dry_run=True, owner="Jane.Smith@acme.example").plan.adopted}
     assert {row.value("owner") for row in rows.values()} == {"jane.smith@acme.example"}
     assert rows["forms/b.md"].values["owner"].source == "--owner"

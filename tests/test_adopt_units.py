@@ -239,7 +239,7 @@ def test_markdown_clues_stop_at_the_revision_history() -> None:
         ("heading", "SOP-106 Nonconforming Product", "first heading (line 1)"),
         ("id", "SOP-106", "control table (line 3)"),
         ("revision", "C", "control table (line 3)"),
-        ("owner", "Jane Smith", "line 7"),
+        ("owner", "Jane Smith", "line 7 'Owner: Jane Smith'"),
     ]
 
 
