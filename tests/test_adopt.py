@@ -533,3 +533,9 @@ def test_init_counts_the_documents_waiting_and_names_no_web_site(tmp_path: Path,
         "init", str(tmp_path / "empty"), "--name", "Jane Smith", "--email", "jane.smith@acme.example"
     )
     assert code == 0 and "adopt" not in out
+
+
+def test_a_folder_without_documents(repo: GitRepo, run_cli: Run) -> None:
+    (repo.path / "empty").mkdir()
+    code, out, _ = run_cli("adopt", "--dry-run", "empty", cwd=repo.path)
+    assert (code, out) == (0, "nothing to adopt: no Markdown or .docx files in controlled paths here\n")

@@ -153,6 +153,8 @@ def _outcome(adoption: Adoption) -> str:
     files = f"{count} file{'s' if count != 1 else ''}"
     if plan.refused:
         return f"dry run: {len(plan.refused)} file(s) refused; nothing would be written until they are resolved"
+    if not plan.rows:
+        return "nothing to adopt: no Markdown or .docx files in controlled paths here"
     if not count:
         controlled = len(plan.controlled)
         return f"nothing to adopt: {controlled} file{'s are' if controlled != 1 else ' is'} controlled already"

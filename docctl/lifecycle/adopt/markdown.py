@@ -129,9 +129,15 @@ def _control_block(source: MarkdownSource, fields: Mapping[str, str]) -> Iterato
             yield from table_clues(rows, f"control table (line {table_line})", fields)
         elif token.type == "inline" and tokens[index - 1].type == "paragraph_open":
             for offset, text in enumerate(token.content.split("\n")):
-                clue = line_clue(_plain(text), f"line {line + offset}", fields)
+                plain = _plain(text)
+                clue = line_clue(plain, f"line {line + offset} '{_short(plain)}'", fields)
                 if clue is not None:
                     yield clue
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _plain(text: str) -> str:
