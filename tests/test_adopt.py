@@ -539,3 +539,45 @@ def test_a_folder_without_documents(repo: GitRepo, run_cli: Run) -> None:
     (repo.path / "empty").mkdir()
     code, out, _ = run_cli("adopt", "--dry-run", "empty", cwd=repo.path)
     assert (code, out) == (0, "nothing to adopt: no Markdown or .docx files in controlled paths here\n")
+
+
+TEMPLATE_STYLE = """# SOP Supplier Audits
+
+| ISO 13485:2016 Section | Document Section |
+|------------------------|------------------|
+| 7.4.1                  | All              |
+
+## Summary
+
+This SOP describes how suppliers are audited.
+
+|  |  |
+|---------------------------------|------------------------------------------------------|
+| **Process Owner**               | < *enter role of process owner* >                    |
+| **Key Performance Indicators**  | < *enter KPIs to be tracked for the Management Review* > |
+
+## Process Steps
+
+|              |                         |
+|--------------|-------------------------|
+| Participants | QMO                     |
+| Input        | List of suppliers       |
+"""
+
+
+def test_a_template_style_sop_with_placeholders(repo: GitRepo) -> None:
+    """The shape of the public SOP templates teams start from: a clause table, placeholders where the
+    owner goes, tables of participants. The placeholder is noted, not taken for an owner."""
+    repo.write("qms/sop-supplier-audits.md", TEMPLATE_STYLE)
+    [row] = docctl.open(repo.path).adopt(dry_run=True, type="SOP").plan.adopted
+    assert (row.value("id"), row.value("title"), row.value("owner")) == (
+        "SOP-001",
+        "SOP Supplier Audits",
+        "jane.smith@acme.example",
+    )
+    assert row.notes == (
+        "control table (line 11): owner '< *enter role of process owner* >' not used "
+        "(neither an email nor the name of a person in [people])",
+    )
+    docctl.open(repo.path).adopt(type="SOP")
+    assert (repo.path / "qms/sop-supplier-audits.md").read_text().endswith("\n---\n" + TEMPLATE_STYLE)
