@@ -8,6 +8,7 @@ nothing; without it the plan is carried out in one commit. Exit status 1 when fi
 from __future__ import annotations
 
 import argparse
+import gc
 
 from docctl._version import __version__
 from docctl.cli.options import add_step_options, open_repository
@@ -44,6 +45,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # python-docx builds reference cycles for every .docx it opens; a one-shot command runs with the
+    # cyclic collector off (cli/main.py), which would keep every Word file adopt reads in memory
+    gc.enable()
     repo = open_repository(args)
     try:
         adoption = repo.adopt(

@@ -83,7 +83,7 @@ def _blocks(blocks: Sequence[Any], where: str, fields: Mapping[str, str]) -> Ite
             yield from table_clues(rows, f"control table ({where}, table {tables})", fields)
             continue
         text = block.text
-        style = (block.style.name if block.style is not None else "") or ""
+        style = block._p.style or ""  # the style id: python-docx's style lookup scans every style, per paragraph
         if style.lower().startswith("heading") and HISTORY_HEADING.search(text):
             return
         for line in text.split("\n"):
