@@ -581,3 +581,20 @@ def test_a_template_style_sop_with_placeholders(repo: GitRepo) -> None:
     )
     docctl.open(repo.path).adopt(type="SOP")
     assert (repo.path / "qms/sop-supplier-audits.md").read_text().endswith("\n---\n" + TEMPLATE_STYLE)
+
+
+def test_crlf_front_matter_of_their_own_stays_crlf(repo: GitRepo) -> None:
+    text = "---\r\ndoc_id: SOP-008\r\nstatus: Released\r\n---\r\n# Calibration\r\n\r\nText.\r\n"
+    repo.write("SOP-008.md", text.encode())
+    docctl.open(repo.path).adopt()
+    data = (repo.path / "SOP-008.md").read_bytes()
+    assert data.replace(b"\r\n", b"").count(b"\n") == 0 and data.endswith(b"---\r\n# Calibration\r\n\r\nText.\r\n")
+    assert b"status: draft  # was: Released (before docctl adopt)\r\n" in data
+    assert docctl.open(repo.path).document("SOP-008").title == "Calibration"
+
+
+def test_uncontrolled_lists_what_adopt_would_take(qms: GitRepo) -> None:
+    repo = docctl.open(qms.path)
+    assert repo.uncontrolled() == ["forms/Training record.md", "sops/document-control.md", "sops/nonconforming.md"]
+    repo.adopt()
+    assert docctl.open(qms.path).uncontrolled() == []
