@@ -182,13 +182,17 @@ def _assign_ids(
             elif doc_id in history:
                 refusals[path] = f"id {doc_id} was used before (git history); ids are never reused: give it another"
     used = set(in_use) | history | set(claims) | reserved
+    last: dict[str, str] = {}  # type -> the id it gave last (the next one is above it)
     for path in sorted(resolved):
         result = resolved[path]
         if "id" in result.values or "type" not in result.values or result.problem:
             continue
         code = result.values["type"].value
-        doc_id = next_id(repo.config, code, used)
+        doc_id = next_id(repo.config, code, used if code not in last else {last[code]})
+        while doc_id in used:  # pragma: no cover - defensive: above the highest one, nothing is used
+            doc_id = next_id(repo.config, code, {*used, doc_id})
         used.add(doc_id)
+        last[code] = doc_id
         result.values["id"] = Found(doc_id, f"next free {code} id")
     return refusals
 

@@ -35,13 +35,14 @@ def fold(text: str) -> str:
 def match_rows(master: MasterList, files: Sequence[FileKeys], controlled: Mapping[str, str], config: Config) -> Matches:
     """``controlled``: id -> path of the documents under control already (their rows are matched, not adopted)."""
     result = Matches()
+    index = _Index(files)
     pending = list(master.rows)
     taken: set[str] = set()
     ambiguous: dict[int, str] = {}
     for stage in ("path", "id", "title"):
         still = []
         for row in pending:
-            fits = [f.path for f in files if f.path not in taken and _fits(stage, row, f, config)]
+            fits = [path for path in index.fits(stage, row, config) if path not in taken]
             if len(fits) == 1:
                 result.rows[fits[0]] = row
                 taken.add(fits[0])
@@ -61,18 +62,34 @@ def match_rows(master: MasterList, files: Sequence[FileKeys], controlled: Mappin
     return result
 
 
-def _fits(stage: str, row: MasterRow, keys: FileKeys, config: Config) -> bool:
-    if stage == "path":
-        wanted = row.values.get("path")
-        if not wanted:
-            return False
-        wanted = wanted.replace("\\", "/").removeprefix("./").strip("/")
-        return keys.path == wanted or keys.path.endswith("/" + wanted) or keys.path.rsplit("/", 1)[-1] == wanted
-    if stage == "id":
-        doc_id = _row_id(row, config)
-        return doc_id is not None and doc_id in keys.ids
-    title = row.values.get("title")
-    return bool(title) and fold(title or "") in keys.titles
+class _Index:
+    """The files by name, id and title, so that a long list meets many files in linear time."""
+
+    def __init__(self, files: Sequence[FileKeys]) -> None:
+        self.by_name: dict[str, list[str]] = {}
+        self.by_id: dict[str, list[str]] = {}
+        self.by_title: dict[str, list[str]] = {}
+        for keys in files:
+            self.by_name.setdefault(keys.path.rsplit("/", 1)[-1], []).append(keys.path)
+            for doc_id in keys.ids:
+                self.by_id.setdefault(doc_id, []).append(keys.path)
+            for title in keys.titles:
+                self.by_title.setdefault(title, []).append(keys.path)
+
+    def fits(self, stage: str, row: MasterRow, config: Config) -> list[str]:
+        """The files the row names at this stage, sorted."""
+        if stage == "path":
+            wanted = (row.values.get("path") or "").replace("\\", "/").removeprefix("./").strip("/")
+            if not wanted:
+                return []
+            same = self.by_name.get(wanted.rsplit("/", 1)[-1], [])
+            exact = [path for path in same if path == wanted or path.endswith("/" + wanted)]
+            return sorted(exact or (same if "/" not in wanted else []))
+        if stage == "id":
+            doc_id = _row_id(row, config)
+            return sorted(self.by_id.get(doc_id, [])) if doc_id else []
+        title = row.values.get("title")
+        return sorted(self.by_title.get(fold(title), [])) if title else []
 
 
 def _row_id(row: MasterRow, config: Config) -> str | None:
