@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,6 +14,7 @@ from docctl.composer.base import Composer
 from docctl.config.load import find_root, load_config
 
 if TYPE_CHECKING:
+    from docctl.lifecycle.adopt import Adoption
     from docctl.lifecycle.recovery import Recovery
     from docctl.lifecycle.scaffold import NewDocument
     from docctl.lifecycle.steps import StepResult
@@ -165,6 +166,43 @@ class Repository(Composer):
         from docctl.lifecycle.recovery import recover
 
         return recover(self, mode)
+
+    def adopt(
+        self,
+        paths: Sequence[str | os.PathLike[str]] = (),
+        *,
+        dry_run: bool = False,
+        type: str | None = None,
+        register: str | os.PathLike[str] | None = None,
+        effective: bool = False,
+        legacy_record: str | None = None,
+        owner: str | None = None,
+        author: str | None = None,
+        by: str | None = None,
+        commit: bool = True,
+    ) -> Adoption:
+        """Bring existing Markdown and .docx files (below ``paths``; all of them without) under control:
+        the plan (``dry_run``), or the plan carried out in one commit. docs/adopting.md."""
+        self._writable()
+        from docctl.lifecycle.adopt import Request
+        from docctl.lifecycle.adopt import adopt as adopting
+
+        request = Request(
+            paths=tuple(paths),
+            type=type,
+            register=register,
+            effective=effective,
+            legacy_record=legacy_record,
+            owner=owner,
+            author=author,
+        )
+        return adopting(self, request, dry_run=dry_run, by=by, commit=commit)
+
+    def uncontrolled(self) -> list[str]:
+        """Files in controlled paths that are not controlled documents yet: what ``adopt`` would take."""
+        from docctl.lifecycle.adopt.candidates import uncontrolled
+
+        return uncontrolled(self)
 
     # references -------------------------------------------------------------------------------
     def xref(self, doc_id: str) -> XRef:

@@ -25,6 +25,7 @@ EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED = 0, 2, 130
 COMMANDS = {
     "init": "create docctl.toml, document templates and .pre-commit-config.yaml",
     "new": "create a document with the next free id of its type",
+    "adopt": "bring existing Markdown and .docx files under control (see the plan first with --dry-run)",
     "check": "run every check and report findings",
     "show": "metadata, approvals (signature manifest), fingerprint and status of a document",
     "history": "revision history from git: revisions, status steps, approvers, changes",

@@ -11,6 +11,7 @@ from typing import Any
 
 from docctl.adapters.paths import glob_problem
 from docctl.config.model import (
+    ADOPT_TARGETS,
     CONFIG_NAME,
     DEFAULT_APPROVERS,
     DEFAULT_CONTROLLED,
@@ -19,6 +20,7 @@ from docctl.config.model import (
     DEFAULT_STANDARDS,
     DEFAULT_TYPES,
     REVISION_SCHEMES,
+    Adopt,
     Config,
     DocType,
     Person,
@@ -79,12 +81,21 @@ class _Parser:
         return ConfigError(message, path=str(self.path), line=self.locator.line(where))
 
     def parse(self, data: dict[str, Any]) -> Config:
-        known = {"docctl", "types", "people", "signing", "severity", "ignore"}
+        known = {"docctl", "types", "people", "signing", "severity", "ignore", "adopt"}
         self.unknown(data, known, ())
         main = self.table(data, ("docctl",))
         self.unknown(
             main,
-            {"standards", "controlled", "exclude", "catalogues", "revision_scheme", "fail_on", "review_warning_days"},
+            {
+                "standards",
+                "controlled",
+                "exclude",
+                "catalogues",
+                "revision_scheme",
+                "revision_prefix",
+                "fail_on",
+                "review_warning_days",
+            },
             ("docctl",),
         )
         scheme = self.string(main, ("docctl", "revision_scheme"), "letters")
@@ -105,6 +116,7 @@ class _Parser:
             exclude=self.globs(main, ("docctl", "exclude"), DEFAULT_EXCLUDE),
             catalogues=self.strings(main, ("docctl", "catalogues"), ()),
             revision_scheme=scheme,
+            revision_prefix=self.revision_prefix(main),
             fail_on=self.severity_value(main, ("docctl", "fail_on"), Severity.MAJOR),
             review_warning_days=self.integer(main, ("docctl", "review_warning_days"), 30),
             types=MappingProxyType(types),
@@ -113,7 +125,15 @@ class _Parser:
             severity=MappingProxyType(self.severities(self.table(data, ("severity",)))),
             ignore=self.ignores(self.table(data, ("ignore",))),
             locations=MappingProxyType(self.locations),
+            adopt=self.adopt(self.table(data, ("adopt",))),
         )
+
+    def revision_prefix(self, main: dict[str, Any]) -> str:
+        where = ("docctl", "revision_prefix")
+        prefix = self.string(main, where, "")
+        if len(prefix) > 20 or not prefix.isprintable() or prefix != prefix.lstrip():
+            raise self.fail(where, '\'docctl.revision_prefix\' must be a short, printable text, e.g. "Rev. " or "r"')
+        return prefix
 
     # typed getters -------------------------------------------------------------------------
     def unknown(self, table: dict[str, Any], known: set[str], where: tuple[str, ...]) -> None:
@@ -187,7 +207,9 @@ class _Parser:
                 where, f"type code '{code}' must start with a letter and hold only letters, digits, '-' and '_'"
             )
         self.unknown(
-            table, {"title", "id_pattern", "approvers", "review_months", "allow_self_approval", "template"}, where
+            table,
+            {"title", "id_pattern", "approvers", "review_months", "allow_self_approval", "template", "paths"},
+            where,
         )
         pattern = self.string(table, (*where, "id_pattern"), f"{code}-{{n:03}}")
         fields = re.findall(r"\{[^{}]*\}", pattern)
@@ -213,6 +235,7 @@ class _Parser:
             review_months=self.integer(table, (*where, "review_months"), DEFAULT_REVIEW_MONTHS),
             allow_self_approval=self.boolean(table, (*where, "allow_self_approval"), False),
             template=template,
+            paths=self.strings(table, (*where, "paths"), ()),
         )
 
     def people(self, table: dict[str, Any]) -> dict[str, Person]:
@@ -238,6 +261,29 @@ class _Parser:
         if signers is not None and not isinstance(signers, str):
             raise self.fail(("signing", "allowed_signers"), "'signing.allowed_signers' must be a string")
         return Signing(required=self.boolean(table, ("signing", "required"), False), allowed_signers=signers)
+
+    def adopt(self, table: dict[str, Any]) -> Adopt:
+        self.unknown(table, {"role", "owner", "author", "legacy_record", "fields"}, ("adopt",))
+        values: dict[str, str | None] = {}
+        for key in ("role", "owner", "author", "legacy_record"):
+            value = self.string(table, ("adopt", key), "").strip()
+            if key in ("owner", "author") and value and not re.fullmatch(r"[^@\s]+@[^@\s]+", value):
+                raise self.fail(("adopt", key), f"'adopt.{key}' must be an email address, not '{value}'")
+            values[key] = value or None
+        fields = self.table(table, ("adopt", "fields"))
+        for key, target in fields.items():
+            if target not in ADOPT_TARGETS:
+                raise self.fail(
+                    ("adopt", "fields", key),
+                    f"'adopt.fields.{key}' must name one of {', '.join(ADOPT_TARGETS)}, not {target!r}",
+                )
+        return Adopt(
+            role=values["role"],
+            owner=(values["owner"] or "").lower() or None,
+            author=(values["author"] or "").lower() or None,
+            legacy_record=values["legacy_record"],
+            fields=MappingProxyType(dict(fields)),
+        )
 
     def severities(self, table: dict[str, Any]) -> dict[str, Severity]:
         result: dict[str, Severity] = {}

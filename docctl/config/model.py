@@ -9,6 +9,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from docctl.core.model import Severity
+from docctl.core.revisions import Scheme
 
 CONFIG_NAME = "docctl.toml"
 REVISION_SCHEMES = ("letters", "numbers", "major.minor")
@@ -38,6 +39,7 @@ class DocType:
     review_months: int
     allow_self_approval: bool
     template: str | None
+    paths: tuple[str, ...] = ()  # globs of the files of this type (for docctl adopt)
 
     @property
     def id_regex(self) -> re.Pattern[str]:
@@ -60,6 +62,35 @@ class Signing:
     allowed_signers: str | None = None
 
 
+#: The fields a key of [adopt.fields] may map a foreign front-matter key to.
+ADOPT_TARGETS = (
+    "id",
+    "title",
+    "type",
+    "revision",
+    "owner",
+    "author",
+    "effective",
+    "review_due",
+    "change",
+    "change_request",
+    "retention",
+    "approved_by",
+    "approved_on",
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Adopt:
+    """[adopt]: how docctl adopt brings existing documents under control."""
+
+    role: str | None = None  # the role in which adopt --effective declares documents in force
+    owner: str | None = None  # the default owner of adopted documents
+    author: str | None = None  # the default author
+    legacy_record: str | None = None  # where the approvals before adoption are recorded
+    fields: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # their key -> our field
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Config:
     root: Path
@@ -69,6 +100,7 @@ class Config:
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
     catalogues: tuple[str, ...] = ()
     revision_scheme: str = "letters"
+    revision_prefix: str = ""
     fail_on: Severity = Severity.MAJOR
     review_warning_days: int = 30
     types: Mapping[str, DocType] = field(default_factory=lambda: MappingProxyType({}))
@@ -76,6 +108,13 @@ class Config:
     signing: Signing = Signing()
     severity: Mapping[str, Severity] = field(default_factory=lambda: MappingProxyType({}))
     ignore: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    adopt: Adopt = Adopt()
+
+    @property
+    def scheme(self) -> Scheme:
+        """The revision scheme with its prefix."""
+        return Scheme(self.revision_scheme, self.revision_prefix)
+
     #: Where keys were written: ``docctl.controlled`` and each glob, ``docctl.controlled[0]``, -> line
     #: (None when not found). Only keys written are present. Compared, but not part of the repr that
     #: keys the caches: moving a line does not change how a document is read.

@@ -88,6 +88,7 @@ class Document:
     change: str | None = None
     change_request: str | None = None
     retention: str | None = None
+    legacy_approval: str | None = None  # where the approval before adoption is recorded (docctl adopt)
     approvals: tuple[Approval, ...] = ()
     fingerprint: str = ""
     body: str = ""
@@ -119,6 +120,7 @@ class Document:
             "change": self.change,
             "change_request": self.change_request,
             "retention": self.retention,
+            "legacy_approval": self.legacy_approval,
             "approvals": [a.to_dict() for a in self.approvals],
             "path": self.path,
             "format": self.format,

@@ -10,7 +10,6 @@ from typing import Any
 
 from docctl.adapters.yamlio import YamlValue
 from docctl.config.model import Config
-from docctl.core import revisions
 from docctl.core.model import Approval, Meaning, Status
 
 REQUIRED = ("id", "title", "type", "revision", "status", "owner")
@@ -30,6 +29,7 @@ KNOWN_FIELDS = (
     "change",
     "change_request",
     "retention",
+    "legacy_approval",
     "approvals",
 )
 APPROVAL_FIELDS = ("name", "by", "role", "meaning", "date", "fingerprint")
@@ -81,7 +81,7 @@ class _Parser:
         out["type"] = self.type(raw)
         out["revision"] = self.revision(raw)
         out["status"] = self.status(raw)
-        for name in ("supersedes", "change", "change_request", "retention"):
+        for name in ("supersedes", "change", "change_request", "retention", "legacy_approval"):
             out[name] = self.text(raw, name)
         out["effective"] = self.date(raw, "effective")
         out["review_due"] = self.date(raw, "review_due")
@@ -133,11 +133,9 @@ class _Parser:
 
     def revision(self, raw: dict[str, Any]) -> str | None:
         value = self.text(raw, "revision")
-        scheme = self.config.revision_scheme
-        if value is not None and not revisions.is_valid(scheme, value):
-            self.problem(
-                "revision", f"revision '{value}' is not in the {scheme} scheme: use {revisions.describe(scheme)}"
-            )
+        scheme = self.config.scheme
+        if value is not None and not scheme.is_valid(value):
+            self.problem("revision", f"revision '{value}' is not in the {scheme.name} scheme: use {scheme.describe()}")
             return None
         return value
 

@@ -178,6 +178,7 @@ def _build(
         change=fields.get("change"),
         change_request=fields.get("change_request"),
         retention=fields.get("retention"),
+        legacy_approval=fields.get("legacy_approval"),
         approvals=fields.get("approvals", ()),
         fingerprint=_fingerprint_of(raw, body),
         body=body,

@@ -164,7 +164,7 @@ def config_key(config: Config, prefix: str) -> str:
     from docctl._version import __version__
 
     types = sorted((t.code, t.id_pattern) for t in config.types.values())
-    text = repr((CACHE_VERSION, __version__, prefix, config.controlled, config.exclude, config.revision_scheme, types))
+    text = repr((CACHE_VERSION, __version__, prefix, config.controlled, config.exclude, config.scheme, types))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 

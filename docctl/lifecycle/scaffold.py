@@ -11,7 +11,6 @@ from pathlib import Path
 
 from docctl.adapters.atomic import write_atomic
 from docctl.config.model import CONFIG_NAME, Config
-from docctl.core import revisions
 from docctl.core.errors import UsageError
 
 TEMPLATE_DIR = ".docctl/templates"
@@ -104,7 +103,7 @@ def render_template(config: Config, type_code: str, *, doc_id: str, title: str, 
     values = {
         "id": doc_id,
         "type": type_code,
-        "revision": revisions.FIRST[config.revision_scheme],
+        "revision": config.scheme.first,
         "owner": owner,
         "author": author,
     }

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 from docctl.adapters import git as gitmod
 from docctl.adapters.paths import is_controlled
 from docctl.composer.signatures import provenance_of
-from docctl.core import revisions
 from docctl.core.errors import LifecycleError, UnknownDocumentError, UsageError
 from docctl.core.model import Approval, Document, Meaning, Status
 from docctl.core.timeline import Commit as TimelineCommit
@@ -161,7 +160,7 @@ def _read_back(repo: Composer, rel: str, files: Mapping[str, bytes], source: str
 
 
 def _first_revision(repo: Composer) -> str:
-    return revisions.FIRST[repo.config.revision_scheme]
+    return repo.config.scheme.first
 
 
 # the steps --------------------------------------------------------------------------------------
@@ -307,7 +306,7 @@ def release(
     _check_releasable(repo, doc, day)
     old = _superseded(repo, doc)
     git = repo.git()
-    tag_name = f"{doc_id}/{doc.revision}"
+    tag_name = f"{doc_id}/{(doc.revision or '').replace(' ', '')}"  # "Rev. 03" (revision_prefix) tags as Rev.03
     tagging = tag and commit and git is not None
     if tagging and git is not None:
         _check_tag(git, tag_name, doc)
@@ -431,15 +430,14 @@ def revise(
         raise LifecycleError(f"{doc_id} is already a draft (revision {doc.revision}); edit it directly")
     assert doc.revision is not None
     rework = doc.status is Status.REVIEW
-    revision = (
-        doc.revision if rework else revisions.next_revision(repo.config.revision_scheme, doc.revision, major=major)
-    )
+    revision = doc.revision if rework else repo.config.scheme.next(doc.revision, major=major)
 
     def edit(meta: MetadataText) -> None:
         meta.set("revision", revision)
         meta.set("status", Status.DRAFT.value)
         meta.set("author", who.email, after=("owner", "status"))
         meta.remove("approvals")
+        meta.remove("legacy_approval")  # an adoption's approval stands for the adopted revision only
         meta.remove("effective")
         meta.remove("review_due")
         meta.set("change", change.strip(), after=("references", "clauses", "author"))

@@ -36,16 +36,33 @@ def missing_roles(
     doc_type = ctx.config.types.get(document.type or "")
     if doc_type is None:
         return []
-    signed = {
-        a.role
+    signed = [
+        a
         for a in document.approvals
         if a.meaning is Meaning.APPROVED
         and not any(a is b for b in excluded)
         and holds_role(a, ctx)
         and (ignore_fingerprint or a.fingerprint == document.fingerprint)
         and not forbidden_self_approval(a, document, ctx)
-    }
-    return [role for role in doc_type.approvers if role not in signed]
+    ]
+    if any(is_adoption_approval(a, document, ctx) for a in signed):
+        return []
+    roles = {a.role for a in signed}
+    return [role for role in doc_type.approvers if role not in roles]
+
+
+def is_adoption_approval(approval: Approval, document: Document, ctx: RuleContext) -> bool:
+    """The approval with which ``docctl adopt --effective`` declared an adopted revision in force: in the
+    role ``[adopt] role`` names, on a document whose ``legacy_approval`` says where the approvals of
+    that revision before adoption are recorded. It stands for every role the type requires (the earlier
+    approvals are the record); ``revise`` removes ``legacy_approval``, so the next revision needs them all."""
+    role = ctx.config.adopt.role
+    return (
+        role is not None
+        and document.legacy_approval is not None
+        and approval.role == role
+        and approval.meaning is Meaning.APPROVED
+    )
 
 
 def missing_approval(document: Document, ctx: RuleContext) -> Iterator[Finding]:
@@ -152,6 +169,10 @@ def date_problem(approval: Approval, document: Document, ctx: RuleContext) -> st
         return None
     if approval.date > ctx.now:
         return f"approval by {approval.name} is dated in the future ({approval.date.isoformat()})"
-    if document.effective is not None and approval.date.date() > document.effective:
+    if (
+        document.effective is not None
+        and approval.date.date() > document.effective
+        and not is_adoption_approval(approval, document, ctx)  # it records an approval given before
+    ):
         return f"approval by {approval.name} on {approval.date.date().isoformat()} is after the effective date {document.effective.isoformat()}"
     return None

@@ -14,7 +14,6 @@ import datetime as dt
 import re
 from collections.abc import Iterator, Mapping, Sequence
 
-from docctl.core import revisions as schemes
 from docctl.core.model import Approval, Document, Finding, Meaning
 from docctl.core.timeline import (
     FINAL_STATES,
@@ -177,19 +176,19 @@ def _sequence(revisions: Sequence[Revision], working: Document, ctx: RuleContext
     """DC302: the current revision follows the previous one (not skipped, reused or backwards)."""
     if len(revisions) < 2:
         return
-    scheme = ctx.config.revision_scheme
+    scheme = ctx.config.scheme
     before, current = revisions[-2], revisions[-1]
     if before.deleted is not None or before.status in FINAL_STATES:
         return
-    if not (schemes.is_valid(scheme, before.revision) and schemes.is_valid(scheme, current.revision)):
+    if not (scheme.is_valid(before.revision) and scheme.is_valid(current.revision)):
         return
     seen = {r.revision for r in revisions[:-1]}
     if current.revision in seen:
         problem = f"revision {current.revision} was used before"
-    elif schemes.key(scheme, current.revision) < schemes.key(scheme, before.revision):
+    elif scheme.key(current.revision) < scheme.key(before.revision):
         problem = f"revision {current.revision} goes backwards from {before.revision}"
-    elif not schemes.is_successor(scheme, before.revision, current.revision):
-        problem = f"revision {current.revision} skips from {before.revision} (expected {schemes.next_revision(scheme, before.revision)})"
+    elif not scheme.is_successor(before.revision, current.revision):
+        problem = f"revision {current.revision} skips from {before.revision} (expected {scheme.next(before.revision)})"
     else:
         return
     yield finding("DC302", problem, path=path, line=working.line_of("revision"), document=working.id)
@@ -199,7 +198,7 @@ def _change_description(
     revisions: Sequence[Revision], working: Document, ctx: RuleContext, path: str
 ) -> Iterator[Finding]:
     """DC303: a revision after the first says what changed and why."""
-    first = schemes.FIRST[ctx.config.revision_scheme]
+    first = ctx.config.scheme.first
     later = len(revisions) > 1 or (working.revision is not None and working.revision != first)
     if not later or not is_boilerplate(working.change):
         return

@@ -119,7 +119,7 @@ def _status_in(statuses: frozenset[Status]) -> Callable[[Document | None], bool]
     return lambda target: target is not None and target.status in statuses
 
 
-def was_released(document: Document, scheme: str) -> bool:
+def was_released(document: Document, scheme: revisions.Scheme) -> bool:
     """Whether a document has ever been effective, as far as the working copy shows.
 
     Effective, superseded and obsolete ones were; a draft past the first revision had an earlier
@@ -127,14 +127,14 @@ def was_released(document: Document, scheme: str) -> bool:
     """
     if document.status in (Status.EFFECTIVE, *RETIRED_STATES):
         return True
-    if document.revision is None or not revisions.is_valid(scheme, document.revision):
+    if document.revision is None or not scheme.is_valid(document.revision):
         return False
-    return revisions.key(scheme, document.revision) > revisions.key(scheme, revisions.FIRST[scheme])
+    return scheme.key(document.revision) > scheme.key(scheme.first)
 
 
 def unreleased_references(documents: Sequence[Document], ctx: RuleContext) -> Iterator[Finding]:
     """DC404: an effective document refers to one that has never been released."""
-    scheme = ctx.config.revision_scheme
+    scheme = ctx.config.scheme
 
     def unreleased(target: Document | None) -> bool:
         return target is not None and target.status in PENDING_STATES and not was_released(target, scheme)

@@ -32,4 +32,19 @@ def run(args: argparse.Namespace) -> int:
         email = email or (identity.email if identity else "quality@example.com")
     for written in init_repository(path, name=name, email=email):
         out(f"created {written}")
+    _adoption_hint(path)
     return 0
+
+
+def _adoption_hint(path: Path) -> None:
+    """Say how many documents in the folder are not under control yet, and how to adopt them."""
+    from docctl.config.load import load_config
+    from docctl.repository import Repository
+
+    waiting = Repository(load_config(path.resolve())).uncontrolled()
+    if waiting:
+        count = len(waiting)
+        out(
+            f"{count} document{'s' if count != 1 else ''} in controlled paths {'are' if count != 1 else 'is'} not "
+            "under control yet (no metadata): 'docctl adopt --dry-run' shows how they would be adopted"
+        )
