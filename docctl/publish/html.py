@@ -102,7 +102,7 @@ def css_string(text: str) -> str:
 
 
 @cache
-def _markdown() -> MarkdownIt:
+def markdown() -> MarkdownIt:
     """CommonMark with tables and strikethrough; raw HTML is not rendered (a copy runs no script)."""
     from markdown_it import MarkdownIt
 
@@ -111,7 +111,7 @@ def _markdown() -> MarkdownIt:
 
 def markdown_html(body: str, asset: Callable[[str], bytes | None]) -> str:
     """Markdown rendered; images relative to the document embedded as data: URIs, others as text."""
-    md = _markdown()
+    md = markdown()
     tokens = md.parse(body)
     for token in _inline_tokens(tokens):
         if token.type == "image":
@@ -125,19 +125,11 @@ def _mark_list_items(tokens: Sequence[Token]) -> None:
     that the copy's text, read back from HTML, .docx or PDF alike, carries the step numbers."""
     from markdown_it.token import Token
 
-    stack: list[list[int]] = []  # per open list: [next number] (0 for bullets)
+    markers = list_markers(tokens)
     pending: str | None = None
-    for token in tokens:
-        if token.type in ("ordered_list_open", "bullet_list_open"):
-            start = int(str(token.attrGet("start") or 1)) if token.type == "ordered_list_open" else 0
-            stack.append([start])
-        elif token.type in ("ordered_list_close", "bullet_list_close"):
-            stack.pop()
-        elif token.type == "list_item_open" and stack:
-            number = stack[-1][0]
-            pending = f"{number}{token.markup if token.markup in '.)' else '.'}" if number else _BULLETS[len(stack) % 3]
-            if number:
-                stack[-1][0] += 1
+    for index, token in enumerate(tokens):
+        if index in markers:
+            pending = markers[index]
         elif token.type == "inline" and pending is not None:
             mark = Token("html_inline", "", 0)
             mark.content = f'<span class="marker">{pending}</span>'
@@ -145,7 +137,33 @@ def _mark_list_items(tokens: Sequence[Token]) -> None:
             pending = None
 
 
-_BULLETS = ("▪", "•", "◦")
+def list_markers(tokens: Sequence[Token]) -> dict[int, str]:
+    """index of each ``list_item_open`` -> its marker: ``3.`` (or ``3)``) in ordered lists, a bullet
+    by depth in the others. The HTML and the .docx copies number lists alike."""
+    markers: dict[int, str] = {}
+    stack: list[list[int]] = []  # per open list: [next number], or [] for a bullet list
+    for index, token in enumerate(tokens):
+        if token.type in ("ordered_list_open", "bullet_list_open"):
+            stack.append([_start(token)] if token.type == "ordered_list_open" else [])
+        elif token.type in ("ordered_list_close", "bullet_list_close"):
+            stack.pop()
+        elif token.type == "list_item_open" and stack:
+            if stack[-1]:
+                markers[index] = f"{stack[-1][0]}{token.markup if token.markup in ('.', ')') else '.'}"
+                stack[-1][0] += 1
+            else:
+                markers[index] = _BULLETS[(len(stack) - 1) % 3]
+    return markers
+
+
+def _start(token: Token) -> int:
+    try:
+        return max(0, int(str(token.attrGet("start") or 1)))
+    except ValueError:
+        return 1
+
+
+_BULLETS = ("•", "◦", "▪")
 
 
 def _inline_tokens(tokens: Sequence[Token]) -> Iterator[Token]:
