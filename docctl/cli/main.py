@@ -38,6 +38,8 @@ COMMANDS = {
     "review": "record a periodic review: keep, revise or obsolete",
     "obsolete": "withdraw a document (final; the file stays)",
     "register": "the controlled-document register (master document list), now or as of a past date",
+    "export": "a controlled copy (PDF, .docx, HTML) with signature page, revision history and watermark",
+    "verify": "is this copy current? superseded, obsolete, altered ... (exit 0 only when all are current)",
     "watch": "watch the working copy and report findings as files change",
 }
 

@@ -282,7 +282,13 @@ def _working_copy(repo: Composer, doc_id: str, rev: str | None, day: dt.date) ->
 def resolve_asset(document_path: str, name: str) -> str | None:
     """The root-relative path of a file a document links to (``name`` relative to the document),
     or None for a URL, an absolute path or a path that leaves the repository."""
-    if not name or any(ord(c) < 32 for c in name) or "://" in name or name.startswith(("/", "data:", "mailto:", "#")) or "\\" in name:
+    if (
+        not name
+        or any(ord(c) < 32 for c in name)
+        or "://" in name
+        or name.startswith(("/", "data:", "mailto:", "#"))
+        or "\\" in name
+    ):
         return None
     joined = posixpath.normpath(posixpath.join(posixpath.dirname(document_path), name.split("#")[0]))
     if joined in (".", "..") or joined.startswith("../"):

@@ -280,7 +280,9 @@ def _set_custom_properties(document: Any, stamp: Stamp) -> None:
     for name, value in stamp.items():
         pid += 1
         prop = etree.SubElement(root, f"{{{CUSTOM}}}property", fmtid=FMTID, pid=str(pid), name=name)
-        etree.SubElement(prop, f"{{{VT}}}lpwstr").text = _escape(value).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
+        etree.SubElement(prop, f"{{{VT}}}lpwstr").text = (
+            _escape(value).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
+        )
     blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     if existing is not None:
         existing._blob = blob  # noqa: SLF001 - python-docx keeps an unknown part's bytes here
@@ -298,6 +300,15 @@ def _custom_part(package: Any) -> Any:
 # reading back -----------------------------------------------------------------------------------
 
 MAX_PART = 5 * 1024 * 1024
+
+
+def is_wordprocessing(data: bytes) -> bool:
+    """A zip package with a Word document part (not a spreadsheet or any other zip)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return any(name.lstrip("/") == "word/document.xml" for name in archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise DocumentReadError("a damaged zip file") from None
 
 
 def read_custom_properties(data: bytes) -> dict[str, str]:
@@ -369,6 +380,8 @@ def _remove_marked(root: Any, start: Any) -> None:
     children = list(parent)
     for element in children[children.index(first) : children.index(last) + 1]:
         parent.remove(element)
+
+
 def read_stamp(data: bytes) -> tuple[Stamp | None, Mapping[str, str]]:
     values = read_custom_properties(data)
     return Stamp.from_items(values), values

@@ -9,14 +9,13 @@ The PDF copy is this page printed by :mod:`docctl.publish.pdf`.
 from __future__ import annotations
 
 import base64
-import mimetypes
 from collections.abc import Callable, Iterator, Sequence
 from functools import cache
 from typing import TYPE_CHECKING
 
 from docctl.adapters import templates
 from docctl.publish.copy import Copy
-from docctl.publish.stamp import Stamp, text_fingerprint
+from docctl.publish.stamp import Readback, Stamp, text_fingerprint
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -38,7 +37,7 @@ def body_html(copy: Copy) -> str:
     if copy.document.format == "docx":
         from docctl.publish import docxhtml
 
-        return docxhtml.render(copy.source, image=_data_uri)
+        return docxhtml.render(copy.source, image=data_uri)
     return markdown_html(copy.document.body, copy.asset)
 
 
@@ -182,11 +181,10 @@ def _embed(token: Token, asset: Callable[[str], bytes | None]) -> None:
         token.type, token.tag, token.children, token.content = "text", "", None, f"[image: {alt}]"
         token.attrs = {}
         return
-    token.attrSet("src", _data_uri(data, kind))
+    token.attrSet("src", data_uri(data, kind))
 
 
-def _data_uri(data: bytes, kind: str | None = None) -> str:
-    kind = kind or mimetypes.guess_type("x.png")[0] or "application/octet-stream"
+def data_uri(data: bytes, kind: str) -> str:
     return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
 
 
@@ -200,3 +198,26 @@ def body_text_of_fragment(fragment: str) -> str:
     if not fragment.strip():
         return ""
     return str(lxml.html.fragment_fromstring(fragment, create_parent="div").text_content())
+
+
+def read_copy(data: bytes) -> Readback | None:
+    """The stamp (``<meta name="docctl-...">``) and the text of #docctl-body of an HTML copy; None
+    for a file that is not HTML."""
+    import lxml.etree
+    import lxml.html
+
+    head = data[:4096].lstrip().lower()
+    if not (head.startswith((b"<!doctype html", b"<html", b"<?xml", b"<head", b"<meta")) or b"<html" in head):
+        return None
+    try:
+        text = data.decode("utf-8")
+        tree = lxml.html.document_fromstring(text, parser=lxml.html.HTMLParser(no_network=True, huge_tree=False))
+    except (UnicodeDecodeError, ValueError, lxml.etree.ParserError):
+        return None
+    values = {
+        str(meta.get("name")): str(meta.get("content", ""))
+        for meta in tree.iter("meta")
+        if str(meta.get("name", "")).startswith("docctl-")
+    }
+    body = tree.get_element_by_id(BODY_ID, None)
+    return Readback(Stamp.from_items(values), str(body.text_content()) if body is not None else None)

@@ -82,9 +82,8 @@ def open_pdf(data: bytes) -> PdfReader:
 
 def read_stamp(reader: PdfReader) -> Stamp | None:
     """The stamp in the document information, or None."""
-    info = reader.metadata or {}
-    values = {}
-    for key, value in info.items():
+    values: dict[str, str] = {}
+    for key, value in (reader.metadata or {}).items():
         name = str(key).lstrip("/")
         if name.startswith("docctl"):
             values[name] = str(value)
@@ -95,16 +94,23 @@ def body_text(reader: PdfReader) -> str | None:
     """The text of the document's content as printed: the pages from the start of the body to the
     signature page, without the running header and footer (outside the page's content area) and
     the watermark (rotated). None when the PDF does not show where the body is."""
-    try:
-        destinations = reader.named_destinations
-        first = reader.get_destination_page_number(destinations["/docctl-body"] if "/docctl-body" in destinations else destinations["docctl-body"])  # type: ignore[index]
-        last = reader.get_destination_page_number(destinations["/docctl-signatures"] if "/docctl-signatures" in destinations else destinations["docctl-signatures"])  # type: ignore[index]
-    except (KeyError, ValueError, TypeError, AttributeError, IndexError):
+    first, last = _page_of(reader, "docctl-body"), _page_of(reader, "docctl-signatures")
+    if first is None or last is None:
         return None
     pieces: list[str] = []
     for number in range(first, max(first + 1, last)):
         pieces.extend(_content_text(reader.pages[number]))
     return "".join(pieces)
+
+
+def _page_of(reader: PdfReader, anchor: str) -> int | None:
+    """The page (0-based) of an element's id, from the PDF's named destinations."""
+    try:
+        destinations = reader.named_destinations
+        destination = destinations.get(anchor) or destinations.get("/" + anchor)
+        return reader.get_destination_page_number(destination) if destination is not None else None
+    except (KeyError, ValueError, TypeError, AttributeError, IndexError, RecursionError):
+        return None
 
 
 def _content_text(page: Any) -> list[str]:

@@ -17,7 +17,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
 from docctl._version import __version__
-from docctl.core.errors import DocumentReadError
 
 PREFIX = "docctl-"
 _SPACE = re.compile(r"\s+")
@@ -77,5 +76,10 @@ def text_fingerprint(text: str) -> str:
     return "sha256:" + hashlib.sha256(squeezed.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-class NotACopyError(DocumentReadError):
-    """The file can be read but carries no docctl stamp."""
+@dataclass(frozen=True, slots=True)
+class Readback:
+    """What a copy gives back: its stamp (None: not a docctl copy) and the text of its body (None:
+    this file does not show where its text is)."""
+
+    stamp: Stamp | None
+    text: str | None
