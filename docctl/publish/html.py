@@ -151,7 +151,7 @@ def list_markers(tokens: Sequence[Token]) -> dict[int, str]:
                 markers[index] = f"{stack[-1][0]}{token.markup if token.markup in ('.', ')') else '.'}"
                 stack[-1][0] += 1
             else:
-                markers[index] = _BULLETS[(len(stack) - 1) % 3]
+                markers[index] = _BULLETS[(sum(1 for entry in stack if not entry) - 1) % 3]
     return markers
 
 

@@ -35,7 +35,7 @@ def render(copy: Copy) -> bytes:
 
     weasyprint = _engine()
     page = html.render(copy).decode("utf-8")
-    document = weasyprint.HTML(string=page, base_url=None, url_fetcher=_no_fetch)
+    document = weasyprint.HTML(string=page, base_url=None, url_fetcher=_fetcher())
     return bytes(document.write_pdf(custom_metadata=True))
 
 
@@ -49,13 +49,20 @@ def _engine() -> Any:
     return weasyprint
 
 
-def _no_fetch(url: str, *args: object, **kwargs: object) -> dict[str, object]:
-    """A copy is self-contained (images are data: URIs); nothing else is fetched."""
-    if url.startswith("data:"):
+def _fetcher() -> Any:
+    """A copy is self-contained (images are data: URIs): nothing else is fetched."""
+    try:
+        from weasyprint.urls import URLFetcher
+    except ImportError:  # WeasyPrint before 66: a function
         from weasyprint.urls import default_url_fetcher
 
-        return dict(default_url_fetcher(url))
-    raise ValueError(f"a controlled copy fetches nothing ({url[:60]})")
+        def fetch(url: str, *args: object, **kwargs: object) -> Any:
+            if not url.startswith("data:"):
+                raise ValueError(f"a controlled copy fetches nothing ({url[:60]})")
+            return default_url_fetcher(url, *args, **kwargs)
+
+        return fetch
+    return URLFetcher(allowed_protocols=("data",))
 
 
 # reading back ---------------------------------------------------------------------------------
