@@ -310,3 +310,49 @@ def test_library_export_returns_the_copy_without_writing(team: Team) -> None:
     assert made.path is None and made.format == "html" and made.data.startswith(b"<!DOCTYPE html>")
     assert made.summary == "SOP-001 revision A (effective), valid on 2026-06-01"
     assert io.BytesIO(made.data).read(15) == b"<!DOCTYPE html>"
+
+
+@pytest.mark.tools
+def test_an_html_copy_printed_from_chromium_keeps_header_footer_and_watermark(
+    team: Team, run_cli: Run, tmp_path: Path
+) -> None:
+    """The HTML copy printed by a real browser (its @page rules), with every request refused."""
+    import shutil
+    import subprocess
+
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if executable is None:
+        pytest.skip("chromium is not installed (apt-get install chromium; .ci/run installs it)")
+    team.revise_sop()
+    html = export(run_cli, team, "SOP-001", "--rev", "A", "SOP-001-A.html")
+    printed = tmp_path / "printed.pdf"
+    subprocess.run(
+        [
+            executable,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--proxy-server=127.0.0.1:9",  # nothing may leave the machine: every request would fail
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={printed}",
+            html.as_uri(),
+        ],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    texts = [squeeze(t) for t in pages(printed)]
+    assert len(texts) >= 2
+    for number, text in enumerate(texts, start=1):
+        assert "SOP-001 Document Control" in text and "Revision A · superseded" in text
+        assert COPY_LINE in text and f"Page {number} of {len(texts)}" in text
+        assert "SUPERSEDED" in text
+    assert "Documents are controlled so that the current revision is used where work is done." in texts[0]
+    # a browser's PDF carries no stamp: only docctl's own PDF is a controlled copy
+    code, out, _ = run_cli("verify", str(printed), cwd=team.path)
+    assert (code, out) == (1, f"{printed}: not a docctl copy\n")
