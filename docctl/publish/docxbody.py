@@ -1,6 +1,9 @@
-"""A Markdown document's body written into a .docx copy with python-docx: headings, paragraphs with
-bold, italic, strikethrough and code, numbered and bulleted lists (numbers written as text, as in
-the HTML copy), tables, code blocks, block quotes and images relative to the document."""
+"""A Markdown document's body written into a .docx copy: headings, paragraphs with bold, italic,
+strikethrough and code, numbered and bulleted lists (numbers written as text, as in the HTML copy),
+tables, code blocks, block quotes and images relative to the document.
+
+The WordprocessingML is written as text and parsed once (python-docx's object API takes seconds
+for a long procedure); pictures go through python-docx, which adds their parts."""
 
 from __future__ import annotations
 
@@ -9,24 +12,31 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from lxml import etree
+
 from docctl.publish.html import IMAGE_TYPES, list_markers, markdown
 
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MONOSPACE = "Courier New"
 _PICTURES = (".png", ".jpg", ".jpeg", ".gif")  # what python-docx can place
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
+_INDENT = 510  # twips per list level
+_HANGING = 397
 
 
 @dataclass(slots=True)
 class _State:
-    document: Any
+    styles: dict[str, str]  # style name -> style id
     asset: Callable[[str], bytes | None]
-    width: int  # EMU available for an image
+    width: int  # twips of text between the margins
+    blocks: list[str] = field(default_factory=list)  # block XML, in order
+    pictures: list[list[bytes]] = field(default_factory=list)  # per block: the images of its <w:drawing/> runs
     depth: int = 0  # open lists
     quote: int = 0
     marker: str | None = None  # the marker of a list item whose first paragraph is next
     heading: int = 0
     table: list[list[tuple[bool, Any]]] | None = None  # rows of (header?, inline token)
     header_cell: bool = False
-    styles: dict[str, Any] = field(default_factory=dict)
 
 
 def write_markdown(document: Any, body: str, asset: Callable[[str], bytes | None]) -> None:
@@ -34,12 +44,18 @@ def write_markdown(document: Any, body: str, asset: Callable[[str], bytes | None
     tokens = markdown().parse(body)
     markers = list_markers(tokens)
     section = document.sections[0]
-    width = int(section.page_width - section.left_margin - section.right_margin)
-    from docctl.publish.docx import style_table
-
-    state = _State(document, asset, width, styles=style_table(document))
+    width = int(section.page_width - section.left_margin - section.right_margin) // 635
+    styles = {str(s.name): str(s.style_id) for s in document.styles if s.name and s.style_id}
+    state = _State(styles, asset, width)
     for index, token in enumerate(tokens):
         _block(state, token, markers.get(index))
+    body_element = document.element.body
+    end = len(body_element) - (1 if len(body_element) and body_element[-1].tag == f"{{{W}}}sectPr" else 0)
+    for offset, (xml, pictures) in enumerate(zip(state.blocks, state.pictures, strict=True)):
+        element = etree.fromstring(f'<w:body xmlns:w="{W}">{xml}</w:body>', _PARSER)[0]
+        if pictures:
+            _place_pictures(document, element, pictures, state.width)
+        body_element.insert(end + offset, element)
 
 
 def _block(state: _State, token: Any, marker: str | None) -> None:
@@ -50,10 +66,8 @@ def _block(state: _State, token: Any, marker: str | None) -> None:
         state.depth -= 1
     elif kind == "list_item_open":
         state.marker = marker
-    elif kind == "blockquote_open":
-        state.quote += 1
-    elif kind == "blockquote_close":
-        state.quote -= 1
+    elif kind in ("blockquote_open", "blockquote_close"):
+        state.quote += 1 if kind.endswith("open") else -1
     elif kind == "heading_open":
         state.heading = int(token.tag[1:])
     elif kind == "table_open":
@@ -63,14 +77,21 @@ def _block(state: _State, token: Any, marker: str | None) -> None:
     elif kind in ("th_open", "td_open"):
         state.header_cell = kind == "th_open"
     elif kind == "table_close" and state.table is not None:
-        _table(state, state.table)
+        _add(state, _table(state, state.table))
         state.table = None
     elif kind == "inline":
         _inline_block(state, token)
     elif kind in ("fence", "code_block"):
-        _code(state, token.content)
+        lines = token.content.rstrip("\n").split("\n")
+        runs = "<w:r><w:br/></w:r>".join(_run(line, code=True) for line in lines)
+        _add(state, _paragraph(state, "No Spacing", runs))
     elif kind == "hr":
-        state.document.add_paragraph("")
+        _add(state, "<w:p/>")
+
+
+def _add(state: _State, xml: str, pictures: list[bytes] | None = None) -> None:
+    state.blocks.append(xml)
+    state.pictures.append(pictures or [])
 
 
 def _inline_block(state: _State, token: Any) -> None:
@@ -78,26 +99,32 @@ def _inline_block(state: _State, token: Any) -> None:
         if state.table:
             state.table[-1].append((state.header_cell, token))
         return
-    style = None
+    style, indent = None, ""
     if state.heading:
         style, state.heading = f"Heading {min(state.heading, 9)}", 0
     elif state.quote:
         style = "Quote"
     elif state.depth:
         style = "List Paragraph"
-    paragraph = state.document.add_paragraph(style=state.styles.get(style or ""))
-    if state.depth:
-        from docx.shared import Cm
+        left = _INDENT * state.depth + (_HANGING if state.marker is None else 0)
+        hanging = f' w:hanging="{_HANGING}"' if state.marker is not None else ""
+        indent = f'<w:ind w:left="{left + (_HANGING if state.marker is not None else 0)}"{hanging}/>'
+    pictures: list[bytes] = []
+    runs = _inline(state, token.children or (), pictures)
+    if state.marker is not None:
+        runs = _run(state.marker) + "<w:r><w:tab/></w:r>" + runs
+        state.marker = None
+    _add(state, _paragraph(state, style, runs, indent), pictures)
 
-        paragraph.paragraph_format.left_indent = Cm(0.9 * state.depth)
-        if state.marker is not None:
-            paragraph.paragraph_format.first_line_indent = Cm(-0.7)
-            paragraph.add_run(state.marker + "\t")
-            state.marker = None
-    write_inline(state, paragraph, token.children or ())
+
+def _paragraph(state: _State, style: str | None, runs: str, extra: str = "") -> str:
+    style_id = state.styles.get(style or "")
+    properties = (f'<w:pStyle w:val="{_attr(style_id)}"/>' if style_id else "") + extra
+    return f"<w:p>{f'<w:pPr>{properties}</w:pPr>' if properties else ''}{runs}</w:p>"
 
 
-def write_inline(state: _State, paragraph: Any, children: Sequence[Any]) -> None:
+def _inline(state: _State, children: Sequence[Any], pictures: list[bytes]) -> str:
+    out: list[str] = []
     bold = italic = strike = 0
     for child in children:
         kind = child.type
@@ -108,56 +135,98 @@ def write_inline(state: _State, paragraph: Any, children: Sequence[Any]) -> None
         elif kind in ("s_open", "s_close"):
             strike += 1 if kind.endswith("open") else -1
         elif kind in ("text", "code_inline", "softbreak"):
-            run = paragraph.add_run(" " if kind == "softbreak" else child.content)
-            run.bold, run.italic, run.font.strike = bold > 0 or None, italic > 0 or None, strike > 0 or None
-            if kind == "code_inline":
-                run.font.name = MONOSPACE
+            text = " " if kind == "softbreak" else child.content
+            out.append(_run(text, bold=bold > 0, italic=italic > 0, strike=strike > 0, code=kind == "code_inline"))
         elif kind == "hardbreak":
-            paragraph.add_run().add_break()
+            out.append("<w:r><w:br/></w:r>")
         elif kind == "image":
-            _image(state, paragraph, child)
+            out.append(_image(state, child, pictures))
+    return "".join(out)
 
 
-def _image(state: _State, paragraph: Any, token: Any) -> None:
+def _run(text: str, *, bold: bool = False, italic: bool = False, strike: bool = False, code: bool = False) -> str:
+    props = ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "") + ("<w:strike/>" if strike else "")
+    if code:
+        props = f'<w:rFonts w:ascii="{MONOSPACE}" w:hAnsi="{MONOSPACE}" w:cs="{MONOSPACE}"/>' + props
+    pieces = text.split("\t")
+    body = "<w:tab/>".join(f'<w:t xml:space="preserve">{_text(piece)}</w:t>' for piece in pieces)
+    return f"<w:r>{f'<w:rPr>{props}</w:rPr>' if props else ''}{body}</w:r>"
+
+
+def _image(state: _State, token: Any, pictures: list[bytes]) -> str:
     src = str(token.attrGet("src") or "")
     suffix = "." + src.rsplit(".", 1)[-1].lower() if "." in src else ""
-    data = state.asset(src) if suffix in IMAGE_TYPES else None
-    if data is not None and suffix in _PICTURES:
-        try:
-            shape = paragraph.add_run().add_picture(io.BytesIO(data))
-        except Exception:  # noqa: BLE001 - python-docx raises many kinds for an image it cannot read
-            shape = None
-        if shape is not None:
-            if shape.width > state.width:
-                shape.height = int(shape.height * state.width / shape.width)
-                shape.width = state.width
-            return
+    data = state.asset(src) if suffix in IMAGE_TYPES and suffix in _PICTURES else None
+    if data is not None and _readable_picture(data):
+        pictures.append(data)
+        return "<w:r><w:drawing/></w:r>"
     alt = "".join(child.content for child in token.children or ()) or src
-    paragraph.add_run(f"[image: {alt}]")
+    return _run(f"[image: {alt}]")
 
 
-def _code(state: _State, text: str) -> None:
-    paragraph = state.document.add_paragraph(style=state.styles.get("No Spacing"))
-    lines = text.rstrip("\n").split("\n")
-    for number, line in enumerate(lines):
-        run = paragraph.add_run(line)
-        run.font.name = MONOSPACE
-        if number < len(lines) - 1:
-            run.add_break()
+def _readable_picture(data: bytes) -> bool:
+    from docx.image.image import Image
+
+    try:
+        Image.from_blob(data)
+    except Exception:  # noqa: BLE001 - python-docx raises many kinds for an image it cannot read
+        return False
+    return True
 
 
-def _table(state: _State, rows: list[list[tuple[bool, Any]]]) -> None:
+def _place_pictures(document: Any, element: Any, pictures: list[bytes], width_twips: int) -> None:
+    from docx.shape import InlineShape
+
+    slots = [d for d in element.iter(f"{{{W}}}drawing") if len(d) == 0]
+    limit = width_twips * 635
+    for slot, data in zip(slots, pictures, strict=False):
+        inline = document.part.new_pic_inline(io.BytesIO(data), None, None)
+        shape = InlineShape(inline)
+        if shape.width > limit:
+            shape.height, shape.width = int(shape.height * limit / shape.width), limit
+        slot.append(inline)
+
+
+def _table(state: _State, rows: list[list[tuple[bool, Any]]]) -> str:
     rows = [row for row in rows if row]
     if not rows:
-        return
+        return "<w:p/>"
     columns = max(len(row) for row in rows)
-    table = state.document.add_table(rows=len(rows), cols=columns)
-    if "Table Grid" in state.styles:
-        table.style = state.styles["Table Grid"]
-    for r, row in enumerate(rows):
-        for c, (header, token) in enumerate(row):
-            paragraph = table.cell(r, c).paragraphs[0]
-            write_inline(state, paragraph, token.children or ())
+    cell_width = state.width // columns
+    grid_style = state.styles.get("Table Grid")
+    style = f'<w:tblStyle w:val="{_attr(grid_style)}"/>' if grid_style else ""
+    borders = "" if grid_style else _BORDERS
+    grid = "".join(f'<w:gridCol w:w="{cell_width}"/>' for _ in range(columns))
+    out = [f'<w:tbl><w:tblPr>{style}<w:tblW w:w="5000" w:type="pct"/>{borders}</w:tblPr><w:tblGrid>{grid}</w:tblGrid>']
+    for row in rows:
+        out.append("<w:tr>")
+        for index in range(columns):
+            header, token = row[index] if index < len(row) else (False, None)
+            runs = _inline(state, token.children or (), []) if token is not None else ""
             if header:
-                for run in paragraph.runs:
-                    run.bold = True
+                runs = runs.replace("<w:r><w:rPr>", "<w:r><w:rPr><w:b/>").replace(
+                    "<w:r><w:t", "<w:r><w:rPr><w:b/></w:rPr><w:t"
+                )
+            out.append(f'<w:tc><w:tcPr><w:tcW w:w="{cell_width}" w:type="dxa"/></w:tcPr><w:p>{runs}</w:p></w:tc>')
+        out.append("</w:tr>")
+    out.append("</w:tbl>")
+    return "".join(out)
+
+
+_BORDERS = (
+    "<w:tblBorders>"
+    + "".join(
+        f'<w:{edge} w:val="single" w:sz="4" w:space="0" w:color="999999"/>'
+        for edge in ("top", "left", "bottom", "right", "insideH", "insideV")
+    )
+    + "</w:tblBorders>"
+)
+
+
+def _text(text: str) -> str:
+    cleaned = "".join(c for c in text if ord(c) >= 32 or c == "\n").replace("\n", " ")
+    return cleaned.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _attr(value: str | None) -> str:
+    return _text(value or "").replace('"', "&quot;")
