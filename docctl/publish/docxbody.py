@@ -176,6 +176,7 @@ def _readable_picture(data: bytes) -> bool:
 
 def _place_pictures(document: Any, element: Any, pictures: list[bytes], width_twips: int) -> None:
     from docx.shape import InlineShape
+    from docx.shared import Emu
 
     slots = [d for d in element.iter(f"{{{W}}}drawing") if len(d) == 0]
     limit = width_twips * 635
@@ -183,7 +184,7 @@ def _place_pictures(document: Any, element: Any, pictures: list[bytes], width_tw
         inline = document.part.new_pic_inline(io.BytesIO(data), None, None)
         shape = InlineShape(inline)
         if shape.width > limit:
-            shape.height, shape.width = int(shape.height * limit / shape.width), limit
+            shape.height, shape.width = Emu(int(shape.height * limit / shape.width)), Emu(limit)
         slot.append(inline)
 
 
