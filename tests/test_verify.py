@@ -234,3 +234,19 @@ def _zip(members: dict[str, bytes]) -> bytes:
         for name, data in members.items():
             archive.writestr(name, data)
     return out.getvalue()
+
+
+def test_a_pdf_rebuilt_without_its_destinations_is_judged_with_the_text_unchecked(team: Team, run_cli: Run) -> None:
+    from pypdf import PdfReader, PdfWriter
+
+    copy = export(run_cli, team, "SOP-001", "SOP-001.pdf")
+    reader, writer = PdfReader(copy), PdfWriter()
+    for page in reader.pages:  # pages and metadata only: the named destinations are gone
+        writer.add_page(page)
+    writer.add_metadata(dict(reader.metadata or {}))
+    rebuilt = team.path.parent / "rebuilt.pdf"
+    with rebuilt.open("wb") as handle:
+        writer.write(handle)
+    code, lines, _ = verify(run_cli, team, rebuilt)
+    assert code == 0
+    assert lines[0].endswith("(SOP-001 revision A) [text not checked: the file does not show where its text is]")
