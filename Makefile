@@ -32,7 +32,23 @@ demo: $(VENV)/.installed
 	cd $(EXAMPLE) && $(DOCCTL) register -o ../acme-register.html && $(DOCCTL) register -o ../acme-register.xlsx && $(DOCCTL) register -o ../acme-register.docx
 	@echo; echo "== docctl matrix: ISO 9001:2015 clause coverage (written to $(BUILD)/acme-matrix.html)"
 	cd $(EXAMPLE) && $(DOCCTL) matrix --format html -o ../acme-matrix.html
-	@echo; echo "The example repository is in $(EXAMPLE); registers and matrix are in $(BUILD)/."
+	@echo; echo "== docctl export SOP-004: a controlled PDF copy with signature page and history ($(BUILD)/SOP-004-copy.pdf)"
+	cd $(EXAMPLE) && $(DOCCTL) export SOP-004 -o ../SOP-004-copy.pdf
+	@echo; echo "== docctl verify: is the copy current?"
+	cd $(EXAMPLE) && $(DOCCTL) verify ../SOP-004-copy.pdf
+	@echo; echo "== SOP-004 revised (Sam), approved (Li, Jane) and released (Jane); the old copy is verified again"
+	cd $(EXAMPLE) && $(call AS,Sam Okafor,sam.okafor) $(DOCCTL) revise SOP-004 --change "Added on-site audits of critical suppliers" --change-request CR-2026-031
+	cd $(EXAMPLE) && sed -i 's/^## References$$/## Supplier audits\n\nCritical suppliers are audited on site at least every three years.\n\n## References/' sops/SOP-004-*.md \
+	  && git add sops && $(call AS,Sam Okafor,sam.okafor) git commit -q -m "SOP-004: on-site supplier audits"
+	cd $(EXAMPLE) && $(call AS,Sam Okafor,sam.okafor) $(DOCCTL) submit SOP-004
+	cd $(EXAMPLE) && $(call AS,Li Chen,li.chen) $(DOCCTL) approve SOP-004 --role "Process Owner"
+	cd $(EXAMPLE) && $(call AS,Jane Smith,jane.smith) $(DOCCTL) approve SOP-004 --role "Quality Manager"
+	cd $(EXAMPLE) && $(call AS,Jane Smith,jane.smith) $(DOCCTL) release SOP-004
+	cd $(EXAMPLE) && $(DOCCTL) verify ../SOP-004-copy.pdf || true
+	@echo; echo "The example repository is in $(EXAMPLE); registers, matrix and the copy are in $(BUILD)/."
+
+# Run a command as one of the example's people: $(call AS,Full Name,first.last)
+AS = GIT_AUTHOR_NAME="$(1)" GIT_AUTHOR_EMAIL=$(2)@acme.example GIT_COMMITTER_NAME="$(1)" GIT_COMMITTER_EMAIL=$(2)@acme.example
 
 test: $(VENV)/.installed lint
 	$(PY) -m pytest -q

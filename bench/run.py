@@ -246,6 +246,12 @@ def run_suite(documents: int, commits: int, repeat: int, *, doorstop: bool = Tru
     history = timed([*DOCCTL, "history", doc_id], repo, repeat=repeat, env=env, check=True)
     rows.append(Row(f"history {doc_id} (warm cache)", history, "git log", log_floor, "< 0.3 s", history < 0.3))
 
+    if has_command("export", repo, env):  # one controlled copy: at most 1 s, a PDF at most 3 s
+        for fmt, limit in (("html", 1.0), ("docx", 1.0), ("pdf", 3.0)):
+            copy = repo.parent / f"copy-{documents}.{fmt}"
+            seconds = timed([*DOCCTL, "export", doc_id, "-o", str(copy)], repo, repeat=repeat, env=env, check=True)
+            rows.append(Row(f"export {doc_id} as {fmt}", seconds, "", None, f"<= {limit:g} s", seconds <= limit))
+
     latency = HERE / "watch_latency.py"
     if latency.exists():
         result = subprocess.run(

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from docctl.lifecycle.recovery import Recovery
     from docctl.lifecycle.scaffold import NewDocument
     from docctl.lifecycle.steps import StepResult
+    from docctl.publish.export import Export
+    from docctl.publish.verify import Verdict
     from docctl.references.graph import Impact, XRef
     from docctl.references.matrix import Matrix
     from docctl.register.model import Register
@@ -57,6 +59,29 @@ class Repository(Composer):
         from docctl.register import build as register
 
         return register.build(self, as_of=as_of, status=status, type=type, stamp=stamp)
+
+    # controlled copies --------------------------------------------------------------------------
+    def export(
+        self,
+        doc_id: str,
+        output: str | os.PathLike[str] | None = None,
+        *,
+        format: str | None = None,
+        rev: str | None = None,
+        as_of: str | None = None,
+    ) -> Export:
+        """A controlled copy (PDF, .docx or HTML) of ``doc_id`` at revision ``rev``, or as in force
+        ``as_of`` a date (default: today); written to ``output`` when given (docs/publishing.md)."""
+        from docctl.publish import export
+
+        return export.export(self, doc_id, output, format=format, rev=rev, as_of=as_of)
+
+    def verify(self, files: Iterable[str | os.PathLike[str]]) -> list[Verdict]:
+        """Is each copy current? One verdict per file: current, superseded, obsolete, not yet
+        effective, altered, unknown, not a docctl copy or unreadable."""
+        from docctl.publish import verify
+
+        return verify.verify(self, list(files))
 
     # lifecycle --------------------------------------------------------------------------------
     def new(

@@ -41,6 +41,8 @@ COMMANDS = {
     "obsolete": "withdraw a document (final; the file stays)",
     "recover": "finish or undo a lifecycle step that was interrupted",
     "register": "the controlled-document register (master document list), now or as of a past date",
+    "export": "a controlled copy (PDF, .docx, HTML) with signature page, revision history and watermark",
+    "verify": "is this copy current? superseded, obsolete, altered ... (exit 0 only when all are current)",
     "watch": "watch the working copy and report findings as files change",
 }
 
