@@ -14,6 +14,7 @@ from docctl.core.model import Approval, Document
 from docctl.core.timeline import ApprovalKey, Commit, approval_key
 from docctl.history.walk import attesting_commits
 from docctl.rules import approvals as approval_rules
+from docctl.rules.context import RuleContext
 
 if TYPE_CHECKING:
     from docctl.composer.base import Composer
@@ -68,16 +69,38 @@ def signature_status(composer: Composer, git: Git, commits: Sequence[str]) -> di
 def manifest(composer: Composer, document: Document) -> list[SignatureRecord]:
     """The signature manifest of a document (21 CFR 11.50): each approval with its validity,
     the commit that added it, that commit's author, and its signature as git verifies it."""
+    return manifests(composer, [document])[0]
+
+
+def manifests(composer: Composer, documents: Sequence[Document]) -> list[list[SignatureRecord]]:
+    """:func:`manifest` of many documents, their commits' signatures verified in one pass (the portal
+    shows thousands)."""
     ctx = composer.context()
-    valid = {id(a) for a in approval_rules.valid_approvals(document, ctx)}
     history = composer.history_index()
     git = composer.git()
-    attesting: dict[ApprovalKey, Commit] = {}
-    if history is not None and git is not None and document.id:
-        attesting = attesting_commits(git, composer.config, document.id, history.events(document.id))
-    commits = sorted({c.id for c in attesting.values() if c.id})
+    found: list[dict[ApprovalKey, Commit]] = []
+    for document in documents:
+        attesting: dict[ApprovalKey, Commit] = {}
+        if history is not None and git is not None and document.id and document.approvals:
+            attesting = attesting_commits(git, composer.config, document.id, history.events(document.id))
+        found.append(attesting)
+    commits = sorted({c.id for attesting in found for c in attesting.values() if c.id})
     signed = composer.signature_status(git, commits) if git is not None and commits else {}
     boundary = shallow_boundary(git) if git is not None else frozenset()
+    return [
+        _records(document, attesting, signed, boundary, ctx)
+        for document, attesting in zip(documents, found, strict=True)
+    ]
+
+
+def _records(
+    document: Document,
+    attesting: dict[ApprovalKey, Commit],
+    signed: dict[str, tuple[str, str]],
+    boundary: frozenset[str],
+    ctx: RuleContext,
+) -> list[SignatureRecord]:
+    valid = {id(a) for a in approval_rules.valid_approvals(document, ctx)}
     records = []
     for approval in document.approvals:
         commit = attesting.get(approval_key(approval))
