@@ -16,6 +16,7 @@ from docctl.config.load import find_root, load_config
 if TYPE_CHECKING:
     from docctl.lifecycle.scaffold import NewDocument
     from docctl.lifecycle.steps import StepResult
+    from docctl.publish.site import SiteReport
     from docctl.references.graph import Impact, XRef
     from docctl.references.matrix import Matrix
     from docctl.register.model import Register
@@ -55,6 +56,13 @@ class Repository(Composer):
         from docctl.register import build as register
 
         return register.build(self, as_of=as_of, status=status, type=type, stamp=stamp)
+
+    def site(self, out: str | os.PathLike[str], *, as_of: str | dt.date | None = None) -> SiteReport:
+        """Write the static portal of the documents in force (as of HEAD, or of a past date or commit)
+        into the folder ``out``; a rebuild writes only what changed."""
+        from docctl.publish.site import build_site
+
+        return build_site(self, Path(out), as_of=as_of)
 
     # lifecycle --------------------------------------------------------------------------------
     def new(

@@ -38,6 +38,7 @@ COMMANDS = {
     "review": "record a periodic review: keep, revise or obsolete",
     "obsolete": "withdraw a document (final; the file stays)",
     "register": "the controlled-document register (master document list), now or as of a past date",
+    "site": "the static point-of-use portal of the documents in force (HTML, works from disk)",
     "watch": "watch the working copy and report findings as files change",
 }
 

@@ -1,0 +1,216 @@
+"""What the portal shows: the documents in force and the archive, each with the revision on show,
+its history and its references, and the key of everything its page is made from.
+
+The portal publishes what is committed: the documents of HEAD (or, with ``as_of``, of the commit
+of that day), judged on today's date (or that day). Uncommitted changes of the working copy are
+not published. Outside git the working copy is all there is. Which revision of a document is in
+force comes from the register, so the portal and ``docctl register`` always agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from docctl.core.model import Document
+from docctl.core.timeline import Event, Revision, revisions_of
+from docctl.register.model import FINAL, Register, Row
+
+if TYPE_CHECKING:
+    from docctl.composer.base import Composer
+    from docctl.references.graph import ReferenceIndex, XRef
+
+_SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,100}")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Entry:
+    """One document of the portal: in force, or in the archive (superseded or obsolete)."""
+
+    row: Row  # the register's row: status, the revision in force, approvers, review
+    slug: str  # the page's file name, without .html
+    revisions: tuple[Revision, ...]  # from history, up to the portal's moment (none outside git)
+    shown: Revision | None  # the revision on show: the one in force (the last in force, archived)
+    source: Document | None  # the file as the portal's commit (or the working copy) has it
+
+    @property
+    def id(self) -> str:
+        return self.row.id
+
+    @property
+    def archived(self) -> bool:
+        return self.row.status in FINAL
+
+    @property
+    def href(self) -> str:
+        """The page, relative to the portal's root."""
+        return f"{'archive' if self.archived else 'documents'}/{self.slug}.html"
+
+    @property
+    def current(self) -> bool:
+        """The file at the portal's commit is the revision on show (its content need not be read from git)."""
+        if self.source is None:
+            return False
+        if self.shown is None:
+            return True
+        return self.source.revision == self.shown.revision and self.source.fingerprint == self.shown.fingerprint
+
+    def released(self) -> list[Revision]:
+        """The revisions that were ever in force, oldest first, up to the one on show."""
+        result = []
+        for revision in self.revisions:
+            if revision.released is not None:
+                result.append(revision)
+            if revision is self.shown:
+                break
+        return result
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Portal:
+    """Everything the pages are made from."""
+
+    register: Register
+    source: Composer  # the repository as the portal shows it: HEAD now, the as-of commit, or the working copy
+    entries: tuple[Entry, ...]  # in force and archived, sorted by id
+    as_of: dt.date | None
+    index: ReferenceIndex  # the references of the source's documents
+
+    hrefs: Mapping[str, str]  # document id -> its page, relative to the portal's root
+
+    def href_of(self, doc_id: str | None) -> str | None:
+        """The page of a document id; None when the portal has none."""
+        return self.hrefs.get(doc_id) if doc_id else None
+
+
+def collect(repo: Composer, as_of: str | dt.date | None) -> Portal:
+    """The portal of ``repo`` now (HEAD, or the working copy outside git) or as of a date or commit."""
+    from docctl.composer import views
+    from docctl.references.graph import ReferenceIndex
+    from docctl.register.build import build
+
+    git = repo.git()
+    head = git.head() if git is not None else None
+    if as_of is not None:
+        source: Composer = views.at(repo, as_of)
+        register = build(repo, as_of=as_of)
+    elif head is not None:
+        source = views.at(repo, head, clock=repo.now)
+        register = build(source)
+    else:
+        source, register = repo, build(repo)
+    documents = {d.id: d for d in source.documents() if d.id}
+    events = _events(repo, source)
+    slugs = _slugs(row.id for row in register.rows)
+    entries = []
+    for row in register.rows:
+        if row.status != "effective" and row.status not in FINAL:
+            continue  # never in force: not for use, not in the portal
+        revisions = tuple(revisions_of(row.id, events(row.id)))
+        entries.append(
+            Entry(
+                row=row,
+                slug=slugs[row.id],
+                revisions=revisions,
+                shown=_shown(revisions, row),
+                source=documents.get(row.id),
+            )
+        )
+    index = ReferenceIndex(list(documents.values()), source.references())
+    return Portal(
+        register=register,
+        source=source,
+        entries=tuple(entries),
+        as_of=register.as_of,
+        index=index,
+        hrefs={e.id: e.href for e in entries},
+    )
+
+
+def _events(repo: Composer, source: Composer) -> Callable[[str], Sequence[Event]]:
+    """Each document's events up to the source's commit, from the history of HEAD (one cached walk)."""
+    from docctl.adapters import git as gitmod
+
+    history = repo.history_index()
+    git = repo.git()
+    if history is None or git is None:
+        return lambda doc_id: ()
+    commit = getattr(source, "commit", None)
+    if commit is None or commit == history.tip:
+        return history.events
+    chain = gitmod.first_parent_chain(git, history.tip) if history.tip else []
+    if commit in chain:
+        allowed = set(chain[chain.index(commit) :])
+        return lambda doc_id: [e for e in history.events(doc_id) if e.commit.id in allowed]
+    own = source.history_index()  # a commit off HEAD's first-parent line: its own history
+    return own.events if own is not None else (lambda doc_id: ())
+
+
+def _shown(revisions: Sequence[Revision], row: Row) -> Revision | None:
+    """The revision in force (for an archived document, the last one that was), else the newest."""
+    if row.revision is not None:
+        for revision in reversed(revisions):
+            if revision.revision == row.revision and revision.released is not None:
+                return revision
+    return revisions[-1] if revisions else None
+
+
+def _slugs(ids: Iterable[str]) -> dict[str, str]:
+    """A file name for each id: the id itself when it is a plain name, else a digest; unique even
+    on a file system that ignores case."""
+    result: dict[str, str] = {}
+    taken: set[str] = set()
+    for doc_id in sorted(ids):
+        name = doc_id if _SAFE_NAME.fullmatch(doc_id) else "doc-" + _digest(doc_id)[:12]
+        if name.lower() in taken:
+            name = f"{name}-{_digest(doc_id)[:8]}"
+        taken.add(name.lower())
+        result[doc_id] = name
+    return result
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+# the key of a page ---------------------------------------------------------------------------------------------
+
+
+def page_key(common: str, portal: Portal, entry: Entry, xref: XRef | None) -> str:
+    """A digest of everything the page of ``entry`` is made from: the portal's settings (``common``:
+    docctl's version, the templates, the configuration, the moment), the register's row, the
+    revisions with their commits, the references in and out with where their pages are."""
+    revisions = [_revision_key(r) for r in entry.revisions]
+    references = None
+    if xref is not None:
+        references = [
+            [(e.target, portal.href_of(e.document.id if e.document else None), e.document) for e in xref.outgoing],
+            [(e.target, portal.href_of(e.target), e.document) for e in xref.incoming],
+            [u.to_dict() for u in xref.clauses],
+        ]
+    links = None
+    if not entry.current:  # content from an older commit: its links may lead to any page
+        links = sorted((e.id, e.href) for e in portal.entries)
+    parts = [common, entry.href, entry.row.to_dict(), revisions, references, links, entry.current]
+    return _digest(json.dumps(parts, sort_keys=True, default=repr, ensure_ascii=False))
+
+
+def _revision_key(revision: Revision) -> list[object]:
+    return [
+        revision.revision,
+        revision.status,
+        revision.effective.isoformat() if revision.effective else None,
+        revision.change,
+        revision.change_request,
+        revision.fingerprint,
+        revision.path,
+        [(s.status, s.commit.id, s.commit.author_email, s.commit.date.isoformat()) for s in revision.steps],
+        [(a.key, a.commit.id) for a in revision.approvals],
+        revision.last_commit.id,
+        revision.deleted.id if revision.deleted else None,
+    ]
