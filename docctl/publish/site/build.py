@@ -25,7 +25,7 @@ from docctl.core.model import Document
 from docctl.publish.site import pages
 from docctl.publish.site.collect import Entry, Portal, collect, page_key
 from docctl.publish.site.content import Markdown, docx_html
-from docctl.publish.site.contents import Contents, copy_name
+from docctl.publish.site.contents import Contents, Place, copy_name
 from docctl.publish.site.folder import PageRecord, SiteFolder
 from docctl.publish.site.search import index_script, search_entry
 
@@ -178,7 +178,7 @@ def _render_batch(
 
     contents = Contents(portal)
     for entry, _ in batch:
-        contents.want([contents.place(entry, entry.shown)] + [contents.place(entry, r) for r in entry.released()])
+        contents.want(_needed(contents, entry))
     contents.read()
     shown: dict[str, Document] = {}
     parsed: dict[str, Markdown] = {}
@@ -239,3 +239,14 @@ def _page(
     shown = pages.Shown(document=document, released=released, content=content, download=download, signatures=signatures)
     folder.write(entry.href, pages.document_page(portal, entry, shown, render.xrefs.get(entry.id), render.site))
     return PageRecord(key=key, files=tuple(dict.fromkeys(files)), search=search_entry(entry, document, text, prose))
+
+
+def _needed(contents: Contents, entry: Entry) -> list[Place]:
+    """What a page needs read: the revisions it shows or compares that are not the portal's own file,
+    and the .docx file it offers for download."""
+    places = [contents.place(entry, r) for r in entry.released() if not (r is entry.shown and entry.current)]
+    if entry.shown is not None and not entry.current:
+        places.append(contents.place(entry, entry.shown))
+    if entry.source is not None and entry.source.format == "docx":
+        places.append(contents.place(entry, entry.shown))
+    return places

@@ -78,15 +78,13 @@ class Markdown:
 
     def render(self, pages: Mapping[str, str], images: Mapping[str, str], root: str) -> Markup:
         """HTML of the body; ``pages`` and ``images`` map repository paths to portal paths, ``root``
-        leads from the page to the portal's root (``../``)."""
-        tokens = [token.copy() for token in self.tokens]
+        leads from the page to the portal's root (``../``). Rewrites the tokens: render once."""
+        tokens = list(self.tokens)
         slugs: set[str] = set()
         for index, token in enumerate(tokens):
             if token.type == "heading_open" and index + 1 < len(tokens):
                 token.attrSet("id", _slug(tokens[index + 1].content, slugs))
-            token.attrs = dict(token.attrs)
             if token.children:
-                token.children = [child.copy(attrs=dict(child.attrs)) for child in token.children]
                 self._rewrite(token.children, pages, images, root)
         md = _markdown()
         return Markup(md.renderer.render(tokens, md.options, {}))  # markdown-it escapes the text (html off)

@@ -8,8 +8,8 @@ document pages (:func:`page`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 from docctl.adapters import templates
 from docctl.register.model import COLUMNS, FINAL, IN_PROGRESS, STATUSES, UNCONTROLLED, Register, Row, short_fingerprint
@@ -43,21 +43,48 @@ def _css_string(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("<", "\\3c ")
 
 
-def _row(row: Row, href: str | None) -> Mapping[str, object]:
-    cells = []
-    for (key, _), text in zip(COLUMNS, row.cells(), strict=True):
-        cell: dict[str, object] = {"key": key, "text": text}
-        if key == "status":
-            cell.update(status=row.status, sort=STATUSES.index(row.status) if row.status in STATUSES else 9)
-        elif key == "pending":
-            cell["status"] = row.pending.status if row.pending else None
-        elif key == "approvers":
-            cell["parts"] = [a.label for a in row.approvers]
-        elif key == "fingerprint":
-            cell["short"] = short_fingerprint(text) if text else ""
-        elif key == "path":
-            cell["parts"] = text.split("/")
-        elif key == "id":
-            cell["href"] = href
-        cells.append(cell)
-    return {"status": row.status, "type": row.type, "cells": cells}
+class _Cells(NamedTuple):
+    """One row as the template shows it, column by column (attributes: fast to look up in jinja2)."""
+
+    status: str
+    type: str
+    id: str
+    href: str | None
+    title: str
+    revision: str
+    sort: int  # the status's place in the lifecycle, for sorting the column
+    owner: str
+    effective: str
+    review_due: str
+    approvers: list[str]
+    clauses: str
+    path: list[str]
+    pending_status: str | None
+    pending: str
+    superseded_by: str
+    fingerprint: str
+    short: str
+
+
+def _row(row: Row, href: str | None) -> _Cells:
+    cells = dict(zip((key for key, _ in COLUMNS), row.cells(), strict=True))
+    return _Cells(
+        status=row.status,
+        type=row.type,
+        id=row.id,
+        href=href,
+        title=cells["title"],
+        revision=cells["revision"],
+        sort=STATUSES.index(row.status) if row.status in STATUSES else 9,
+        owner=cells["owner"],
+        effective=cells["effective"],
+        review_due=cells["review_due"],
+        approvers=[a.label for a in row.approvers],
+        clauses=cells["clauses"],
+        path=row.path.split("/"),
+        pending_status=row.pending.status if row.pending else None,
+        pending=cells["pending"],
+        superseded_by=cells["superseded_by"],
+        fingerprint=row.fingerprint or "",
+        short=short_fingerprint(row.fingerprint) if row.fingerprint else "",
+    )
