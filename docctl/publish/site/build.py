@@ -11,22 +11,19 @@ their bytes differ.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from docctl._version import __version__
-from docctl.adapters import templates
 from docctl.core.fingerprints import normalise_body
 from docctl.core.model import Document
 from docctl.publish.site import pages
-from docctl.publish.site.collect import Entry, Portal, collect, page_key
+from docctl.publish.site.collect import Entry, Portal, collect
 from docctl.publish.site.content import Markdown, docx_html
 from docctl.publish.site.contents import Contents, Place, copy_name
 from docctl.publish.site.folder import PageRecord, SiteFolder
+from docctl.publish.site.keys import common_key, page_key
 from docctl.publish.site.search import index_script, search_entry
 
 if TYPE_CHECKING:
@@ -36,8 +33,6 @@ if TYPE_CHECKING:
 
 #: Pages rendered per batch: bounds the memory of a first build of thousands of documents.
 BATCH = 400
-#: Bump when the portal's layout changes in a way the templates' digest does not show.
-LAYOUT = 1
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -82,7 +77,7 @@ def build_site(repo: Composer, out: str | Path, *, as_of: str | dt.date | None =
     folder = SiteFolder.open(Path(out), repo.config)
     portal = collect(repo, as_of)
     site = pages.site_of(portal)
-    common = _common(repo, portal)
+    common = common_key(repo, portal)
     xrefs = {e.id: _xref(portal, e) for e in portal.entries}
     records: dict[str, PageRecord] = {}
     todo: list[tuple[Entry, str]] = []
@@ -130,13 +125,6 @@ def _uncommitted(repo: Composer) -> list[str]:
     files = repo.controlled_paths()
     files += [path + SIDECAR_SUFFIX for path in files if path.endswith(".docx")]
     return dirty_paths(git, files) if files else []
-
-
-def _common(repo: Composer, portal: Portal) -> str:
-    """What every page depends on besides its document: docctl, the templates, the configuration
-    (and the catalogues), the moment the portal shows."""
-    parts = [LAYOUT, __version__, templates.digest(), repo.store_key(), portal.source.store_key(), portal.as_of]
-    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
 
 
 def _xref(portal: Portal, entry: Entry) -> XRef | None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from docctl.register.model import FINAL, Register, Row
 
 if TYPE_CHECKING:
     from docctl.composer.base import Composer
-    from docctl.references.graph import ReferenceIndex, XRef
+    from docctl.references.graph import ReferenceIndex
 
 _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,100}")
 
@@ -176,41 +175,3 @@ def _slugs(ids: Iterable[str]) -> dict[str, str]:
 
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
-
-
-# the key of a page ---------------------------------------------------------------------------------------------
-
-
-def page_key(common: str, portal: Portal, entry: Entry, xref: XRef | None) -> str:
-    """A digest of everything the page of ``entry`` is made from: the portal's settings (``common``:
-    docctl's version, the templates, the configuration, the moment), the register's row, the
-    revisions with their commits, the references in and out with where their pages are."""
-    revisions = [_revision_key(r) for r in entry.revisions]
-    references = None
-    if xref is not None:
-        references = [
-            [(e.target, portal.href_of(e.document.id if e.document else None), e.document) for e in xref.outgoing],
-            [(e.target, portal.href_of(e.target), e.document) for e in xref.incoming],
-            [u.to_dict() for u in xref.clauses],
-        ]
-    links = None
-    if not entry.current:  # content from an older commit: its links may lead to any page
-        links = sorted((e.id, e.href) for e in portal.entries)
-    parts = [common, entry.href, entry.row.to_dict(), revisions, references, links, entry.current]
-    return _digest(json.dumps(parts, sort_keys=True, default=repr, ensure_ascii=False))
-
-
-def _revision_key(revision: Revision) -> list[object]:
-    return [
-        revision.revision,
-        revision.status,
-        revision.effective.isoformat() if revision.effective else None,
-        revision.change,
-        revision.change_request,
-        revision.fingerprint,
-        revision.path,
-        [(s.status, s.commit.id, s.commit.author_email, s.commit.date.isoformat()) for s in revision.steps],
-        [(a.key, a.commit.id) for a in revision.approvals],
-        revision.last_commit.id,
-        revision.deleted.id if revision.deleted else None,
-    ]

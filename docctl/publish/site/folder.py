@@ -113,7 +113,12 @@ class SiteFolder:
             "pages": {doc_id: record.to_dict() for doc_id, record in sorted(pages.items())},
         }
         data = (json.dumps(manifest, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode()
-        write_atomic(self.root / MANIFEST, data)
+        try:
+            same = (self.root / MANIFEST).read_bytes() == data
+        except OSError:
+            same = False
+        if not same:
+            write_atomic(self.root / MANIFEST, data)
         return removed
 
 

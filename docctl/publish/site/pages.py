@@ -90,6 +90,7 @@ class Shown:
 def document_page(portal: Portal, entry: Entry, shown: Shown, xref: XRef | None, site: Site) -> bytes:
     site = site.below()
     document, row = shown.document, entry.row
+    references_out, references_in = references(portal, xref)
     doc = {
         "id": entry.id,
         "title": row.title,
@@ -120,10 +121,10 @@ def document_page(portal: Portal, entry: Entry, shown: Shown, xref: XRef | None,
         doc=doc,
         content=shown.content,
         signatures=[_signature(s) for s in shown.signatures],
-        history=[_history(r, r is entry.shown) for r in entry.revisions],
+        history=_history(entry.revisions, entry.shown),
         diffs=_diffs(shown.released),
-        refs_out=[_reference(portal, e, site, out=True) for e in xref.outgoing] if xref else [],
-        refs_in=[_reference(portal, e, site, out=False) for e in xref.incoming] if xref else [],
+        refs_out=references_out,
+        refs_in=references_in,
     )
 
 
@@ -195,18 +196,30 @@ def _signature(record: SignatureRecord) -> dict[str, object]:
     }
 
 
-def _history(revision: Revision, shown: bool) -> dict[str, object]:
-    released = revision.released
-    return {
-        "revision": revision.revision,
-        "status": revision.status,
-        "effective": revision.effective.isoformat() if revision.effective and released else "",
-        "change": revision.change or ("First issue" if released else ""),
-        "change_request": revision.change_request,
-        "approvers": [f"{a.key[0]} ({a.key[2]}, {a.key[4][:10]})" for a in revision.approvals],
-        "commit": released.commit.short if released is not None else None,
-        "shown": shown,
-    }
+def _history(revisions: Sequence[Revision], shown: Revision | None) -> list[dict[str, object]]:
+    """The revision history: a released revision that a later release replaced shows until when."""
+    rows: list[dict[str, object]] = []
+    for index, revision in enumerate(revisions):
+        released = revision.released
+        later = next((r for r in revisions[index + 1 :] if r.released is not None and r.effective), None)
+        effective = revision.effective.isoformat() if revision.effective and released else ""
+        replaced = released is not None and later is not None and revision.status == "effective"
+        if replaced and later is not None and later.effective is not None:
+            effective += f" to {later.effective.isoformat()}"
+        rows.append(
+            {
+                "revision": revision.revision,
+                "status": "superseded" if replaced else revision.status,
+                "label": f"replaced by {later.revision}" if replaced and later is not None else revision.status,
+                "effective": effective,
+                "change": revision.change or ("First issue" if released else ""),
+                "change_request": revision.change_request,
+                "approvers": [f"{a.key[0]} ({a.key[2]}, {a.key[4][:10]})" for a in revision.approvals],
+                "commit": released.commit.short if released is not None else None,
+                "shown": revision is shown,
+            }
+        )
+    return rows
 
 
 def _diffs(released: Sequence[tuple[str, Document | None]]) -> list[dict[str, object]]:
@@ -218,7 +231,33 @@ def _diffs(released: Sequence[tuple[str, Document | None]]) -> list[dict[str, ob
     return result
 
 
-def _reference(portal: Portal, item: XrefEntry, site: Site, *, out: bool) -> dict[str, object]:
+class Reference(NamedTuple):
+    """A document this one refers to, or that refers to it, as its page shows it."""
+
+    id: str
+    title: str | None
+    href: str | None  # relative to the portal's root; None: no page in the portal
+    note: str
+    via: str
+
+
+#: How a reference is made, as a reader of the portal would say it.
+_VIA = {
+    "references": "listed in its references",
+    "supersedes": "supersedes",
+    "link": "a link",
+    "mention": "named in the text",
+}
+
+
+def references(portal: Portal, xref: XRef | None) -> tuple[list[Reference], list[Reference]]:
+    """The references out of and into a document, as its page shows them (and as its key records them)."""
+    if xref is None:
+        return [], []
+    return [_reference(portal, e) for e in xref.outgoing], [_reference(portal, e) for e in xref.incoming]
+
+
+def _reference(portal: Portal, item: XrefEntry) -> Reference:
     summary = item.document
     doc_id = summary.id if summary is not None else None
     href = portal.href_of(doc_id)
@@ -230,14 +269,8 @@ def _reference(portal: Portal, item: XrefEntry, site: Site, *, out: bool) -> dic
         note = f"{summary.status}, in the archive"
     else:
         note = ""
-    via = ", ".join(dict.fromkeys(r.describe() for r in item.via))
-    return {
-        "id": doc_id or item.target,
-        "title": summary.title if summary is not None else None,
-        "href": site.root + href if href else None,
-        "note": note,
-        "via": via if out else f"{via} in {doc_id}",
-    }
+    via = ", ".join(dict.fromkeys(_VIA.get(r.kind, r.kind) for r in item.via))
+    return Reference(doc_id or item.target, summary.title if summary is not None else None, href, note, via)
 
 
 # --- the listings -----------------------------------------------------------------------------------------------
