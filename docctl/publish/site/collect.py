@@ -14,6 +14,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from docctl.core.model import Document
@@ -27,14 +28,17 @@ if TYPE_CHECKING:
 _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,100}")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Entry:
-    """One document of the portal: in force, or in the archive (superseded or obsolete)."""
+    """One document of the portal: in force, or in the archive (superseded or obsolete).
+
+    Its revisions are grouped from its events when first asked: a rebuild asks only for the pages
+    it renders. (Not slotted: the revisions are cached on the instance.)
+    """
 
     row: Row  # the register's row: status, the revision in force, approvers, review
     slug: str  # the page's file name, without .html
-    revisions: tuple[Revision, ...]  # from history, up to the portal's moment (none outside git)
-    shown: Revision | None  # the revision on show: the one in force (the last in force, archived)
+    events: tuple[Event, ...]  # from history, up to the portal's moment (none outside git)
     source: Document | None  # the file as the portal's commit (or the working copy) has it
 
     @property
@@ -50,14 +54,27 @@ class Entry:
         """The page, relative to the portal's root."""
         return f"{'archive' if self.archived else 'documents'}/{self.slug}.html"
 
+    @cached_property
+    def revisions(self) -> tuple[Revision, ...]:
+        return tuple(revisions_of(self.row.id, self.events))
+
+    @cached_property
+    def shown(self) -> Revision | None:
+        """The revision on show: the one in force (for an archived document, the last one that was)."""
+        return _shown(self.revisions, self.row)
+
     @property
     def current(self) -> bool:
         """The file at the portal's commit is the revision on show (its content need not be read from git)."""
-        if self.source is None:
+        source = self.source
+        if source is None:
             return False
-        if self.shown is None:
+        if not self.events:
             return True
-        return self.source.revision == self.shown.revision and self.source.fingerprint == self.shown.fingerprint
+        if self.row.revision is not None:  # the register names the revision in force and its fingerprint
+            return source.revision == self.row.revision and source.fingerprint == self.row.fingerprint
+        shown = self.shown
+        return shown is None or (source.revision == shown.revision and source.fingerprint == shown.fingerprint)
 
     def released(self) -> list[Revision]:
         """The revisions that were ever in force, oldest first, up to the one on show."""
@@ -110,16 +127,7 @@ def collect(repo: Composer, as_of: str | dt.date | None) -> Portal:
     for row in register.rows:
         if row.status != "effective" and row.status not in FINAL:
             continue  # never in force: not for use, not in the portal
-        revisions = tuple(revisions_of(row.id, events(row.id)))
-        entries.append(
-            Entry(
-                row=row,
-                slug=slugs[row.id],
-                revisions=revisions,
-                shown=_shown(revisions, row),
-                source=documents.get(row.id),
-            )
-        )
+        entries.append(Entry(row=row, slug=slugs[row.id], events=tuple(events(row.id)), source=documents.get(row.id)))
     index = ReferenceIndex(list(documents.values()), source.references())
     return Portal(
         register=register,

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 
 from docctl._version import __version__
 from docctl.adapters import templates
-from docctl.core.timeline import Revision
 from docctl.publish.site import pages
 from docctl.publish.site.collect import Entry, Portal
 
@@ -37,26 +36,11 @@ def page_key(common: str, portal: Portal, entry: Entry, xref: XRef | None) -> st
     docctl's version, the templates, the configuration, the moment), the register's row, the
     revisions with their commits, the references in and out as the page shows them
     (with where their pages are)."""
-    revisions = [_revision_key(r) for r in entry.revisions]
+    # the commits and paths of the document's versions determine its revisions and their content
+    events = [(e.commit.id, e.path, e.snapshot is None) for e in entry.events]
     references = pages.references(portal, xref)
     links = None
     if not entry.current:  # content from an older commit: its links may lead to any page
         links = sorted((e.id, e.href) for e in portal.entries)
-    parts = [common, entry.href, entry.row.to_dict(), revisions, references, links, entry.current]
+    parts = [common, entry.href, entry.row.to_dict(), events, references, links, entry.current]
     return digest(json.dumps(parts, sort_keys=True, default=repr, ensure_ascii=False))
-
-
-def _revision_key(revision: Revision) -> list[object]:
-    return [
-        revision.revision,
-        revision.status,
-        revision.effective.isoformat() if revision.effective else None,
-        revision.change,
-        revision.change_request,
-        revision.fingerprint,
-        revision.path,
-        [(s.status, s.commit.id, s.commit.author_email, s.commit.date.isoformat()) for s in revision.steps],
-        [(a.key, a.commit.id) for a in revision.approvals],
-        revision.last_commit.id,
-        revision.deleted.id if revision.deleted else None,
-    ]
