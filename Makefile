@@ -32,6 +32,8 @@ demo: $(VENV)/.installed
 	cd $(EXAMPLE) && $(DOCCTL) register -o ../acme-register.html && $(DOCCTL) register -o ../acme-register.xlsx && $(DOCCTL) register -o ../acme-register.docx
 	@echo; echo "== docctl matrix: ISO 9001:2015 clause coverage (written to $(BUILD)/acme-matrix.html)"
 	cd $(EXAMPLE) && $(DOCCTL) matrix --format html -o ../acme-matrix.html
+	@echo; echo "== docctl site: the point-of-use portal of the documents in force"
+	cd $(EXAMPLE) && $(DOCCTL) site -o ../acme-portal
 	@echo; echo "The example repository is in $(EXAMPLE); registers and matrix are in $(BUILD)/."
 
 test: $(VENV)/.installed lint
