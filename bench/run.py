@@ -166,6 +166,31 @@ def has_command(name: str, repo: Path, env: dict[str, str]) -> bool:
     return subprocess.run([*DOCCTL, name, "--help"], cwd=repo, env=env, capture_output=True).returncode == 0
 
 
+def site_rows(repo: Path, env: dict[str, str], target: Path, documents: int) -> list[Row]:
+    """docctl site into a new folder, then again after one committed change (the commit is undone after)."""
+    folder = repo.parent / f"site-{documents}"
+    shutil.rmtree(folder, ignore_errors=True)
+    build = timed([*DOCCTL, "site", "-o", str(folder)], repo, repeat=1, env=env, check=True)
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True).stdout.strip()
+    cache, saved = repo / ".git" / "docctl", repo.parent / "docctl-cache-before-site"
+    shutil.rmtree(saved, ignore_errors=True)
+    shutil.copytree(cache, saved)
+    who = {"GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@acme.example", "GIT_AUTHOR_DATE": NOW}
+    who |= {"GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "bench@acme.example", "GIT_COMMITTER_DATE": NOW}
+    try:
+        target.write_bytes(target.read_bytes() + b"\nOne more sentence for the site benchmark.\n")
+        subprocess.run(["git", "commit", "-q", "-am", "bench: one change"], cwd=repo, env={**env, **who}, check=True)
+        rebuild = timed([*DOCCTL, "site", "-o", str(folder)], repo, repeat=1, env=env, check=True)
+    finally:
+        subprocess.run(["git", "reset", "-q", "--hard", head], cwd=repo, check=True)
+        shutil.rmtree(cache, ignore_errors=True)
+        shutil.move(saved, cache)
+    return [
+        Row(f"site of {documents} documents (new folder)", build, "", None, "<= 60 s", build <= 60),
+        Row("site rebuilt after one committed change", rebuild, "", None, "<= 5 s", rebuild <= 5),
+    ]
+
+
 def run_suite(documents: int, commits: int, repeat: int, *, doorstop: bool = True) -> tuple[list[Row], dict[str, str]]:
     repo = ROOT / "build" / f"bench-{documents}-{commits}"
     complete = (
@@ -245,6 +270,8 @@ def run_suite(documents: int, commits: int, repeat: int, *, doorstop: bool = Tru
     doc_id = target.stem
     history = timed([*DOCCTL, "history", doc_id], repo, repeat=repeat, env=env, check=True)
     rows.append(Row(f"history {doc_id} (warm cache)", history, "git log", log_floor, "< 0.3 s", history < 0.3))
+    if has_command("site", repo, env):
+        rows += site_rows(repo, env, target, documents)
 
     if has_command("export", repo, env):  # one controlled copy: at most 1 s, a PDF at most 3 s
         for fmt, limit in (("html", 1.0), ("docx", 1.0), ("pdf", 3.0)):

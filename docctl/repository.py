@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from docctl.lifecycle.scaffold import NewDocument
     from docctl.lifecycle.steps import StepResult
     from docctl.publish.export import Export
+    from docctl.publish.site import SiteReport
     from docctl.publish.verify import Verdict
     from docctl.references.graph import Impact, XRef
     from docctl.references.matrix import Matrix
@@ -82,6 +83,13 @@ class Repository(Composer):
         from docctl.publish import verify
 
         return verify.verify(self, list(files))
+
+    def site(self, out: str | os.PathLike[str], *, as_of: str | dt.date | None = None) -> SiteReport:
+        """Write the static portal of the documents in force (as of HEAD, or of a past date or commit)
+        into the folder ``out``; a rebuild writes only what changed."""
+        from docctl.publish.site import build_site
+
+        return build_site(self, Path(out), as_of=as_of)
 
     # lifecycle --------------------------------------------------------------------------------
     def new(

@@ -5,27 +5,21 @@ with python-docx, the workbook with openpyxl, and the HTML page in headless Chro
 from __future__ import annotations
 
 import base64
-import contextlib
 import csv
 import datetime as dt
-import fcntl
 import hashlib
 import json
-import os
 import re
-import select
-import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import docx
 import jsonschema
 import openpyxl
 import pytest
+from chromium import Chromium, executable
 from docx.enum.section import WD_ORIENT
 
 import docctl
@@ -323,122 +317,12 @@ def test_html_is_one_self_contained_page(written: tuple[Register, Path]) -> None
 # the HTML page in headless Chromium -------------------------------------------------------------
 
 
-class Chromium:
-    """Headless Chromium driven through the DevTools protocol over --remote-debugging-pipe (stdlib only)."""
-
-    def __init__(self, executable: str, profile: Path) -> None:
-        to_browser, self._writer = os.pipe()
-        self._reader, from_browser = os.pipe()
-
-        def wire() -> None:  # the browser reads commands on fd 3 and writes replies on fd 4
-            inbound = fcntl.fcntl(to_browser, fcntl.F_DUPFD, 10)
-            outbound = fcntl.fcntl(from_browser, fcntl.F_DUPFD, 10)
-            os.dup2(inbound, 3)
-            os.dup2(outbound, 4)
-
-        self.process = subprocess.Popen(
-            [
-                executable,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                "--hide-scrollbars",
-                f"--user-data-dir={profile}",
-                "--remote-debugging-pipe",
-                "about:blank",
-            ],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            pass_fds=(3, 4),
-            preexec_fn=wire,
-        )
-        os.close(to_browser)
-        os.close(from_browser)
-        self._buffer = b""
-        self._next = 0
-        self.events: list[dict[str, Any]] = []
-        self.session = ""
-
-    def _receive(self, deadline: float) -> dict[str, Any]:
-        while b"\0" not in self._buffer:
-            remaining = deadline - time.monotonic()
-            ready, _, _ = select.select([self._reader], [], [], max(remaining, 0))
-            if not ready:
-                raise TimeoutError("no answer from Chromium")
-            chunk = os.read(self._reader, 1 << 16)
-            if not chunk:
-                raise RuntimeError("Chromium closed the DevTools pipe")
-            self._buffer += chunk
-        message, _, self._buffer = self._buffer.partition(b"\0")
-        value: dict[str, Any] = json.loads(message)
-        return value
-
-    def call(self, method: str, params: dict[str, Any] | None = None, *, browser: bool = False) -> dict[str, Any]:
-        self._next += 1
-        message: dict[str, Any] = {"id": self._next, "method": method, "params": params or {}}
-        if not browser:
-            message["sessionId"] = self.session
-        os.write(self._writer, json.dumps(message).encode() + b"\0")
-        deadline = time.monotonic() + 30
-        while True:
-            reply = self._receive(deadline)
-            if reply.get("id") == self._next:
-                if "error" in reply:
-                    raise RuntimeError(f"{method}: {reply['error']}")
-                result: dict[str, Any] = reply["result"]
-                return result
-            self.events.append(reply)
-
-    def wait_for(self, event: str) -> dict[str, Any]:
-        deadline = time.monotonic() + 30
-        while True:
-            for index, message in enumerate(self.events):
-                if message.get("method") == event:
-                    return self.events.pop(index)
-            self.events.append(self._receive(deadline))
-
-    def open(self, url: str) -> None:
-        target = self.call("Target.createTarget", {"url": "about:blank"}, browser=True)["targetId"]
-        self.session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True}, browser=True)[
-            "sessionId"
-        ]
-        self.call("Page.enable")
-        self.call("Network.enable")
-        self.call(
-            "Emulation.setDeviceMetricsOverride",
-            {"width": 1600, "height": 1000, "deviceScaleFactor": 1, "mobile": False},
-        )
-        self.call("Page.navigate", {"url": url})
-        self.wait_for("Page.loadEventFired")
-
-    def js(self, expression: str) -> Any:
-        result = self.call("Runtime.evaluate", {"expression": expression, "returnByValue": True, "awaitPromise": True})
-        if "exceptionDetails" in result:
-            raise RuntimeError(f"{expression}: {result['exceptionDetails']}")
-        return result["result"].get("value")
-
-    def close(self) -> None:
-        with contextlib.suppress(RuntimeError, TimeoutError, OSError):
-            self.call("Browser.close", browser=True)
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        os.close(self._reader)
-        os.close(self._writer)
-
-
 @pytest.fixture
 def browser(tmp_path: Path) -> Iterator[Chromium]:
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    if executable is None:
+    program = executable()
+    if program is None:
         pytest.skip("chromium is not installed (apt-get install chromium; .ci/run installs it)")
-    chromium = Chromium(executable, tmp_path / "profile")
+    chromium = Chromium(program, tmp_path / "profile")
     try:
         yield chromium
     finally:
@@ -526,13 +410,13 @@ def test_html_filter_from_the_url_and_print_style(written: tuple[Register, Path]
 @pytest.mark.tools
 def test_html_honours_the_filter_in_the_url_with_dump_dom(written: tuple[Register, Path], tmp_path: Path) -> None:
     """The plain `chromium --dump-dom` route: the page applies #filter= before the DOM is dumped."""
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    if executable is None:
+    program = executable()
+    if program is None:
         pytest.skip("chromium is not installed (apt-get install chromium; .ci/run installs it)")
     _, folder = written
     result = subprocess.run(
         [
-            executable,
+            program,
             "--headless",
             "--no-sandbox",
             "--disable-gpu",

@@ -32,3 +32,24 @@ def environment() -> jinja2.Environment:
 def render(name: str, **context: Any) -> str:
     """Render the template ``name`` (e.g. ``"copy.html"``) with ``context``."""
     return environment().get_template(name).render(**context)
+
+
+def source(name: str) -> str:
+    """The text of a file of docctl/templates/html as it is (a stylesheet or script copied verbatim)."""
+    env = environment()
+    assert env.loader is not None
+    text: str = env.loader.get_source(env, name)[0]
+    return text
+
+
+@lru_cache(maxsize=1)
+def digest() -> str:
+    """A digest of every template: what a page was rendered with (the portal skips unchanged pages)."""
+    import hashlib
+
+    env = environment()
+    assert env.loader is not None
+    hasher = hashlib.sha256()
+    for name in sorted(env.loader.list_templates()):
+        hasher.update(name.encode() + b"\0" + source(name).encode() + b"\0")
+    return hasher.hexdigest()

@@ -43,6 +43,7 @@ COMMANDS = {
     "register": "the controlled-document register (master document list), now or as of a past date",
     "export": "a controlled copy (PDF, .docx, HTML) with signature page, revision history and watermark",
     "verify": "is this copy current? superseded, obsolete, altered ... (exit 0 only when all are current)",
+    "site": "the static point-of-use portal of the documents in force (HTML, works from disk)",
     "watch": "watch the working copy and report findings as files change",
 }
 

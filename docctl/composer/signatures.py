@@ -16,6 +16,7 @@ from docctl.history.provenance import provenance
 from docctl.history.walk import attesting_commits
 from docctl.rules import approvals as approval_rules
 from docctl.rules import history as history_rules
+from docctl.rules.context import RuleContext
 
 if TYPE_CHECKING:
     from docctl.composer.base import Composer
@@ -88,21 +89,44 @@ def manifest(composer: Composer, document: Document) -> list[SignatureRecord]:
     is not valid where the type forbids self-approval (DC203), and one added in a commit whose Docctl
     trailers name other content is not attested (DC205).
     """
+    return manifests(composer, [document])[0]
+
+
+def manifests(composer: Composer, documents: Sequence[Document]) -> list[list[SignatureRecord]]:
+    """:func:`manifest` of many documents, their commits' signatures verified in one pass (the portal
+    shows thousands)."""
     ctx = composer.context()
     history = composer.history_index()
     git = composer.git()
-    attesting: dict[ApprovalKey, Commit] = {}
-    if history is not None and git is not None and document.id:
-        attesting = attesting_commits(git, composer.config, document.id, history.events(document.id))
-    origin = provenance_of(composer, document)
+    found: list[dict[ApprovalKey, Commit]] = []
+    for document in documents:
+        attesting: dict[ApprovalKey, Commit] = {}
+        if history is not None and git is not None and document.id and document.approvals:
+            attesting = attesting_commits(git, composer.config, document.id, history.events(document.id))
+        found.append(attesting)
+    commits = sorted({c.id for attesting in found for c in attesting.values() if c.id})
+    signed = composer.signature_status(git, commits) if git is not None and commits else {}
+    boundary = shallow_boundary(git) if git is not None else frozenset()
+    return [
+        _records(composer, document, attesting, signed, boundary, ctx)
+        for document, attesting in zip(documents, found, strict=True)
+    ]
+
+
+def _records(
+    composer: Composer,
+    document: Document,
+    attesting: dict[ApprovalKey, Commit],
+    signed: dict[str, tuple[str, str]],
+    boundary: frozenset[str],
+    ctx: RuleContext,
+) -> list[SignatureRecord]:
+    origin = provenance_of(composer, document) if document.approvals else None
     valid = {
         id(a)
         for a in approval_rules.valid_approvals(document, ctx)
         if origin is None or not history_rules.authored_commits(a, document, origin.authorship, ctx)
     }
-    commits = sorted({c.id for c in attesting.values() if c.id})
-    signed = composer.signature_status(git, commits) if git is not None and commits else {}
-    boundary = shallow_boundary(git) if git is not None else frozenset()
     records = []
     for approval in document.approvals:
         key = approval_key(approval)

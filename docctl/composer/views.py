@@ -19,8 +19,15 @@ from docctl.documents.sources import SIDECAR_SUFFIX, Loaded, file_format, load
 from docctl.rules.context import RuleContext
 
 
-def at(composer: Composer, when: str | dt.date | dt.datetime, *, view: type[CommitView] | None = None) -> CommitView:
-    """A read-only repository as it stood at a commit (id, tag, branch) or at the end of a date."""
+def at(
+    composer: Composer,
+    when: str | dt.date | dt.datetime,
+    *,
+    view: type[CommitView] | None = None,
+    clock: Clock | None = None,
+) -> CommitView:
+    """A read-only repository as it stood at a commit (id, tag, branch) or at the end of a date; its
+    clock stands at that moment unless ``clock`` is given (the portal: HEAD's documents, today)."""
 
     git = composer.git()
     if git is None or git.head() is None:
@@ -48,6 +55,8 @@ def at(composer: Composer, when: str | dt.date | dt.datetime, *, view: type[Comm
     if CONFIG_NAME in files:
         data = gitmod.read_blobs(git, [files[CONFIG_NAME]]).get(files[CONFIG_NAME], b"")
         config = parse_config(data, composer.root, composer.root / CONFIG_NAME)
+    if clock is not None:
+        return (view or CommitView)(config, git=git, commit=commit, files=files, clock=clock)
     if moment is None:
         from docctl.history.walk import commit_of
 

@@ -1,1 +1,1 @@
-"""Publishing what is in force: controlled copies (export, verify) and the point-of-use portal."""
+"""Publishing what is in force: controlled copies (export, verify) and the point-of-use portal (site)."""

@@ -195,7 +195,11 @@ class XRef:
 def xref(documents: Sequence[Document], references: References, doc_id: str) -> XRef:
     """References out of and into ``doc_id``, with their lines, and the clauses it uses."""
     index = ReferenceIndex(documents, references)
-    document = index.document(doc_id)
+    return xref_of(index, index.document(doc_id))
+
+
+def xref_of(index: ReferenceIndex, document: Document) -> XRef:
+    """:func:`xref` of one document of an index made once (the portal asks it of every document)."""
     grouped: dict[str, tuple[Document | None, list[Reference]]] = {}
     for ref, target in index.outgoing(document):
         key = target.id or target.path if target is not None else ref.target

@@ -5,11 +5,11 @@ documented information and its gaps; rendered as text, Markdown, CSV, HTML or JS
 from __future__ import annotations
 
 import csv
-import html
 import io
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from docctl.core.errors import UsageError
 from docctl.core.escaping import escape_controls
@@ -342,73 +342,59 @@ def _matrix_json(m: Matrix) -> str:
     return json.dumps(m.to_dict(), indent=2, ensure_ascii=False) + "\n"
 
 
-_HTML_STYLE = """
-body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:1.5em;color:#222}
-h1{font-size:1.3em}table{border-collapse:collapse;font-size:.85em}
-th,td{border:1px solid #ccc;padding:.25em .45em;vertical-align:top}
-thead th{position:sticky;top:0;background:#f3f3f3}
-th.doc{writing-mode:vertical-rl;transform:rotate(180deg);white-space:nowrap}
-td.mark{text-align:center}td.claimed{background:#cfe8cf}td.weak{background:#fff2b3}td.mentioned{background:#e3ecf7}
-tr.gap td.clause,tr.gap td.title{background:#f8c9c9;font-weight:bold}tr.inherited td.title{color:#555}
-tr.top td{border-top:2px solid #888;font-weight:bold}.pending{opacity:.55}.untitled{font-style:italic;color:#666}
-.mgap{color:#a00;font-weight:bold}.legend span{display:inline-block;padding:0 .5em;margin-right:.5em}
-"""
-
-
 def _matrix_html(m: Matrix) -> str:
-    esc = html.escape
-    ids = [d.id or d.path for d in m.documents]
+    return page(m)
+
+
+def page(m: Matrix, *, href: Callable[[str], str | None] | None = None, **portal: Any) -> str:
+    """The matrix as an HTML page from the shared templates (matrix.html). Standalone: one column per
+    document, self-contained. With ``portal`` (the portal's ``site`` and ``stylesheet``) the documents
+    of each clause are listed as links, ``href`` giving a document's page (None: not in the portal)."""
+    from docctl.adapters import templates
+
     docs = _by_id(m)
-    out = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>Clause coverage: {esc(m.title)}</title>",
-        f"<style>{_HTML_STYLE}</style></head><body>",
-        f"<h1>Clause coverage: {esc(m.title)} <small>({esc(m.standard)})</small></h1>",
-        '<p class="legend"><span class="claimed">&#9679; claimed and mentioned</span>'
-        '<span class="weak">&#9675; weak: claimed, never mentioned in the body</span>'
-        '<span class="mentioned">&#183; mentioned only</span>'
-        '<span style="background:#f8c9c9">gap</span> faded columns: not effective</p>',
-        "<table><thead><tr><th>Clause</th><th>Title</th><th>Coverage</th><th>Mandatory documented information</th>",
-    ]
-    for doc_id in ids:
-        summary = docs[doc_id]
-        pending = "" if summary.status == Status.EFFECTIVE.value else " pending"
-        tip = f"{summary.title or ''} ({summary.status or 'unknown status'})"
-        out.append(f'<th class="doc{pending}" title="{esc(tip)}">{esc(doc_id)}</th>')
-    out.append("</tr></thead><tbody>")
-    symbols = {"claimed": "&#9679;", "weak": "&#9675;", "mentioned": "&#183;"}
+    ids = [d.id or d.path for d in m.documents]
+    listed = "site" in portal
+    rows = []
     for row in m.rows:
-        classes = [row.coverage] + (["top"] if row.depth == 1 else [])
-        title = f'<span class="untitled">(untitled)</span> {esc(row.title)}' if row.untitled else esc(row.title)
-        coverage = esc(_coverage_label(row) or "direct")
-        if row.coverage == "inherited":
-            coverage += "<br><small>" + esc(", ".join(f"{d} {c}" for d, c in row.inherited_from)) + "</small>"
-        mandatory = "<br>".join(
-            ('<span class="mgap">GAP</span> ' if i.gap else "") + esc(f"{i.item.kind.label}: {i.item.what}")
-            for i in row.mandatory
-        )
-        out.append(
-            f'<tr class="{" ".join(classes)}"><td class="clause">{esc(row.number)}</td><td class="title">{title}</td>'
-            f"<td>{coverage}</td><td>{mandatory}</td>"
-        )
         cells = {c.document: c for c in row.cells}
-        for doc_id in ids:
-            cell = cells.get(doc_id)
-            if cell is None:
-                out.append("<td></td>")
-                continue
-            pending = "" if cell.effective else " pending"
-            out.append(
-                f'<td class="mark {cell.mark}{pending}" title="{esc(doc_id)}: {cell.mark}">{symbols[cell.mark]}</td>'
-            )
-        out.append("</tr>")
-    s = m.summary
-    out += [
-        "</tbody></table>",
-        f"<p>{s['clauses']} clauses: {s['direct']} addressed directly, {s['inherited']} through a parent clause, "
-        f"{s['partial']} partially, {s['gaps']} gap(s). Mandatory documented information: {s['mandatory']} item(s), "
-        f"{s['mandatory_gaps']} gap(s). {s['weak']} weak claim(s).</p>",
-        "</body></html>",
+        rows.append(
+            {
+                "number": row.number,
+                "title": row.title,
+                "untitled": row.untitled,
+                "classes": " ".join([row.coverage] + (["top"] if row.depth == 1 else [])),
+                "coverage": _coverage_label(row) or "direct",
+                "inherited": ", ".join(f"{d} {c}" for d, c in row.inherited_from)
+                if row.coverage == "inherited"
+                else "",
+                "mandatory": [{"gap": i.gap, "text": f"{i.item.kind.label}: {i.item.what}"} for i in row.mandatory],
+                "cells": (
+                    [_listed(c, href) for c in row.cells] if listed else [_cell(cells.get(doc_id)) for doc_id in ids]
+                ),
+            }
+        )
+    documents = [
+        {
+            "id": doc_id,
+            "effective": docs[doc_id].status == Status.EFFECTIVE.value,
+            "tip": f"{docs[doc_id].title or ''} ({docs[doc_id].status or 'unknown status'})",
+        }
+        for doc_id in ids
     ]
-    return "\n".join(out) + "\n"
+    return templates.render("matrix.html", matrix=m, documents=documents, rows=rows, summary=m.summary, **portal)
+
+
+def _cell(cell: Cell | None) -> dict[str, object] | None:
+    if cell is None:
+        return None
+    return {"document": cell.document, "mark": cell.mark, "effective": cell.effective}
+
+
+def _listed(cell: Cell, href: Callable[[str], str | None] | None) -> dict[str, object]:
+    return {
+        "document": cell.document,
+        "mark": cell.mark,
+        "effective": cell.effective,
+        "href": href(cell.document) if href else None,
+    }
