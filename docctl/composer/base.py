@@ -420,6 +420,9 @@ class Composer:
         # In a shallow clone the oldest commit holds whatever came before it: nobody can tell who
         # added the approvals it contains, so they are not judged (the CLI says so once).
         boundary = shallow_boundary(git)
+        # The boundary itself, not its size: clones of one HEAD at depths 3 and 5 both have one
+        # boundary commit but judge different approvals (a CI cache moves between such clones).
+        shallow = " ".join(sorted(boundary))
         memo = FindingsMemo(git.git_dir / "docctl", self.store_key())
         results: dict[str, list[Finding]] = {}
         keys: dict[str, Hashable] = {}
@@ -428,7 +431,7 @@ class Composer:
             current = working_items.get(doc_id)
             working = current.document if current is not None else None
             content = self._keys.get(current.path) if current is not None else None
-            key: Hashable = f"{history.tip}\x00{content}\x00{len(boundary)}"  # the configuration: the memo's file name
+            key: Hashable = f"{history.tip}\x00{content}\x00{shallow}"  # the configuration: the memo's file name
             cached = memo.get(doc_id, key) if current is None or content is not None else None
             if cached is not None:
                 results[doc_id] = list(cached)
