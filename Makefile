@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 BUILD := build
 
-.PHONY: demo test fuzz bench bench-small lint coverage clean venv
+.PHONY: demo test fuzz bench bench-small bench-scaling lint coverage clean venv
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -60,12 +60,17 @@ test: $(VENV)/.installed lint
 fuzz: $(VENV)/.installed
 	$(PY) -m pytest -q -p no:cacheprovider -m hypothesis --hypothesis-profile=fuzz $(FUZZ_ARGS)
 
-# The benchmark suite of SPEC §10 (5,000 documents, 30,000 commits; the repository is generated once).
+# The benchmark suite (docs/performance.md): both generated shapes at 500 and 5,000 documents, six
+# commits per document; the repositories are generated once into build/bench/. BENCH_ARGS adds
+# options, e.g. BENCH_ARGS="--json build/bench.json --markdown".
 bench: $(VENV)/.installed
 	$(PY) bench/run.py $(BENCH_ARGS)
 
 bench-small: $(VENV)/.installed
-	$(PY) bench/run.py --documents 500 --commits 3000
+	$(PY) bench/run.py --sizes 500 $(BENCH_ARGS)
+
+bench-scaling: $(VENV)/.installed
+	$(PY) bench/run.py --scaling $(BENCH_ARGS)
 
 coverage: $(VENV)/.installed
 	$(PY) -m coverage run --source=docctl -m pytest -q

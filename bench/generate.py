@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """Deterministic synthetic docctl repositories, written with ``git fast-import``.
 
-Every document goes through the real lifecycle in its commits — draft by its author, submit,
+Two shapes. ``flat`` (the default, below): SOPs, work instructions and forms in numbered folders,
+one linear history. ``qms`` (bench/qms.py): a repository that looks like a real quality system,
+with nested department folders, renames and moves, merges from review branches, bodies of
+20-200 KB and .docx documents with sidecars. In both, every document goes through the real lifecycle in its commits — draft by its author, submit,
 approval by each approver as the commit author (so attestation holds), release with an effective
 date, later revisions with a change description — with correct fingerprints, so ``docctl check``
 on the result does real work and finds what a healthy repository would show.
 
-    python bench/generate.py OUT [--documents 5000] [--commits 30000] [--seed 7]
+    python bench/generate.py OUT [--shape flat|qms] [--documents 5000] [--commits 30000] [--seed 7]
 """
 
 from __future__ import annotations
@@ -334,17 +337,36 @@ def stream(documents: int, commits: int, seed: int) -> Iterator[bytes]:
     yield b"done\n"
 
 
-def generate(out: Path, documents: int, commits: int, seed: int = 7) -> Path:
+SHAPES = ("flat", "qms")
+
+
+def generate(out: Path, documents: int, commits: int, seed: int = 7, shape: str = "flat") -> Path:
     if out.exists():
         raise SystemExit(f"generate: {out} exists")
+    if shape == "qms":
+        from qms import stream as shape_stream
+    elif shape == "flat":
+        shape_stream = stream
+    else:
+        raise SystemExit(f"generate: unknown shape {shape!r} (one of {', '.join(SHAPES)})")
     subprocess.run(["git", "init", "-q", "-b", "main", str(out)], check=True)
     process = subprocess.Popen(["git", "fast-import", "--quiet", "--done"], cwd=out, stdin=subprocess.PIPE)
     assert process.stdin is not None
-    for chunk in stream(documents, commits, seed):
+    for chunk in shape_stream(documents, commits, seed):
         process.stdin.write(chunk)
     process.stdin.close()
     if process.wait() != 0:
         raise SystemExit("generate: git fast-import failed")
+    # merged review branches are deleted, as after a merge request; their commits stay in main's history
+    branches = subprocess.run(
+        ["git", "for-each-ref", "--format=delete %(refname)", "refs/heads/review/"],
+        cwd=out,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    if branches:
+        subprocess.run(["git", "update-ref", "--stdin"], cwd=out, input=branches, text=True, check=True)
     subprocess.run(["git", "checkout", "-q", "-f", "main"], cwd=out, check=True)
     return out
 
@@ -355,9 +377,11 @@ def main() -> int:
     parser.add_argument("--documents", type=int, default=5000)
     parser.add_argument("--commits", type=int, default=30000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--shape", choices=SHAPES, default="flat")
     args = parser.parse_args()
-    generate(args.out, args.documents, args.commits, args.seed)
-    print(f"generated {args.out}: {args.documents} documents, {args.commits} commits")
+    generate(args.out, args.documents, args.commits, args.seed, args.shape)
+    count = subprocess.run(["git", "rev-list", "--count", "HEAD"], cwd=args.out, capture_output=True, text=True)
+    print(f"generated {args.out} ({args.shape}): {args.documents} documents, {count.stdout.strip()} commits")
     return 0
 
 

@@ -1,19 +1,22 @@
 #!/usr/bin/env python3
-"""The benchmark suite of SPEC §10: every operation timed against its floor, in one run.
+"""The benchmark suite: every operation timed against its floor, on both generated shapes.
 
-    python bench/run.py [--documents 5000] [--commits 30000] [--repeat 3] [--markdown]
+    python bench/run.py [--sizes 500 5000] [--shapes flat qms] [--scaling] [--json FILE] [--markdown]
 
-The synthetic repository is generated once per size (bench/generate.py, git fast-import) under
-build/bench-<documents>-<commits> and reused. Every docctl figure is the wall time of the whole
-process (``docctl ...`` as a user runs it), the median of --repeat runs; cold runs delete the
-cache under .git/docctl first. Floors: one ``git log -z --name-status`` pass, and reading and
-hashing every controlled file.
+For each size and shape a repository is generated once (bench/generate.py, git fast-import) and
+kept under build/bench/, keyed by shape, size, seed and the generator's own source, so reruns start
+at once. Every docctl figure is the whole process as a user runs it (``python -m docctl ...``):
+the median of --repeat runs (the hook: of at least five), cold runs after deleting .git/docctl.
+Every row is set against the same floor, one ``git log -z --name-status`` pass over the
+repository's history, measured in the same run; peak memory against that pass's own. 20,000
+documents only with --scaling; doorstop beside docctl at 5,000.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import platform
 import shutil
@@ -22,43 +25,65 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from generate import NOW, generate  # noqa: E402
+import doorstop_tree  # noqa: E402
+from generate import NOW, SHAPES, generate  # noqa: E402
+from hook import hook_seconds  # noqa: E402
 
 DOCCTL = [sys.executable, "-m", "docctl"]
+GENERATOR = ("generate.py", "qms.py", "prose.py", "docx_bodies.py")
+COMMITS_PER_DOCUMENT = 6  # 5,000 documents, 30,000 commits
 
 
 @dataclass
 class Row:
     name: str
-    seconds: float | None
-    floor_name: str
+    value: float | None
+    unit: str  # "s" or "MB"
     floor: float | None
     target: str
-    ok: bool | None
+    met: bool | None
     note: str = ""
 
     @property
-    def ratio(self) -> str:
-        if self.seconds is None or not self.floor:
-            return ""
-        return f"{self.seconds / self.floor:.2f}x"
+    def ratio(self) -> float | None:
+        return self.value / self.floor if self.value is not None and self.floor else None
 
 
-def timed(
-    command: Sequence[str],
-    cwd: Path,
-    *,
-    before: Callable[[], None] | None = None,
-    repeat: int = 3,
-    env: dict[str, str] | None = None,
-    check: bool = False,
+@dataclass
+class Suite:
+    shape: str
+    documents: int
+    commits: int
+    seed: int
+    repository: str
+    floor: float
+    floor_mb: float
+    rows: list[Row]
+
+
+def repository(shape: str, documents: int, commits: int, seed: int) -> Path:
+    """The generated repository, from build/bench/ when a complete one is there."""
+    source = hashlib.sha256(b"".join((HERE / name).read_bytes() for name in GENERATOR)).hexdigest()[:8]
+    repo = ROOT / "build" / "bench" / f"{shape}-{documents}-{commits}-s{seed}-{source}"
+    done = repo / ".git" / "bench-generated"
+    if not done.exists():
+        print(f"bench: generating {repo.name} ...", file=sys.stderr)
+        shutil.rmtree(repo, ignore_errors=True)
+        repo.parent.mkdir(parents=True, exist_ok=True)
+        generate(repo, documents, commits, seed, shape)
+        done.write_text("complete\n")
+    return repo
+
+
+def median_seconds(
+    command: Sequence[str], cwd: Path, env: dict[str, str], repeat: int, before: Callable[[], None] | None = None
 ) -> float:
     samples = []
     for _ in range(repeat):
@@ -67,324 +92,200 @@ def timed(
         start = time.perf_counter()
         result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, check=False)
         samples.append(time.perf_counter() - start)
-        if check and result.returncode not in (0, 1):
-            raise SystemExit(f"bench: {' '.join(command)} failed: {result.stderr.decode()[-500:]}")
+        if result.returncode not in (0, 1):
+            raise SystemExit(f"bench: {' '.join(command)} exited {result.returncode}: {result.stderr.decode()[-500:]}")
     return statistics.median(samples)
 
 
-def peak_rss_mb(command: Sequence[str], cwd: Path, env: dict[str, str]) -> float:
-    """Peak resident memory of one run of ``command`` (its own process tree), in MB."""
-    code = (
-        "import resource, subprocess, sys; "
-        f"subprocess.run({list(command)!r}, cwd={str(cwd)!r}, capture_output=True); "
-        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+def peak_mb(command: Sequence[str], cwd: Path, env: dict[str, str]) -> float:
+    """Peak resident memory of one run of ``command``, in MB (its own process, from wait4)."""
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, _, usage = os.wait4(process.pid, 0)
+    process.returncode = 0  # reaped above
+    return usage.ru_maxrss / 1024
+
+
+def first_markdown(repo: Path) -> tuple[str, str]:
+    """The first tracked Markdown document (path, id): the hook's file and the history row's id."""
+    names = subprocess.run(["git", "ls-files", "-z", "--", "*.md"], cwd=repo, capture_output=True, check=True)
+    for name in sorted(n for n in names.stdout.decode().split("\0") if n):
+        for line in (repo / name).read_text(encoding="utf-8").splitlines()[:3]:
+            if line.startswith("id: "):
+                return name, line[4:].strip()
+    raise SystemExit(f"bench: no Markdown document in {repo}")
+
+
+def targets(documents: int) -> dict[str, tuple[str, Callable[[float, float], bool]]]:
+    """Each row's target (issue 14): a text and a test of (value, git log floor)."""
+    large = documents > 5000
+    hook = 0.5 if large else 0.3
+    return {
+        "cold": ("<= 2x git log", lambda v, f: v <= 2 * f),
+        "warm": ("<= 0.5 s", lambda v, f: v <= 0.5),
+        "hook": (f"<= {hook} s", lambda v, f: v <= hook),
+        "as-of": ("<= 2x git log", lambda v, f: v <= 2 * f),
+        "history": ("< 0.3 s", lambda v, f: v < 0.3),
+        "watch": ("p95 <= 0.3 s", lambda v, f: v <= 0.3),
+        "version": ("< 0.15 s", lambda v, f: v < 0.15),
+        "memory": ("<= 250 MB", lambda v, f: v <= 250),
+    }
+
+
+def run_suite(shape: str, documents: int, seed: int, options: argparse.Namespace) -> Suite:
+    commits = documents * COMMITS_PER_DOCUMENT
+    repo = repository(shape, documents, commits, seed)
+    actual = int(
+        subprocess.run(["git", "rev-list", "--count", "HEAD"], cwd=repo, capture_output=True, text=True).stdout
     )
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
-    return int(out.strip()) / 1024
-
-
-def floor_git_log(repo: Path, repeat: int) -> float:
-    return timed(["git", "log", "-z", "--name-status"], repo, repeat=repeat)
-
-
-def floor_read_hash(repo: Path, repeat: int) -> float:
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        for path in repo.rglob("*.md"):
-            if ".git" not in path.parts:
-                hashlib.sha256(path.read_bytes()).digest()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
-
-
-def doorstop_tree(repo: Path, out: Path) -> Path:
-    """The same documents as a doorstop item tree: one item per document (its body as the text),
-    work instructions and forms as child documents linked to the SOPs they reference."""
-    import docctl
-
-    if (out / ".git").exists():
-        return out
-    shutil.rmtree(out, ignore_errors=True)
-    out.mkdir(parents=True)
-    subprocess.run(["git", "init", "-q", str(out)], check=True)
-    for prefix, parent in (("SOP", None), ("WI", "SOP"), ("FRM", "SOP")):
-        folder = out / prefix.lower()
-        folder.mkdir()
-        settings = f"settings:\n  digits: 4\n  prefix: {prefix}\n  sep: '-'\n"
-        (folder / ".doorstop.yml").write_text(settings + (f"  parent: {parent}\n" if parent else ""))
-    for level, document in enumerate(docctl.open(repo).documents(), start=1):
-        assert document.id and document.type
-        links = "".join(f"\n- {ref}: null" for ref in document.references) or " []"
-        text = "\n".join("  " + line for line in document.body.strip().splitlines())
-        item = (
-            f"active: true\nderived: false\nheader: ''\nlevel: {level}.0\nlinks:{links}\n"
-            f"normative: true\nref: ''\nreviewed: null\ntext: |\n{text}\n"
-        )
-        (out / document.type.lower() / f"{document.id}.yml").write_text(item)
-    subprocess.run(["git", "-C", str(out), "add", "-A"], check=True)
-    subprocess.run(
-        [
-            "git",
-            "-C",
-            str(out),
-            "-c",
-            "user.name=bench",
-            "-c",
-            "user.email=bench@example.com",
-            "commit",
-            "-q",
-            "-m",
-            "items",
-        ],
-        check=True,
-    )
-    return out
-
-
-def doorstop_seconds(repo: Path, documents: int) -> tuple[float | None, str]:
-    """Wall time of ``doorstop`` (build and validate the tree) on the equivalent item tree, with
-    doorstop installed from PyPI into its own environment under build/."""
-    venv = ROOT / "build" / "bench-doorstop-venv"
-    doorstop = venv / "bin" / "doorstop"
-    if not doorstop.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        result = subprocess.run(
-            [str(venv / "bin" / "pip"), "install", "-q", "doorstop"], capture_output=True, text=True
-        )
-        if result.returncode != 0 or not doorstop.exists():
-            return None, "doorstop could not be installed: " + result.stderr.strip()[-200:]
-    tree = doorstop_tree(repo, ROOT / "build" / f"bench-doorstop-{documents}")
-    start = time.perf_counter()
-    result = subprocess.run([str(doorstop)], cwd=tree, capture_output=True, text=True)
-    seconds = time.perf_counter() - start
-    version = subprocess.run([str(doorstop), "--version"], capture_output=True, text=True).stdout.strip()
-    return seconds, f"{version}, exit {result.returncode}"
-
-
-def has_command(name: str, repo: Path, env: dict[str, str]) -> bool:
-    return subprocess.run([*DOCCTL, name, "--help"], cwd=repo, env=env, capture_output=True).returncode == 0
-
-
-def site_rows(repo: Path, env: dict[str, str], target: Path, documents: int) -> list[Row]:
-    """docctl site into a new folder, then again after one committed change (the commit is undone after)."""
-    folder = repo.parent / f"site-{documents}"
-    shutil.rmtree(folder, ignore_errors=True)
-    build = timed([*DOCCTL, "site", "-o", str(folder)], repo, repeat=1, env=env, check=True)
-    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True).stdout.strip()
-    cache, saved = repo / ".git" / "docctl", repo.parent / "docctl-cache-before-site"
-    shutil.rmtree(saved, ignore_errors=True)
-    shutil.copytree(cache, saved)
-    who = {"GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@acme.example", "GIT_AUTHOR_DATE": NOW}
-    who |= {"GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "bench@acme.example", "GIT_COMMITTER_DATE": NOW}
-    try:
-        target.write_bytes(target.read_bytes() + b"\nOne more sentence for the site benchmark.\n")
-        subprocess.run(["git", "commit", "-q", "-am", "bench: one change"], cwd=repo, env={**env, **who}, check=True)
-        rebuild = timed([*DOCCTL, "site", "-o", str(folder)], repo, repeat=1, env=env, check=True)
-    finally:
-        subprocess.run(["git", "reset", "-q", "--hard", head], cwd=repo, check=True)
-        shutil.rmtree(cache, ignore_errors=True)
-        shutil.move(saved, cache)
-    return [
-        Row(f"site of {documents} documents (new folder)", build, "", None, "<= 60 s", build <= 60),
-        Row("site rebuilt after one committed change", rebuild, "", None, "<= 5 s", rebuild <= 5),
-    ]
-
-
-def run_suite(documents: int, commits: int, repeat: int, *, doorstop: bool = True) -> tuple[list[Row], dict[str, str]]:
-    repo = ROOT / "build" / f"bench-{documents}-{commits}"
-    complete = (
-        (repo / "docctl.toml").exists()
-        and subprocess.run(["git", "rev-parse", "-q", "--verify", "HEAD"], cwd=repo, capture_output=True).returncode
-        == 0
-        if repo.exists()
-        else False
-    )
-    if not complete:
-        print(f"bench: generating {repo} ...", file=sys.stderr)
-        shutil.rmtree(repo, ignore_errors=True)
-        generate(repo, documents, commits)
     env = dict(os.environ, DOCCTL_NOW=NOW, PYTHONPATH=str(ROOT))
     cache = repo / ".git" / "docctl"
 
     def cold() -> None:
         shutil.rmtree(cache, ignore_errors=True)
 
-    log_floor = floor_git_log(repo, repeat)
-    read_floor = floor_read_hash(repo, repeat)
+    goals = targets(documents)
+    floor = median_seconds(["git", "log", "-z", "--name-status"], repo, env, options.repeat)
+    floor_mb = peak_mb(["git", "log", "-z", "--name-status"], repo, env)
     rows: list[Row] = []
-    check_cold = timed([*DOCCTL, "check"], repo, before=cold, repeat=max(1, repeat - 1), env=env, check=True)
+
+    def row(key: str, name: str, value: float | None, note: str = "", unit: str = "s") -> None:
+        text, test = goals[key]
+        base = floor_mb if unit == "MB" else floor
+        rows.append(Row(name, value, unit, base, text, None if value is None else test(value, base), note))
+
+    print(f"bench: {shape}, {documents} documents: check cold ...", file=sys.stderr)
+    check_cold = median_seconds([*DOCCTL, "check"], repo, env, options.cold_repeat, before=cold)
+    row("cold", "check, all rules, cold cache", check_cold)
+    row("warm", "check again, nothing changed (warm)", median_seconds([*DOCCTL, "check"], repo, env, options.repeat))
+    path, doc_id = first_markdown(repo)
+    hook = statistics.median(hook_seconds(repo, path, max(5, options.repeat)))
+    row("hook", "pre-commit hook, one staged file (warm)", hook)
+    out = repo.parent / f"register-{repo.name}.csv"
+    register = median_seconds([*DOCCTL, "register", "-o", str(out)], repo, env, options.repeat)
     rows.append(
         Row(
-            "check, all rules, cold cache",
-            check_cold,
-            "git log",
-            log_floor,
-            "<= 2x git log",
-            check_cold <= 2 * log_floor,
+            "register (effective revisions from history)",
+            register,
+            "s",
+            floor,
+            "<= 1.5x check cold",
+            register <= 1.5 * check_cold,
         )
     )
-    check_warm = timed([*DOCCTL, "check"], repo, repeat=repeat, env=env, check=True)
-    rows.append(
-        Row("check again, nothing changed (warm)", check_warm, "read+hash", read_floor, "< 0.5 s", check_warm < 0.5)
+    as_of = median_seconds([*DOCCTL, "register", "--as-of", "2025-09-01", "-o", str(out)], repo, env, options.repeat)
+    row("as-of", "register --as-of 2025-09-01", as_of)
+    row(
+        "history",
+        f"history {doc_id} (warm cache)",
+        median_seconds([*DOCCTL, "history", doc_id], repo, env, options.repeat),
     )
-
-    target = next(p for p in sorted(repo.glob("sops/*/*.md")))
-    original = target.read_bytes()
-
-    edits = iter(range(1_000_000))
-
-    def stage_one() -> None:
-        """A new edit each time, as each commit brings one (no cache can know its findings yet)."""
-        target.write_bytes(original + b"\nOne more sentence for the hook benchmark, edit %d.\n" % next(edits))
-        subprocess.run(["git", "add", "--", str(target)], cwd=repo, check=True)
-
-    try:
-        hook = timed([*DOCCTL, "check", "--hook"], repo, before=stage_one, repeat=repeat, env=env)
-    finally:
-        target.write_bytes(original)
-        subprocess.run(["git", "add", "--", str(target)], cwd=repo, check=True)
-    rows.append(Row("pre-commit hook, one staged file (warm)", hook, "read+hash", read_floor, "< 0.5 s", hook < 0.5))
-
-    if has_command("register", repo, env):
-        out = repo.parent / f"register-{documents}.csv"
-        register = timed([*DOCCTL, "register", "-o", str(out)], repo, repeat=repeat, env=env, check=True)
-        rows.append(
-            Row(
-                "register (effective revisions from history)",
-                register,
-                "check cold",
-                check_cold,
-                "<= 1.5x check",
-                register <= 1.5 * check_cold,
-            )
-        )
-        past = "2025-09-01"
-        as_of = timed([*DOCCTL, "register", "--as-of", past, "-o", str(out)], repo, repeat=repeat, env=env, check=True)
-        rows.append(
-            Row(f"register --as-of {past}", as_of, "git log", log_floor, "<= 2x git log", as_of <= 2 * log_floor)
-        )
-    else:
-        rows.append(Row("register", None, "", None, "<= 1.5x check", None, "command not available yet"))
-
-    doc_id = target.stem
-    history = timed([*DOCCTL, "history", doc_id], repo, repeat=repeat, env=env, check=True)
-    rows.append(Row(f"history {doc_id} (warm cache)", history, "git log", log_floor, "< 0.3 s", history < 0.3))
-    if has_command("site", repo, env):
-        rows += site_rows(repo, env, target, documents)
-
-    if has_command("export", repo, env):  # one controlled copy: at most 1 s, a PDF at most 3 s
-        for fmt, limit in (("html", 1.0), ("docx", 1.0), ("pdf", 3.0)):
-            copy = repo.parent / f"copy-{documents}.{fmt}"
-            seconds = timed([*DOCCTL, "export", doc_id, "-o", str(copy)], repo, repeat=repeat, env=env, check=True)
-            rows.append(Row(f"export {doc_id} as {fmt}", seconds, "", None, f"<= {limit:g} s", seconds <= limit))
-
-    latency = HERE / "watch_latency.py"
-    if latency.exists():
-        result = subprocess.run(
-            [sys.executable, str(latency), str(repo)], env=env, capture_output=True, text=True, timeout=600
-        )
-        values = dict(line.split()[:2] for line in result.stdout.splitlines() if len(line.split()) >= 2)
-        p50 = float(values["watch_p50"]) if "watch_p50" in values else None
-        p95 = float(values["watch_p95"]) if "watch_p95" in values else None
-        rows.append(Row("watcher: save to reported finding, p50", p50, "", None, "", None))
-        rows.append(
-            Row(
-                "watcher: save to reported finding, p95",
-                p95,
-                "",
-                None,
-                "p95 < 0.3 s",
-                p95 is not None and p95 < 0.3,
-                "" if p95 is not None else result.stderr.strip()[-200:],
-            )
-        )
-    if doorstop:
-        seconds, note = doorstop_seconds(repo, documents)
+    if options.saves:
+        print(f"bench: {shape}, {documents} documents: watcher ...", file=sys.stderr)
+        p50, p95, note = watcher(repo, env, options.saves)
+        rows.append(Row("watcher: save to reported finding, p50", p50, "s", floor, "", None, note))
+        row("watch", "watcher: save to reported finding, p95", p95, note)
+    version = median_seconds([*DOCCTL, "--version"], repo, env, max(5, options.repeat))
+    start = median_seconds([sys.executable, "-c", "pass"], repo, env, 5)
+    row("version", "docctl --version (import cost)", version, f"python -c pass: {start:.3f} s")
+    cold()
+    row("memory", "peak memory, check cold (MB)", peak_mb([*DOCCTL, "check"], repo, env), unit="MB")
+    row("memory", "peak memory, check warm (MB)", peak_mb([*DOCCTL, "check"], repo, env), unit="MB")
+    if options.doorstop and documents == 5000:
+        print(f"bench: {shape}, {documents} documents: doorstop ...", file=sys.stderr)
+        seconds, note = doorstop_tree.seconds(repo, repo.name)
+        met = seconds is not None and check_cold < seconds
         rows.append(
             Row(
                 f"doorstop on the same {documents} items (no history)",
                 seconds,
-                "docctl check cold",
-                check_cold,
-                "docctl faster",
-                seconds is not None and check_cold < seconds,
+                "s",
+                floor,
+                "docctl cold faster",
+                met,
                 note,
             )
         )
-    version = timed([*DOCCTL, "--version"], repo, repeat=max(repeat, 5), env=env)
-    rows.append(
-        Row(
-            "docctl --version (import cost)",
-            version,
-            "python -c pass",
-            timed([sys.executable, "-c", "pass"], repo, repeat=5),
-            "< 0.15 s",
-            version < 0.15,
-        )
+    return Suite(shape, documents, actual, seed, str(repo.relative_to(ROOT)), floor, floor_mb, rows)
+
+
+def watcher(repo: Path, env: dict[str, str], saves: int) -> tuple[float | None, float | None, str]:
+    result = subprocess.run(
+        [sys.executable, str(HERE / "watch_latency.py"), str(repo), "--saves", str(saves)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=3600,
     )
-    cold()
-    memory = peak_rss_mb([*DOCCTL, "check"], repo, env)
-    rows.append(Row("peak memory, check cold (MB)", memory, "", None, "< 250 MB", memory < 250))
-    machine = {
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, {round(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30)} GiB",
+    values = dict(line.split()[:2] for line in result.stdout.splitlines() if len(line.split()) >= 2)
+    if "watch_p95" not in values:
+        return None, None, result.stderr.strip()[-200:]
+    return float(values["watch_p50"]), float(values["watch_p95"]), f"{saves} saves"
+
+
+def machine() -> dict[str, str]:
+    memory = round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30)
+    return {
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, {memory} GiB",
         "python": platform.python_version(),
         "git": subprocess.run(["git", "--version"], capture_output=True, text=True).stdout.strip(),
-        "repository": f"{documents} documents, {commits} commits",
+        "load": " ".join(f"{x:.1f}" for x in os.getloadavg()),
     }
-    return rows, machine
 
 
-def render(rows: list[Row], machine: dict[str, str], markdown: bool) -> str:
-    def fmt(value: float | None, row: Row) -> str:
-        if value is None:
-            return "n/a"
-        return f"{value:.0f}" if "MB" in row.name else f"{value:.3f} s"
-
-    lines = [" | ".join(f"{k}: {v}" for k, v in machine.items())]
+def render(suite: Suite, markdown: bool) -> str:
+    title = f"{suite.shape}: {suite.documents} documents, {suite.commits} commits (git log pass {suite.floor:.3f} s, {suite.floor_mb:.0f} MB)"
+    header = ["operation", "docctl", "git log", "ratio", "target", "met"]
+    lines = [f"#### {title}" if markdown else title]
     if markdown:
-        lines += [
-            "",
-            "| operation | docctl | floor | floor time | ratio | target | met |",
-            "|---|---|---|---|---|---|---|",
-        ]
-    for row in rows:
-        met = "yes" if row.ok else ("no" if row.ok is False else "")
-        floor = f"{row.floor:.3f} s" if row.floor else ""
-        cells = [
-            row.name,
-            fmt(row.seconds, row),
-            row.floor_name,
-            floor,
-            row.ratio,
-            row.target,
-            met + (f" ({row.note})" if row.note else ""),
-        ]
+        lines += ["", "| " + " | ".join(header) + " |", "|---|---|---|---|---|---|"]
+    else:
+        lines.append(f"  {header[0]:<46} {header[1]:>10} {header[2]:>10} {header[3]:>8}  {header[4]:<19} {header[5]}")
+    for row in suite.rows:
+        if row.unit == "MB":
+            value, floor = (f"{row.value:.0f} MB" if row.value is not None else "n/a"), f"{row.floor or 0:.0f} MB"
+        else:
+            value, floor = (f"{row.value:.3f} s" if row.value is not None else "n/a"), f"{row.floor or 0:.3f} s"
+        ratio = f"{row.ratio:.2f}x" if row.ratio is not None else ""
+        met = {True: "yes", False: "no", None: ""}[row.met] + (f" ({row.note})" if row.note else "")
+        cells = [row.name, value, floor, ratio, row.target, met]
         lines.append(
             "| " + " | ".join(cells) + " |"
             if markdown
-            else f"{cells[0]:<46} {cells[1]:>10} {cells[2]:>14} {cells[3]:>10} {cells[4]:>7}  {cells[5]:<14} {cells[6]}"
+            else f"  {cells[0]:<46} {cells[1]:>10} {cells[2]:>10} {cells[3]:>8}  {cells[4]:<19} {cells[5]}"
         )
     return "\n".join(lines)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description="docctl benchmark suite (SPEC §10)")
-    parser.add_argument("--documents", type=int, default=5000)
-    parser.add_argument("--commits", type=int, default=30000)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--markdown", action="store_true", help="print a Markdown table (for docs/performance.md)")
-    parser.add_argument("--no-doorstop", action="store_true", help="skip the doorstop comparison")
-    parser.add_argument("--scaling", action="store_true", help="also the main rows at 500 and 20,000 documents")
-    args = parser.parse_args()
-    rows, machine = run_suite(args.documents, args.commits, args.repeat, doorstop=not args.no_doorstop)
-    print(render(rows, machine, args.markdown))
-    if args.scaling:
-        for documents in (500, 20000):
-            commits = documents * args.commits // args.documents
-            print(f"\nscaling: {documents} documents, {commits} commits")
-            small, info = run_suite(documents, commits, args.repeat, doorstop=False)
-            print(render(small, info, args.markdown))
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[500, 5000], help="documents (default: 500 5000)")
+    parser.add_argument("--shapes", nargs="+", choices=SHAPES, default=list(SHAPES))
+    parser.add_argument("--scaling", action="store_true", help="also 20,000 documents")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=5, help="runs per warm row (median)")
+    parser.add_argument("--cold-repeat", type=int, default=2, help="runs of the cold check (median)")
+    parser.add_argument("--saves", type=int, default=40, help="watcher saves (0: no watcher row)")
+    parser.add_argument("--no-doorstop", dest="doorstop", action="store_false", help="skip doorstop at 5,000")
+    parser.add_argument("--markdown", action="store_true", help="Markdown tables (for docs/performance.md)")
+    parser.add_argument("--json", metavar="FILE", type=Path, help="also write the results as JSON to FILE")
+    options = parser.parse_args(argv)
+    sizes = sorted(set(options.sizes) | ({20000} if options.scaling else set()))
+    info = machine()
+    print(" | ".join(f"{k}: {v}" for k, v in info.items()))
+    suites = []
+    for documents in sizes:
+        for shape in options.shapes:
+            suite = run_suite(shape, documents, options.seed, options)
+            suites.append(suite)
+            print("\n" + render(suite, options.markdown), flush=True)
+    info["load at the end"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    if options.json:
+        result = {
+            "machine": info,
+            "runs": [{**asdict(s), "rows": [{**asdict(r), "ratio": r.ratio} for r in s.rows]} for s in suites],
+        }
+        options.json.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"\nload average at the end: {info['load at the end']} ({os.cpu_count()} cores)")
     return 0
 
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Watcher latency (SPEC §10): from a save to the reported finding, p50 and p95 over many saves.
+"""Watcher latency: from a save to the reported finding, p50 and p95 over many saves.
 
     python bench/watch_latency.py [REPO] [--saves 200] [--polling] [--documents 5000]
 

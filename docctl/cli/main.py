@@ -20,6 +20,7 @@ from typing import Any
 from docctl._version import __version__
 
 EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED = 0, 2, 130
+QUIET_HELP = "no progress display on stderr (a run longer than a second shows one on a terminal)"
 
 # Every command, in the order `docctl --help` lists them, with the line it shows there.
 COMMANDS = {
@@ -74,6 +75,7 @@ class _CommandParser(_Parser):
         if self.command is not None:
             command_module(self.command).configure(self)
             self.command = None
+            self.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help=QUIET_HELP)
         return super().parse_known_args(args, namespace)
 
 
@@ -83,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--root", metavar="PATH", help="the docctl repository (default: the nearest folder with docctl.toml)"
     )
+    parser.add_argument("-q", "--quiet", action="store_true", help=QUIET_HELP)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_CommandParser)
     sub.required = True
     for name, summary in COMMANDS.items():
@@ -108,12 +111,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(command: ModuleType, args: argparse.Namespace) -> int:
     """Run a command; a DocctlError is one line and its exit code, Ctrl-C exits 130."""
+    from docctl.cli.progress import progress_for
     from docctl.core.errors import DocctlError
     from docctl.core.escaping import escape_controls
 
     try:
         _half_step_notice(args)
-        return int(command.run(args))
+        # a long run shows what it is doing on stderr (a terminal only); the watcher reports on its own
+        with progress_for(getattr(args, "quiet", False) or args.command == "watch"):
+            return int(command.run(args))
     except DocctlError as error:
         print(f"docctl: error: {escape_controls(str(error))}", file=sys.stderr)
         return error.exit_code

@@ -19,6 +19,7 @@ from docctl.config.model import Config
 from docctl.core.errors import UnknownDocumentError, UsageError
 from docctl.core.model import Document, Finding, Report
 from docctl.core.problems import Fault
+from docctl.core.progress import counted, phase
 from docctl.documents.sources import SIDECAR_SUFFIX, Loaded, failed, file_format, judged, load
 from docctl.references.model import Extracted, References
 from docctl.rules.context import RuleContext
@@ -155,7 +156,7 @@ class Composer:
 
     def loaded(self) -> list[Loaded]:
         """Every controlled file, parsed (through the caches, which are then kept)."""
-        items = [self.load(p) for p in self.controlled_paths()]
+        items = [self.load(p) for p in counted("documents read", self.controlled_paths())]
         self.store().save(prune=self.current)
         return items
 
@@ -193,7 +194,8 @@ class Composer:
         if self._history is None or self._history.tip != head:
             from docctl.history.load import load_history
 
-            self._history = load_history(git, self.config, head=head)
+            with phase("history pass"):
+                self._history = load_history(git, self.config, head=head)
         return self._history
 
     def history(self, doc_id: str) -> list[Revision]:
@@ -247,7 +249,8 @@ class Composer:
             known = cache.get(digest, newest)
             if isinstance(known, Report):
                 return known
-        report = self._check(files, ctx)
+        with phase("checking"):
+            report = self._check(files, ctx)
         if cache is not None and not self._time_sensitive(ctx):
             cache.put(digest, report)
         return report
@@ -346,7 +349,7 @@ class Composer:
         findings: list[Finding] = []
         documents = [item.document for item in loaded if item.document is not None]
         store = self.store()
-        for item in loaded:
+        for item in counted("rules: documents checked", loaded):
             if item.path in selected:
                 findings.extend(self._document_findings(item, ctx, store))
         # Repository-wide findings without a file (DC406) belong to a check of the whole repository.
@@ -476,12 +479,15 @@ class Composer:
         # In a shallow clone the oldest commit holds whatever came before it: nobody can tell who
         # added the approvals it contains, so they are not judged (the CLI says so once).
         boundary = shallow_boundary(git)
+        # The boundary itself, not its size: clones of one HEAD at depths 3 and 5 both have one
+        # boundary commit but judge different approvals (a CI cache moves between such clones).
+        shallow = " ".join(sorted(boundary))
         memo = FindingsMemo(git.git_dir / "docctl", self.store_key())
         results: dict[str, list[Finding]] = {}
         keys: dict[str, Hashable] = {}
         attestations: list[tuple[Document, dict[ApprovalKey, Commit], Provenance]] = []
         branches: BranchMemo = {}  # merged branches read for one document, kept for the others
-        for doc_id in sorted(set(history.ids()) | set(working_items)):
+        for doc_id in counted("rules: document histories checked", sorted(set(history.ids()) | set(working_items))):
             current = working_items.get(doc_id)
             working = current.document if current is not None else None
             content = self._keys.get(current.path) if current is not None else None

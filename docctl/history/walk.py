@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from docctl.adapters import git as gitmod
 from docctl.adapters import paths
 from docctl.config.model import Config
+from docctl.core.progress import counted
 from docctl.core.timeline import ApprovalKey, Commit, Event, Snapshot
 from docctl.documents.sources import SIDECAR_SUFFIX, file_format, load
 from docctl.history.cache import HistoryState
@@ -65,7 +66,7 @@ class Walker:
     def apply(self, entries: Sequence[gitmod.LogEntry]) -> None:
         plan = self._plan(entries)
         self._read_snapshots(key for _, changed in plan for _, key in changed.values() if key is not None)
-        for entry, changed in plan:
+        for entry, changed in counted("history pass: commits walked", plan):
             self._apply_one(entry, changed)
 
     def _plan(
@@ -106,7 +107,9 @@ class Walker:
                 wanted[blob].append(key)
         contents: dict[str, bytes] = {}
         remaining = {key: len(key.split(":", 1)[1].split("+")) for key in missing}
-        for blob, data in gitmod.iter_blobs(self.git, list(wanted)):
+        for blob, data in counted(
+            "history pass: versions read", gitmod.iter_blobs(self.git, list(wanted)), len(wanted)
+        ):
             contents[blob] = data
             for key in wanted[blob]:
                 remaining[key] -= 1
