@@ -14,6 +14,8 @@ from docctl.composer.base import Composer
 from docctl.config.load import find_root, load_config
 
 if TYPE_CHECKING:
+    from docctl.audit.model import AuditReport
+    from docctl.audit.record import Recorded
     from docctl.lifecycle.scaffold import NewDocument
     from docctl.lifecycle.steps import StepResult
     from docctl.references.graph import Impact, XRef
@@ -175,6 +177,21 @@ class Repository(Composer):
         from docctl.references import matrix
 
         return matrix.matrix(self.documents(), self.references(), standard)
+
+    # audit ------------------------------------------------------------------------------------
+    def audit(self, *, as_of: dt.date | None = None, since: str | None = None) -> AuditReport:
+        """The internal audit of document control as of ``as_of`` (default today), compared with the
+        last recorded audit; ``since`` (a date or commit) starts the audited period."""
+        from docctl.audit.service import audit
+
+        return audit(self, as_of=as_of, since=since)
+
+    def record_audit(self, report: AuditReport, *, commit: bool = True) -> Recorded:
+        """Commit ``report`` as an audit record (``[audit] folder``), attested by the commit."""
+        self._writable()
+        from docctl.audit.record import record
+
+        return record(self, report, commit=commit)
 
 
 class CommitView(Repository, views.CommitView):

@@ -39,12 +39,13 @@ COMMANDS = {
     "obsolete": "withdraw a document (final; the file stays)",
     "register": "the controlled-document register (master document list), now or as of a past date",
     "watch": "watch the working copy and report findings as files change",
+    "audit": "internal audit report of document control (ISO 19011 shape), optionally recorded",
 }
 
 
 def command_module(name: str) -> ModuleType:
     """docctl/cli/commands/<name>.py: ``configure(parser)`` and ``run(args) -> int``."""
-    return importlib.import_module(f"docctl.cli.commands.{name}")
+    return importlib.import_module(f"docctl.cli.commands.{name.replace('-', '_')}")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -266,6 +266,9 @@ class Composer:
             side = stamp_of(full.with_name(full.name + SIDECAR_SUFFIX)) if file_format(path) == "docx" else None
             parts.append(f"{path}\x00{stamp}\x00{side}")
             newest = max(newest, (stamp[1] if stamp else 0) / 1e9, (side[1] if side else 0) / 1e9)
+        from docctl.composer.records import stamps
+
+        parts.extend(stamps(self))
         return hashlib.sha256("\x01".join(parts).encode("utf-8", "surrogateescape")).hexdigest(), newest
 
     def _shallow_mark(self) -> str:
@@ -308,6 +311,8 @@ class Composer:
             if _finding_file(f) in selected or f.code == "DC306" and files is None
         )
         findings.extend(f for f in self._suspect_references(documents, ctx) if _finding_file(f) in selected)
+        if files is None:  # records are not documents: a check of the whole repository judges them
+            findings.extend(self._record_findings(ctx))
         findings = self.apply_policy(findings)
         history = self.history_index()
         store.save(prune=self.current)
@@ -317,6 +322,14 @@ class Composer:
             root=str(self.root),
             commit=history.tip if history is not None else None,
         )
+
+    def _record_findings(self, ctx: RuleContext) -> list[Finding]:
+        """DC501 and DC502 over the audit records (see :mod:`docctl.composer.records`)."""
+        from docctl.composer.records import gather
+        from docctl.rules.records import audit_overdue, changed_records
+
+        records = gather(self)
+        return [*changed_records(records), *audit_overdue(records, ctx)]
 
     def _suspect_references(self, documents: list[Document], ctx: RuleContext) -> Iterator[Finding]:
         """DC407, with each referenced document's newest effective revision taken from history."""

@@ -17,6 +17,7 @@ from docctl.config.model import (
     DEFAULT_STANDARDS,
     DEFAULT_TYPES,
     REVISION_SCHEMES,
+    AuditSettings,
     Config,
     DocType,
     Person,
@@ -76,7 +77,7 @@ class _Parser:
         return ConfigError(message, path=str(self.path), line=self.locator.line(where))
 
     def parse(self, data: dict[str, Any]) -> Config:
-        known = {"docctl", "types", "people", "signing", "severity", "ignore"}
+        known = {"docctl", "types", "people", "signing", "severity", "ignore", "audit"}
         self.unknown(data, known, ())
         main = self.table(data, ("docctl",))
         self.unknown(
@@ -107,6 +108,7 @@ class _Parser:
             types=MappingProxyType(types),
             people=MappingProxyType(self.people(self.table(data, ("people",)))),
             signing=self.signing(self.table(data, ("signing",))),
+            audit=self.audit(data),
             severity=MappingProxyType(self.severities(self.table(data, ("severity",)))),
             ignore=self.ignores(self.table(data, ("ignore",))),
         )
@@ -203,6 +205,22 @@ class _Parser:
                 email=email.lower(), name=name, roles=self.strings(entry, (*where, "roles"), ())
             )
         return people
+
+    def audit(self, data: dict[str, Any]) -> AuditSettings:
+        table = self.table(data, ("audit",))
+        if "audit" not in data:
+            return AuditSettings()
+        self.unknown(table, {"folder", "type", "interval_months"}, ("audit",))
+        folder = self.string(table, ("audit", "folder"), "records/audits").strip("/")
+        if not folder or folder.startswith("..") or "/../" in f"/{folder}/" or folder.startswith("/"):
+            raise self.fail(("audit", "folder"), f"audit.folder must be a folder inside the repository, not '{folder}'")
+        kind = self.string(table, ("audit", "type"), "AUDIT")
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", kind):
+            raise self.fail(("audit", "type"), f"audit.type must be a word such as AUDIT, not '{kind}'")
+        months = self.integer(table, ("audit", "interval_months"), 12)
+        if months < 1:
+            raise self.fail(("audit", "interval_months"), "audit.interval_months must be at least 1")
+        return AuditSettings(folder=folder, type=kind, interval_months=months, configured=True)
 
     def signing(self, table: dict[str, Any]) -> Signing:
         self.unknown(table, {"required", "allowed_signers"}, ("signing",))

@@ -60,6 +60,16 @@ class Signing:
     allowed_signers: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class AuditSettings:
+    """``[audit]``: where audit records are kept, and how often document control is audited."""
+
+    folder: str = "records/audits"
+    type: str = "AUDIT"  # the record's id prefix: AUDIT-2026-12-01
+    interval_months: int = 12
+    configured: bool = False  # the table is present: an overdue audit is then a finding (DC502)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Config:
     root: Path
@@ -74,6 +84,7 @@ class Config:
     types: Mapping[str, DocType] = field(default_factory=lambda: MappingProxyType({}))
     people: Mapping[str, Person] = field(default_factory=lambda: MappingProxyType({}))
     signing: Signing = Signing()
+    audit: AuditSettings = AuditSettings()
     severity: Mapping[str, Severity] = field(default_factory=lambda: MappingProxyType({}))
     ignore: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
