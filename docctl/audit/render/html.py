@@ -14,9 +14,20 @@ def render_html(report: AuditReport) -> str:
         report=report,
         title=f"{report.title} {report.scope.period_end.isoformat()}",
         version=report.version,
-        counts=report.counts(),
+        count_labels=_count_labels(report),
         grade_titles=GRADE_TITLES,
         ind=report.indicators,
         median=None if median is None else f"{median:g}",
         charts=[(title, svg(fig)) for title, fig in charts(report)],
     )
+
+
+_PLURAL = {
+    "major": ("major nonconformity", "major nonconformities"),
+    "minor": ("minor nonconformity", "minor nonconformities"),
+    "ofi": ("opportunity for improvement", "opportunities for improvement"),
+}
+
+
+def _count_labels(report: AuditReport) -> list[tuple[str, str]]:
+    return [(grade, f"{n} {_PLURAL[grade][n != 1]}") for grade, n in report.counts().items()]
