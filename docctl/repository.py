@@ -15,6 +15,7 @@ from docctl.config.load import find_root, load_config
 
 if TYPE_CHECKING:
     from docctl.audit.model import AuditReport
+    from docctl.audit.pack import Pack
     from docctl.audit.record import Recorded
     from docctl.lifecycle.scaffold import NewDocument
     from docctl.lifecycle.steps import StepResult
@@ -192,6 +193,15 @@ class Repository(Composer):
         from docctl.audit.record import record
 
         return record(self, report, commit=commit)
+
+    def audit_pack(self, day: dt.date, output: str | os.PathLike[str] | None = None, *, copies: str = "html") -> Pack:
+        """The stage-1 evidence pack as of ``day``; written to ``output`` (a folder or a .zip) when given."""
+        from pathlib import Path
+
+        from docctl.audit import pack
+
+        built = pack.build(self, day, copies=copies)
+        return pack.write(built, Path(output)) if output is not None else built
 
 
 class CommitView(Repository, views.CommitView):

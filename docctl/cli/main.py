@@ -40,6 +40,7 @@ COMMANDS = {
     "register": "the controlled-document register (master document list), now or as of a past date",
     "watch": "watch the working copy and report findings as files change",
     "audit": "internal audit report of document control (ISO 19011 shape), optionally recorded",
+    "audit-pack": "stage-1 evidence pack: register, coverage matrix, a controlled copy of every document in force",
 }
 
 
