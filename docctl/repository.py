@@ -16,6 +16,9 @@ from docctl.config.load import find_root, load_config
 if TYPE_CHECKING:
     from docctl.lifecycle.adopt import Adoption
     from docctl.lifecycle.recovery import Recovery
+    from docctl.audit.model import AuditReport
+    from docctl.audit.pack import Pack
+    from docctl.audit.record import Recorded
     from docctl.lifecycle.scaffold import NewDocument
     from docctl.lifecycle.steps import StepResult
     from docctl.publish.export import Export
@@ -255,6 +258,30 @@ class Repository(Composer):
         from docctl.references import matrix
 
         return matrix.matrix(self.documents(), self.references(), standard)
+
+    # audit ------------------------------------------------------------------------------------
+    def audit(self, *, as_of: dt.date | None = None, since: str | None = None) -> AuditReport:
+        """The internal audit of document control as of ``as_of`` (default today), compared with the
+        last recorded audit; ``since`` (a date or commit) starts the audited period."""
+        from docctl.audit.service import audit
+
+        return audit(self, as_of=as_of, since=since)
+
+    def record_audit(self, report: AuditReport, *, commit: bool = True) -> Recorded:
+        """Commit ``report`` as an audit record (``[audit] folder``), attested by the commit."""
+        self._writable()
+        from docctl.audit.record import record
+
+        return record(self, report, commit=commit)
+
+    def audit_pack(self, day: dt.date, output: str | os.PathLike[str] | None = None, *, copies: str = "html") -> Pack:
+        """The stage-1 evidence pack as of ``day``; written to ``output`` (a folder or a .zip) when given."""
+        from pathlib import Path
+
+        from docctl.audit import pack
+
+        built = pack.build(self, day, copies=copies)
+        return pack.write(built, Path(output)) if output is not None else built
 
 
 class CommitView(Repository, views.CommitView):

@@ -372,6 +372,60 @@ def first_parent_chain(git: Git, tip: str) -> list[str]:
     return output(["rev-list", "--first-parent", tip, "--"], git.cwd).split()
 
 
+def commit_dates(git: Git, tip: str) -> dict[str, dt.datetime]:
+    """Author dates of every commit on the first-parent chain of ``tip`` (one git process)."""
+    out = output(["log", "--first-parent", "--format=%H %aI", tip, "--"], git.cwd)
+    dates: dict[str, dt.datetime] = {}
+    for line in out.splitlines():
+        commit, _, when = line.partition(" ")
+        if when:
+            dates[commit] = dt.datetime.fromisoformat(when)
+    return dates
+
+
+def files_added(git: Git, tip: str, folder: str, action: str) -> list[tuple[str, dt.datetime, str, str]]:
+    """(commit, author date, path, blob) of every file under ``folder`` added by a first-parent commit
+    of ``tip`` whose ``Docctl-Action`` trailer is ``action`` (one git process)."""
+    fmt = "%x1e%H%x00%aI%x00%(trailers:key=Docctl-Action,valueonly,separator=%x2C)"
+    out = run(
+        [
+            "log",
+            "--first-parent",
+            "--diff-filter=A",
+            "--no-renames",
+            "--raw",
+            "--no-abbrev",
+            "-z",
+            f"--format={fmt}",
+            tip,
+            "--",
+            folder,
+        ],
+        git.cwd,
+    ).stdout.decode("utf-8", "surrogateescape")
+    added: list[tuple[str, dt.datetime, str, str]] = []
+    prefix = f"{git.prefix}/" if git.prefix else ""
+    for chunk in out.split("\x1e")[1:]:
+        head, _, raw = chunk.partition("\n")
+        commit, when, actions = (head.split("\x00") + ["", ""])[:3]
+        if action not in {a.strip() for a in actions.split(",")}:
+            continue
+        fields = raw.strip("\n\x00").split("\x00")
+        for meta, path in zip(fields[::2], fields[1::2], strict=False):
+            parts = meta.split()
+            if len(parts) >= 4 and path.startswith(prefix):
+                added.append((commit, dt.datetime.fromisoformat(when), path[len(prefix) :], parts[3]))
+    return added
+
+
+def hash_files(git: Git, paths: Sequence[Path]) -> list[str]:
+    """The blob ids the files would have (``git hash-object``; one process)."""
+    if not paths:
+        return []
+    out = output(["hash-object", "--no-filters", "--", *(str(p) for p in paths)], git.cwd)
+    return out.split()
+
+
 def commit_date(git: Git, commit: str) -> dt.datetime | None:
     """When ``commit`` was committed (its committer date, aware); None when git prints no date."""
     text = output(["log", "-1", "--no-walk", "--format=%cI", commit, "--"], git.cwd).strip()

@@ -46,12 +46,14 @@ COMMANDS = {
     "verify": "is this copy current? superseded, obsolete, altered ... (exit 0 only when all are current)",
     "site": "the static point-of-use portal of the documents in force (HTML, works from disk)",
     "watch": "watch the working copy and report findings as files change",
+    "audit": "internal audit report of document control (ISO 19011 shape), optionally recorded",
+    "audit-pack": "stage-1 evidence pack: register, coverage matrix, a controlled copy of every document in force",
 }
 
 
 def command_module(name: str) -> ModuleType:
     """docctl/cli/commands/<name>.py: ``configure(parser)`` and ``run(args) -> int``."""
-    return importlib.import_module(f"docctl.cli.commands.{name}")
+    return importlib.import_module(f"docctl.cli.commands.{name.replace('-', '_')}")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -298,6 +298,9 @@ class Composer:
             stamp = stamp_of(self.root / path)
             parts.append(f"{path}\x00{stamp}")
             newest = max(newest, (stamp[1] if stamp else 0) / 1e9)
+        from docctl.composer.records import stamps
+
+        parts.extend(stamps(self))
         return hashlib.sha256("\x01".join(parts).encode("utf-8", "surrogateescape")).hexdigest(), newest
 
     def _shallow_mark(self) -> str:
@@ -368,6 +371,8 @@ class Composer:
             findings.extend(self.control_findings(ctx, documents))
         if self.current:  # DC311: a step of this working tree was interrupted
             findings.extend(f for f in interrupted_step(self.interrupted_step()) if f.path in selected or files is None)
+        if files is None:  # records are not documents: a check of the whole repository judges them
+            findings.extend(self._record_findings(ctx))
         findings = self.apply_policy(findings)
         history = self.history_index()
         store.save(prune=self.current)
@@ -377,6 +382,14 @@ class Composer:
             root=str(self.root),
             commit=history.tip if history is not None else None,
         )
+
+    def _record_findings(self, ctx: RuleContext) -> list[Finding]:
+        """DC501 and DC502 over the audit records (see :mod:`docctl.composer.records`)."""
+        from docctl.composer.records import gather
+        from docctl.rules.records import audit_overdue, changed_records
+
+        records = gather(self)
+        return [*changed_records(records), *audit_overdue(records, ctx)]
 
     def _suspect_references(self, documents: list[Document], ctx: RuleContext) -> Iterator[Finding]:
         """DC407, with each referenced document's newest effective revision taken from history."""

@@ -98,6 +98,10 @@ class CommitView(Composer):
     def __repr__(self) -> str:
         return f"Repository({str(self.root)!r}, at={self.commit[:12]!r})"
 
+    def files(self) -> dict[str, str]:
+        """Every file of the commit's tree (path relative to the root -> blob id)."""
+        return dict(self._files)
+
     def controlled_paths(self) -> list[str]:
         if self._paths is None:  # a commit's tree does not change: work it out once
             cfg = self.config

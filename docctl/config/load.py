@@ -21,6 +21,7 @@ from docctl.config.model import (
     DEFAULT_TYPES,
     REVISION_SCHEMES,
     Adopt,
+    AuditSettings,
     Config,
     DocType,
     Person,
@@ -81,7 +82,7 @@ class _Parser:
         return ConfigError(message, path=str(self.path), line=self.locator.line(where))
 
     def parse(self, data: dict[str, Any]) -> Config:
-        known = {"docctl", "types", "people", "signing", "severity", "ignore", "adopt"}
+        known = {"docctl", "types", "people", "signing", "severity", "ignore", "adopt", "audit"}
         self.unknown(data, known, ())
         main = self.table(data, ("docctl",))
         self.unknown(
@@ -122,6 +123,7 @@ class _Parser:
             types=MappingProxyType(types),
             people=MappingProxyType(self.people(self.table(data, ("people",)))),
             signing=self.signing(self.table(data, ("signing",))),
+            audit=self.audit(data),
             severity=MappingProxyType(self.severities(self.table(data, ("severity",)))),
             ignore=self.ignores(self.table(data, ("ignore",))),
             locations=MappingProxyType(self.locations),
@@ -254,6 +256,22 @@ class _Parser:
                 email=email.lower(), name=name, roles=self.strings(entry, (*where, "roles"), ())
             )
         return people
+
+    def audit(self, data: dict[str, Any]) -> AuditSettings:
+        table = self.table(data, ("audit",))
+        if "audit" not in data:
+            return AuditSettings()
+        self.unknown(table, {"folder", "type", "interval_months"}, ("audit",))
+        folder = self.string(table, ("audit", "folder"), "records/audits").strip("/")
+        if not folder or folder.startswith("..") or "/../" in f"/{folder}/" or folder.startswith("/"):
+            raise self.fail(("audit", "folder"), f"audit.folder must be a folder inside the repository, not '{folder}'")
+        kind = self.string(table, ("audit", "type"), "AUDIT")
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", kind):
+            raise self.fail(("audit", "type"), f"audit.type must be a word such as AUDIT, not '{kind}'")
+        months = self.integer(table, ("audit", "interval_months"), 12)
+        if months < 1:
+            raise self.fail(("audit", "interval_months"), "audit.interval_months must be at least 1")
+        return AuditSettings(folder=folder, type=kind, interval_months=months, configured=True)
 
     def signing(self, table: dict[str, Any]) -> Signing:
         self.unknown(table, {"required", "allowed_signers"}, ("signing",))

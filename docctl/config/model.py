@@ -91,6 +91,16 @@ class Adopt:
     fields: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # their key -> our field
 
 
+@dataclass(frozen=True, slots=True)
+class AuditSettings:
+    """``[audit]``: where audit records are kept, and how often document control is audited."""
+
+    folder: str = "records/audits"
+    type: str = "AUDIT"  # the record's id prefix: AUDIT-2026-12-01
+    interval_months: int = 12
+    configured: bool = False  # the table is present: an overdue audit is then a finding (DC502)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Config:
     root: Path
@@ -106,6 +116,7 @@ class Config:
     types: Mapping[str, DocType] = field(default_factory=lambda: MappingProxyType({}))
     people: Mapping[str, Person] = field(default_factory=lambda: MappingProxyType({}))
     signing: Signing = Signing()
+    audit: AuditSettings = AuditSettings()
     severity: Mapping[str, Severity] = field(default_factory=lambda: MappingProxyType({}))
     ignore: tuple[tuple[str, tuple[str, ...]], ...] = ()
     adopt: Adopt = Adopt()

@@ -58,6 +58,8 @@ _TABLE = [
     ("DC405", "supersedes-inconsistent", _m, "supersedes points nowhere, forms a cycle, or the old one is not marked"),
     ("DC406", "mandatory-gap", _o, "a mandatory documented-information item has no effective document"),
     ("DC407", "suspect-reference", _o, "a referenced document got a new revision after this one was approved"),
+    ("DC501", "audit-record-changed", _M, "a committed audit record was changed or deleted later"),
+    ("DC502", "audit-overdue", _m, "no internal audit of document control within the audit interval"),
 ]
 
 #: code -> its rule, in code order.

@@ -1,0 +1,1 @@
+"""The internal audit of document control (ISO 19011 shape) and the evidence pack for a certification body."""
