@@ -184,6 +184,8 @@ def run_suite(shape: str, documents: int, seed: int, options: argparse.Namespace
         p50, p95, note = watcher(repo, env, options.saves)
         rows.append(Row("watcher: save to reported finding, p50", p50, "s", floor, "", None, note))
         row("watch", "watcher: save to reported finding, p95", p95, note)
+    print(f"bench: {shape}, {documents} documents: copies and portal ...", file=sys.stderr)
+    rows.extend(publishing_rows(repo, env, doc_id, path, documents, options))
     version = median_seconds([*DOCCTL, "--version"], repo, env, max(5, options.repeat))
     start = median_seconds([sys.executable, "-c", "pass"], repo, env, 5)
     row("version", "docctl --version (import cost)", version, f"python -c pass: {start:.3f} s")
@@ -206,6 +208,48 @@ def run_suite(shape: str, documents: int, seed: int, options: argparse.Namespace
             )
         )
     return Suite(shape, documents, actual, seed, str(repo.relative_to(ROOT)), floor, floor_mb, rows)
+
+
+def publishing_rows(
+    repo: Path, env: dict[str, str], doc_id: str, path: str, documents: int, options: argparse.Namespace
+) -> list[Row]:
+    """One controlled copy per format (docctl export), then the portal (docctl site) into a new folder
+    and rebuilt after one committed change (the commit is undone afterwards, the cache restored)."""
+    rows: list[Row] = []
+    for fmt, limit in (("html", 1.0), ("docx", 1.0), ("pdf", 3.0)):
+        out = repo.parent / f"copy-{repo.name}.{fmt}"
+        result = subprocess.run([*DOCCTL, "export", doc_id, "-o", str(out)], cwd=repo, env=env, capture_output=True)
+        if result.returncode != 0:
+            note = result.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
+            rows.append(
+                Row(f"export {doc_id} as {fmt} (one copy)", None, "s", None, f"<= {limit:g} s", None, " ".join(note))
+            )
+            continue
+        seconds = median_seconds([*DOCCTL, "export", doc_id, "-o", str(out)], repo, env, options.repeat)
+        rows.append(
+            Row(f"export {doc_id} as {fmt} (one copy)", seconds, "s", None, f"<= {limit:g} s", seconds <= limit)
+        )
+    folder = repo.parent / f"site-{repo.name}"
+    shutil.rmtree(folder, ignore_errors=True)
+    build = median_seconds([*DOCCTL, "site", "-o", str(folder)], repo, env, 1)
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True).stdout.strip()
+    cache, saved = repo / ".git" / "docctl", repo.parent / f"docctl-cache-{repo.name}"
+    shutil.rmtree(saved, ignore_errors=True)
+    shutil.copytree(cache, saved)
+    who = {"GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@acme.example", "GIT_AUTHOR_DATE": NOW}
+    who |= {"GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "bench@acme.example", "GIT_COMMITTER_DATE": NOW}
+    target = repo / path
+    try:
+        target.write_bytes(target.read_bytes() + b"\nOne more sentence for the portal benchmark.\n")
+        subprocess.run(["git", "commit", "-q", "-am", "bench: one change"], cwd=repo, env={**env, **who}, check=True)
+        rebuild = median_seconds([*DOCCTL, "site", "-o", str(folder)], repo, env, 1)
+    finally:
+        subprocess.run(["git", "reset", "-q", "--hard", head], cwd=repo, check=True)
+        shutil.rmtree(cache, ignore_errors=True)
+        shutil.move(saved, cache)
+    rows.append(Row(f"site of {documents} documents (new folder)", build, "s", None, "<= 60 s", build <= 60))
+    rows.append(Row("site rebuilt after one committed change", rebuild, "s", None, "<= 5 s", rebuild <= 5))
+    return rows
 
 
 def watcher(repo: Path, env: dict[str, str], saves: int) -> tuple[float | None, float | None, str]:
