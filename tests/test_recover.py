@@ -228,6 +228,21 @@ def test_recover_undo_puts_back_a_step_that_could_be_finished(review: GitRepo, r
     clean(review, run_cli)
 
 
+def test_a_killed_no_commit_step_is_finished_by_staging(review: GitRepo, run_cli: Run, tmp_path: Path) -> None:
+    expected = reference(review, tmp_path, "tom", *APPROVE, "--no-commit")
+    step = Step(review, "tom", *APPROVE, "--no-commit", pause="after-write")
+    step.kill()
+    half_done(review, run_cli, step.process.pid)
+    code, out, _ = run_cli("recover", cwd=review.path)
+    assert (code, out) == (
+        0,
+        f"finished the approve of SOP-001 by tom.baker@acme.example (started {STARTED}): staged {PATH} "
+        "(the step was --no-commit)\n",
+    )
+    assert state(review) == state(expected)  # written and staged, HEAD where it was
+    tidy(review)
+
+
 def test_recover_finish_is_refused_when_nothing_was_written(review: GitRepo, run_cli: Run) -> None:
     before = state(review)
     step = Step(review, "tom", *APPROVE, pause="before-write")
@@ -302,11 +317,15 @@ def test_a_step_killed_with_its_git_inside_the_hook_is_finished(review: GitRepo,
 def test_a_step_killed_with_its_git_inside_the_hook_can_be_undone(review: GitRepo, run_cli: Run) -> None:
     before = state(review)
     slow_hook(review)
-    Step(review, "tom", *APPROVE, pause="hook").kill(group=True)
+    step = Step(review, "tom", *APPROVE, pause="hook")
+    step.kill(group=True)
+    half_done(review, run_cli, step.process.pid)
     code, out, _ = run_cli("recover", "--undo", cwd=review.path)
     assert code == 0 and out.endswith("\nremoved the stale .git/index.lock the killed git left\n")
     assert state(review) == before
     tidy(review)
+    (review.path / ".git" / "hooks" / "prepare-commit-msg").unlink()
+    clean(review, run_cli)
 
 
 def test_a_step_killed_while_its_git_commits_is_completed_when_git_is_done(
@@ -318,9 +337,13 @@ def test_a_step_killed_while_its_git_commits_is_completed_when_git_is_done(
     slow_hook(review, seconds=3)
     step = Step(review, "tom", *APPROVE, pause="hook")
     step.kill()
+    # half done whether or not git has committed yet (the journal stays until recover)
+    code, out, _ = run_cli("check", cwd=review.path)
+    assert code == 1 and f"{PATH}: DC311 an interrupted approve of SOP-001" in out
     code, out, _ = run_cli("recover", cwd=review.path)
     assert code == 0 and out.startswith("completed the approve of SOP-001")
     whole(review, expected, head)
+    clean(review, run_cli)
 
 
 # Ctrl-C and SIGTERM: exit 130, nothing half done ------------------------------------------------
