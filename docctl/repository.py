@@ -14,11 +14,11 @@ from docctl.composer.base import Composer
 from docctl.config.load import find_root, load_config
 
 if TYPE_CHECKING:
-    from docctl.lifecycle.adopt import Adoption
-    from docctl.lifecycle.recovery import Recovery
     from docctl.audit.model import AuditReport
     from docctl.audit.pack import Pack
     from docctl.audit.record import Recorded
+    from docctl.lifecycle.adopt import Adoption
+    from docctl.lifecycle.recovery import Recovery
     from docctl.lifecycle.scaffold import NewDocument
     from docctl.lifecycle.steps import StepResult
     from docctl.publish.export import Export

@@ -16,6 +16,7 @@ from docctl.audit.render import render
 from docctl.composer.base import Composer
 from docctl.core.errors import LifecycleError
 from docctl.lifecycle.change import Change, Commit
+from docctl.lifecycle.journal import serialised
 from docctl.lifecycle.steps import actor
 
 
@@ -34,6 +35,11 @@ def record(repo: Composer, report: AuditReport, *, commit: bool = True) -> Recor
     """Write the record files and commit them with the ``Docctl-Action: audit`` trailers."""
     if report.scope.period_end != repo.now().date():
         raise LifecycleError("only an audit as of today can be recorded (--record with --as-of a past date)")
+    with serialised(repo, "audit", record_id(repo, report)), repo.one_head():
+        return _record(repo, report, commit=commit)
+
+
+def _record(repo: Composer, report: AuditReport, *, commit: bool) -> Recorded:
     who = actor(repo, None)
     folder = repo.config.audit.folder
     rid = record_id(repo, report)
@@ -58,5 +64,5 @@ def record(repo: Composer, report: AuditReport, *, commit: bool = True) -> Recor
     )
     if commit:
         change.check_committed("audit")
-    commit_id = change.apply(message if commit else None)
+    commit_id = change.apply(message, path=sorted(files)[0], commit=commit)
     return Recorded(rid, tuple(sorted(files)), commit_id)
