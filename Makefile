@@ -47,7 +47,12 @@ demo: $(VENV)/.installed
 	cd $(EXAMPLE) && $(DOCCTL) verify ../SOP-004-copy.pdf || true
 	@echo; echo "== docctl site: the point-of-use portal of the documents in force"
 	cd $(EXAMPLE) && $(DOCCTL) site -o ../acme-portal
-	@echo; echo "The example repository is in $(EXAMPLE); registers, matrix, the copy and the portal are in $(BUILD)/."
+	@echo; echo "== docctl audit --record: the internal audit of document control, committed as a record"
+	cd $(EXAMPLE) && $(call AS,Jane Smith,jane.smith) $(DOCCTL) audit --record -o ../acme-audit.html
+	cd $(EXAMPLE) && $(DOCCTL) audit -o ../acme-audit.docx
+	@echo; echo "== docctl audit-pack: the stage-1 evidence pack for the certification body"
+	cd $(EXAMPLE) && $(DOCCTL) audit-pack --as-of $$(date +%F) -o ../acme-evidence-pack.zip
+	@echo; echo "The example repository is in $(EXAMPLE); registers, matrix, the copy, the portal, the audit report and the evidence pack are in $(BUILD)/."
 
 # Run a command as one of the example's people: $(call AS,Full Name,first.last)
 AS = GIT_AUTHOR_NAME="$(1)" GIT_AUTHOR_EMAIL=$(2)@acme.example GIT_COMMITTER_NAME="$(1)" GIT_COMMITTER_EMAIL=$(2)@acme.example

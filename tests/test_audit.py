@@ -291,3 +291,32 @@ def test_bad_arguments_are_one_line(example: Path) -> None:
     ):
         result = docctl_run(example, "2026-07-01T12:00:00+00:00", *args)
         assert (result.returncode, result.stderr) == (2, message)
+
+
+def test_evidence_pack_same_bytes_and_contents(
+    audited: tuple[Path, dict[str, object], dict[str, object]], tmp_path: Path
+) -> None:
+    import zipfile
+
+    root, _, _ = audited
+    now = "2026-07-01T12:00:00+00:00"
+    first = docctl_run(root, now, "audit-pack", "--as-of", "2026-06-30", "-o", str(tmp_path / "pack1.zip"))
+    assert first.returncode == 0, first.stderr
+    assert first.stderr.startswith("docctl: wrote the evidence pack of 2026-06-30 to ")
+    again = docctl_run(root, now, "audit-pack", "--as-of", "2026-06-30", "-o", str(tmp_path / "pack2.zip"))
+    assert again.returncode == 0, again.stderr
+    data = (tmp_path / "pack1.zip").read_bytes()
+    assert data == (tmp_path / "pack2.zip").read_bytes()
+    names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    copies = sorted(n for n in names if n.startswith("copies/"))
+    assert names[:1] == ["copies/FRM-001.html"] and "index.html" in names and "register.html" in names
+    assert "matrix-iso9001-2015.html" in names and "register.csv" in names
+    assert len(copies) == 21 and "copies/SOP-008.html" in copies  # revision A of SOP-008 is in force (B is a draft)
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    index = archive.read("index.html").decode()
+    assert "Documents in force on 2026-06-30 (21)" in index and 'href="copies/SOP-004.html"' in index
+    copy = archive.read("copies/SOP-004.html").decode()
+    assert "Controlled copy, valid on 2026-06-30" in copy
+    folder = tmp_path / "pack"
+    assert docctl_run(root, now, "audit-pack", "--as-of", "2026-06-30", "-o", str(folder)).returncode == 0
+    assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()) == sorted(names)
