@@ -32,7 +32,9 @@ CARRIED: Mapping[str, frozenset[str]] = MappingProxyType(
     {
         "submit": _IDENTITY,
         "approve": _IDENTITY | _APPROVALS,
-        "release": _IDENTITY | _APPROVALS | _RELEASED,
+        # DC201 too: a signature that does not count (a writer of the revision signing it, judged from
+        # history) leaves a role unsigned even where the file says "approved"
+        "release": _IDENTITY | _APPROVALS | _RELEASED | {"DC201"},
         "review": _IDENTITY | _APPROVALS | _RELEASED,
     }
 )

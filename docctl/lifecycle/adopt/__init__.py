@@ -26,19 +26,28 @@ def adopt(
     repo: Composer, request: Request, *, dry_run: bool = False, by: str | None = None, commit: bool = True
 ) -> Adoption:
     """Plan the adoption and, unless ``dry_run``, carry it out (AdoptionRefused when files are refused)."""
+    from docctl.lifecycle.journal import serialised
+
+    if dry_run:  # a plan writes nothing: no lock
+        with repo.one_head():
+            return _adopt(repo, request, dry_run=True, by=by, commit=commit)
+    with serialised(repo, "adopt", ", ".join(str(p) for p in request.paths) or "."), repo.one_head():
+        return _adopt(repo, request, dry_run=False, by=by, commit=commit)
+
+
+def _adopt(repo: Composer, request: Request, *, dry_run: bool, by: str | None, commit: bool) -> Adoption:
     from docctl.lifecycle.steps import actor
 
-    with repo.one_head():
-        who = None if dry_run else actor(repo, by)
-        identity = who.email if who is not None else _identity(repo)
-        signer = _signer(repo, identity) if request.effective else None
-        plan, built = prepare(repo, build(repo, request, identity=identity), signer)
-        if dry_run:
-            return Adoption(plan=plan, dry_run=True)
-        if plan.refused:
-            raise AdoptionRefused(plan)
-        assert who is not None
-        return carry_out(repo, plan, built, who, commit=commit)
+    who = None if dry_run else actor(repo, by)
+    identity = who.email if who is not None else _identity(repo)
+    signer = _signer(repo, identity) if request.effective else None
+    plan, built = prepare(repo, build(repo, request, identity=identity), signer)
+    if dry_run:
+        return Adoption(plan=plan, dry_run=True)
+    if plan.refused:
+        raise AdoptionRefused(plan)
+    assert who is not None
+    return carry_out(repo, plan, built, who, commit=commit)
 
 
 def _identity(repo: Composer) -> str | None:
