@@ -61,7 +61,12 @@ def provenance(
             branches[event.commit.id] = merged_branch(git, config, event.commit.id, doc_id, path, memo)
     history = edits(timeline, branches)
     written = authorship(history, working.revision)
-    written = Authorship(written.revision, tuple(c for c in written.commits if c.id not in boundary))
+    # An adoption commit brings content written before docctl under control: whoever runs it declares
+    # the document in force (its legacy_approval says where the earlier approval is), not its author.
+    written = Authorship(
+        written.revision,
+        tuple(c for c in written.commits if c.id not in boundary and c.trailer("Docctl-Action") != "adopt"),
+    )
     introduced: dict[ApprovalKey, Commit] = {}
     for approval in working.approvals:
         key = approval_key(approval)
