@@ -24,6 +24,7 @@ import docctl
 from docctl.publish.site import SiteReport
 
 Run = Callable[..., tuple[int, str, str]]
+ROOT = Path(__file__).resolve().parent.parent
 NOW = "2026-06-01T12:00:00+00:00"
 
 
@@ -383,7 +384,8 @@ def test_outside_git_the_working_copy_is_the_portal(tmp_path: Path, run_cli: Run
     root.mkdir()
     (root / "docctl.toml").write_text(CONFIG)
     (root / "sops").mkdir()
-    (root / "sops/SOP-001.md").write_text(sop(status="effective", effective="2026-01-05"))
+    title = 'Control <b>"of"</b> & <script>x()</script>'
+    (root / "sops/SOP-001.md").write_text(sop(status="effective", effective="2026-01-05", title=f"'{title}'"))
     (root / "sops/SOP-002.md").write_text(sop("SOP-002", title="Draft Only"))
     code, stdout, stderr = run_cli("--root", str(root), "site", "-o", str(tmp_path / "site"))
     assert code == 0
@@ -392,6 +394,11 @@ def test_outside_git_the_working_copy_is_the_portal(tmp_path: Path, run_cli: Run
     text = text_of(tmp_path / "site", "documents/SOP-001.html")
     assert "Control documents." in text and "No history: the repository is not in git." in text
     assert broken_links(tmp_path / "site") == []
+    # a title is text wherever it is shown: escaped, never markup
+    for rel in ("documents/SOP-001.html", "index.html", "register.html", "owners.html"):
+        html = page(tmp_path / "site", rel)
+        assert "<script>x()" not in html and "<b>" not in html, rel
+        assert "Control &lt;b&gt;&#34;of&#34;&lt;/b&gt; &amp; &lt;script&gt;x()&lt;/script&gt;" in html, rel
 
 
 # where it may be written ----------------------------------------------------------------------------------------
@@ -435,6 +442,34 @@ def test_a_folder_inside_the_repository_is_fine_when_excluded(qms: Path, run_cli
     assert code == 0 and (qms / "portal/files/FRM-001-A.docx").is_file()
     code, stdout, _ = run_cli("--root", str(qms), "check")
     assert code == 0, stdout  # the copies are not controlled documents
+
+
+def test_many_uncommitted_files_are_found(qms: Path, tmp_path: Path) -> None:
+    """More controlled files than git is asked about one by one: the status of the whole tree."""
+    for number in range(100, 170):
+        (qms / f"sops/SOP-{number}.md").write_text(sop(f"SOP-{number}"))
+    report = docctl.open(qms).site(tmp_path / "site")
+    assert len(report.uncommitted) == 70 and report.uncommitted[0] == "sops/SOP-100.md"
+    assert report.documents == 3  # drafts, and not committed: not in the portal
+
+
+def test_bad_arguments_are_one_line(qms: Path, tmp_path: Path, run_cli: Run) -> None:
+    code, _, stderr = run_cli("--root", str(qms), "site", "-o", str(tmp_path / "site"), "--as-of", "soon")
+    assert (code, stderr) == (2, "docctl: error: 'soon' is neither a date YYYY-MM-DD nor a commit of this repository\n")
+    assert not (tmp_path / "site").exists()
+    code, _, stderr = run_cli("--root", str(qms), "site")
+    assert code == 2 and stderr.endswith("docctl: error: the following arguments are required: -o/--output\n")
+
+
+def test_one_stylesheet_for_every_page(portal: Path, tmp_path: Path, built: Path) -> None:
+    """The register, the matrix and the portal share docctl.css; no Python module holds CSS."""
+    css = (ROOT / "docctl/templates/html/docctl.css").read_text(encoding="utf-8")
+    assert (portal / "assets/docctl.css").read_text(encoding="utf-8") == css
+    repo = docctl.open(built)
+    assert css in repo.register().render("html").decode() and css in repo.matrix().render("html")
+    for module in sorted((ROOT / "docctl").rglob("*.py")):
+        source = module.read_text(encoding="utf-8")
+        assert not any(rule in source for rule in ("border-collapse", "font-family", "@media")), module
 
 
 def test_the_python_api(qms: Path, tmp_path: Path) -> None:

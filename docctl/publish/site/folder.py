@@ -140,8 +140,7 @@ def refuse_unsafe(target: Path, config: Config) -> Path:
         )
     if out.is_dir() and (out / MANIFEST).is_file() and _read_manifest(out) is None:
         raise UsageError(f"{target}/{MANIFEST} is not a docctl portal manifest: choose a new or empty folder")
-    out.mkdir(parents=True, exist_ok=True)
-    return out
+    return out  # made when the first file is written: a build that fails first leaves no folder behind
 
 
 def _refuse_inside(target: Path, rel: str, config: Config) -> None:
