@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -114,6 +115,25 @@ def median_seconds(
     return measured(command, cwd, env, repeat, before)[0]
 
 
+def read_every_version(repo: Path) -> tuple[float, float]:
+    """The floor of any tool that judges content over history: list every version of every
+    document file (``git log --raw``) and read them all (``git cat-file --batch``). Wall and CPU s."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    log = subprocess.run(["git", "log", "--raw", "--no-abbrev", "--format="], cwd=repo, capture_output=True, check=True)
+    blobs: dict[str, None] = {}
+    for line in log.stdout.decode("utf-8", "surrogateescape").splitlines():
+        meta, _, path = line.partition("\t")
+        fields = meta.split()
+        if len(fields) >= 4 and path.endswith((".md", ".docx", ".yml")) and fields[3].strip("0"):
+            blobs[fields[3]] = None
+    batch = "".join(f"{blob}\n" for blob in blobs).encode()
+    subprocess.run(["git", "cat-file", "--batch"], cwd=repo, input=batch, stdout=subprocess.DEVNULL, check=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return time.perf_counter() - start, cpu
+
+
 def first_markdown(repo: Path) -> tuple[str, str]:
     """The first tracked Markdown document (path, id): the hook's file and the history row's id."""
     names = subprocess.run(["git", "ls-files", "-z", "--", "*.md"], cwd=repo, capture_output=True, check=True)
@@ -166,6 +186,9 @@ def run_suite(shape: str, documents: int, seed: int, options: argparse.Namespace
     print(f"bench: {shape}, {documents} documents: check cold ...", file=sys.stderr)
     check_cold, cold_mb, cold_cpu = measured([*DOCCTL, "check"], repo, env, options.cold_repeat, before=cold)
     row("cold", "check, all rules, cold cache", check_cold, cpu=cold_cpu)
+    versions, versions_cpu = read_every_version(repo)
+    note = "what any content check over history reads; information, no target"
+    rows.append(Row("git log + reading every version (cat-file)", versions, "s", floor, "", None, note, versions_cpu))
     check_warm, warm_mb, warm_cpu = measured([*DOCCTL, "check"], repo, env, options.repeat)
     row("warm", "check again, nothing changed (warm)", check_warm, cpu=warm_cpu)
     path, doc_id = first_markdown(repo)
