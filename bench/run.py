@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -50,6 +51,7 @@ class Row:
     target: str
     met: bool | None
     note: str = ""
+    cpu: float | None = None  # user + system seconds of the process and the git it ran (busy machines)
 
     @property
     def ratio(self) -> float | None:
@@ -65,6 +67,7 @@ class Suite:
     repository: str
     floor: float
     floor_mb: float
+    floor_cpu: float
     rows: list[Row]
 
 
@@ -82,27 +85,53 @@ def repository(shape: str, documents: int, commits: int, seed: int) -> Path:
     return repo
 
 
-def median_seconds(
+def measured(
     command: Sequence[str], cwd: Path, env: dict[str, str], repeat: int, before: Callable[[], None] | None = None
-) -> float:
-    samples = []
+) -> tuple[float, float, float]:
+    """The median wall time of ``repeat`` runs of ``command``, the highest peak memory (MB) of one
+    run (its own process, from wait4: a cold run is too long to be made twice for both) and the
+    median CPU time (user + system, with the git processes it waited for)."""
+    samples, peaks, cpu = [], [], []
     for _ in range(repeat):
         if before:
             before()
         start = time.perf_counter()
-        result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, check=False)
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        assert process.stderr is not None
+        errors = process.stderr.read()  # never fills the pipe; a failure shows its end
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
         samples.append(time.perf_counter() - start)
-        if result.returncode not in (0, 1):
-            raise SystemExit(f"bench: {' '.join(command)} exited {result.returncode}: {result.stderr.decode()[-500:]}")
-    return statistics.median(samples)
+        peaks.append(usage.ru_maxrss / 1024)
+        cpu.append(usage.ru_utime + usage.ru_stime)
+        if process.returncode not in (0, 1):
+            raise SystemExit(f"bench: {' '.join(command)} exited {process.returncode}: {errors.decode()[-500:]}")
+    return statistics.median(samples), max(peaks), statistics.median(cpu)
 
 
-def peak_mb(command: Sequence[str], cwd: Path, env: dict[str, str]) -> float:
-    """Peak resident memory of one run of ``command``, in MB (its own process, from wait4)."""
-    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, _, usage = os.wait4(process.pid, 0)
-    process.returncode = 0  # reaped above
-    return usage.ru_maxrss / 1024
+def median_seconds(
+    command: Sequence[str], cwd: Path, env: dict[str, str], repeat: int, before: Callable[[], None] | None = None
+) -> float:
+    return measured(command, cwd, env, repeat, before)[0]
+
+
+def read_every_version(repo: Path) -> tuple[float, float]:
+    """The floor of any tool that judges content over history: list every version of every
+    document file (``git log --raw``) and read them all (``git cat-file --batch``). Wall and CPU s."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    log = subprocess.run(["git", "log", "--raw", "--no-abbrev", "--format="], cwd=repo, capture_output=True, check=True)
+    blobs: dict[str, None] = {}
+    for line in log.stdout.decode("utf-8", "surrogateescape").splitlines():
+        meta, _, path = line.partition("\t")
+        fields = meta.split()
+        if len(fields) >= 4 and path.endswith((".md", ".docx", ".yml")) and fields[3].strip("0"):
+            blobs[fields[3]] = None
+    batch = "".join(f"{blob}\n" for blob in blobs).encode()
+    subprocess.run(["git", "cat-file", "--batch"], cwd=repo, input=batch, stdout=subprocess.DEVNULL, check=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return time.perf_counter() - start, cpu
 
 
 def first_markdown(repo: Path) -> tuple[str, str]:
@@ -144,19 +173,24 @@ def run_suite(shape: str, documents: int, seed: int, options: argparse.Namespace
         shutil.rmtree(cache, ignore_errors=True)
 
     goals = targets(documents)
-    floor = median_seconds(["git", "log", "-z", "--name-status"], repo, env, options.repeat)
-    floor_mb = peak_mb(["git", "log", "-z", "--name-status"], repo, env)
+    floor, floor_mb, floor_cpu = measured(["git", "log", "-z", "--name-status"], repo, env, options.repeat)
     rows: list[Row] = []
 
-    def row(key: str, name: str, value: float | None, note: str = "", unit: str = "s") -> None:
+    def row(
+        key: str, name: str, value: float | None, note: str = "", unit: str = "s", cpu: float | None = None
+    ) -> None:
         text, test = goals[key]
         base = floor_mb if unit == "MB" else floor
-        rows.append(Row(name, value, unit, base, text, None if value is None else test(value, base), note))
+        rows.append(Row(name, value, unit, base, text, None if value is None else test(value, base), note, cpu))
 
     print(f"bench: {shape}, {documents} documents: check cold ...", file=sys.stderr)
-    check_cold = median_seconds([*DOCCTL, "check"], repo, env, options.cold_repeat, before=cold)
-    row("cold", "check, all rules, cold cache", check_cold)
-    row("warm", "check again, nothing changed (warm)", median_seconds([*DOCCTL, "check"], repo, env, options.repeat))
+    check_cold, cold_mb, cold_cpu = measured([*DOCCTL, "check"], repo, env, options.cold_repeat, before=cold)
+    row("cold", "check, all rules, cold cache", check_cold, cpu=cold_cpu)
+    versions, versions_cpu = read_every_version(repo)
+    note = "what any content check over history reads; information, no target"
+    rows.append(Row("git log + reading every version (cat-file)", versions, "s", floor, "", None, note, versions_cpu))
+    check_warm, warm_mb, warm_cpu = measured([*DOCCTL, "check"], repo, env, options.repeat)
+    row("warm", "check again, nothing changed (warm)", check_warm, cpu=warm_cpu)
     path, doc_id = first_markdown(repo)
     hook = statistics.median(hook_seconds(repo, path, max(5, options.repeat)))
     row("hook", "pre-commit hook, one staged file (warm)", hook)
@@ -189,9 +223,8 @@ def run_suite(shape: str, documents: int, seed: int, options: argparse.Namespace
     version = median_seconds([*DOCCTL, "--version"], repo, env, max(5, options.repeat))
     start = median_seconds([sys.executable, "-c", "pass"], repo, env, 5)
     row("version", "docctl --version (import cost)", version, f"python -c pass: {start:.3f} s")
-    cold()
-    row("memory", "peak memory, check cold (MB)", peak_mb([*DOCCTL, "check"], repo, env), unit="MB")
-    row("memory", "peak memory, check warm (MB)", peak_mb([*DOCCTL, "check"], repo, env), unit="MB")
+    row("memory", "peak memory, check cold (MB)", cold_mb, unit="MB")
+    row("memory", "peak memory, check warm (MB)", warm_mb, unit="MB")
     if options.doorstop and documents == 5000:
         print(f"bench: {shape}, {documents} documents: doorstop ...", file=sys.stderr)
         seconds, note = doorstop_tree.seconds(repo, repo.name)
@@ -207,7 +240,7 @@ def run_suite(shape: str, documents: int, seed: int, options: argparse.Namespace
                 note,
             )
         )
-    return Suite(shape, documents, actual, seed, str(repo.relative_to(ROOT)), floor, floor_mb, rows)
+    return Suite(shape, documents, actual, seed, str(repo.relative_to(ROOT)), floor, floor_mb, floor_cpu, rows)
 
 
 def publishing_rows(
@@ -277,7 +310,10 @@ def machine() -> dict[str, str]:
 
 
 def render(suite: Suite, markdown: bool) -> str:
-    title = f"{suite.shape}: {suite.documents} documents, {suite.commits} commits (git log pass {suite.floor:.3f} s, {suite.floor_mb:.0f} MB)"
+    title = (
+        f"{suite.shape}: {suite.documents} documents, {suite.commits} commits"
+        f" (git log pass {suite.floor:.3f} s, CPU {suite.floor_cpu:.3f} s, {suite.floor_mb:.0f} MB)"
+    )
     header = ["operation", "docctl", "git log", "ratio", "target", "met"]
     lines = [f"#### {title}" if markdown else title]
     if markdown:
@@ -290,7 +326,9 @@ def render(suite: Suite, markdown: bool) -> str:
         else:
             value, floor = (f"{row.value:.3f} s" if row.value is not None else "n/a"), f"{row.floor or 0:.3f} s"
         ratio = f"{row.ratio:.2f}x" if row.ratio is not None else ""
-        met = {True: "yes", False: "no", None: ""}[row.met] + (f" ({row.note})" if row.note else "")
+        notes = [row.note] if row.note else []
+        notes += [f"CPU {row.cpu:.3f} s, {row.cpu / suite.floor_cpu:.1f}x git's"] if row.cpu and suite.floor_cpu else []
+        met = {True: "yes", False: "no", None: ""}[row.met] + (f" ({'; '.join(notes)})" if notes else "")
         cells = [row.name, value, floor, ratio, row.target, met]
         lines.append(
             "| " + " | ".join(cells) + " |"

@@ -209,3 +209,23 @@ def test_a_cache_of_an_older_docctl_is_ignored(office: Office, tmp_path: Path) -
         meta.write_bytes(pickle.dumps(data))
     job = clone(office.repo.path, tmp_path / "job")
     assert codes(restored_equals_cold(saved(job), job)) == ["DC205"]
+
+
+def test_the_jobs_of_docs_ci_md_cache_the_folder() -> None:
+    """The two jobs in docs/ci.md are valid YAML, fetch the whole history and carry .git/docctl."""
+    import re
+
+    import yaml
+
+    page = (Path(__file__).resolve().parents[1] / "docs" / "ci.md").read_text(encoding="utf-8")
+    github, gitlab = (yaml.safe_load(block) for block in re.findall(r"```yaml\n(.*?)```", page, re.S))
+    steps = github["jobs"]["check"]["steps"]
+    assert steps[0]["with"]["fetch-depth"] == 0
+    cached = [s for s in steps if str(s.get("uses", "")).startswith("actions/cache/")]
+    assert [s["uses"] for s in cached] == ["actions/cache/restore@v4", "actions/cache/save@v4"]
+    assert all(s["with"]["path"] == ".git/docctl" for s in cached)
+    assert cached[1]["if"] == "always()" and cached[0]["with"]["key"] == cached[1]["with"]["key"]
+    job = gitlab["docctl"]
+    assert job["variables"]["GIT_DEPTH"] == 0
+    assert job["cache"][0]["paths"] == [".git/docctl/"] and job["cache"][0]["when"] == "always"
+    assert job["cache"][0]["fallback_keys"] == ["docctl-$DOCCTL_VERSION-$CI_DEFAULT_BRANCH"]
