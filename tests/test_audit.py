@@ -217,7 +217,7 @@ def test_never_audited_is_overdue_only_when_configured(example: Path) -> None:
 def test_report_forms_read_back(audited: tuple[Path, dict[str, object], dict[str, object]]) -> None:
     root, _, _ = audited
     now = "2026-07-01T12:00:00+00:00"
-    for name in ("second.md", "second.html", "second.docx"):
+    for name in ("second.md", "second.html", "second.docx", "second.pdf"):
         result = docctl_run(root, now, "audit", "-o", f"../{name}")
         assert result.returncode == 0, result.stderr
         assert result.stderr.startswith(f"docctl: wrote the audit report to ../{name}: 2 major, 0 minor")
@@ -242,6 +242,10 @@ def test_report_forms_read_back(audited: tuple[Path, dict[str, object], dict[str
     text = "\n".join(p.text for p in word.paragraphs)
     assert "F-01 Major nonconformity: DC401 unknown-clause (repeat, escalated from minor)" in text
     assert len(word.inline_shapes) == 3 and len(word.tables) >= 3
+    from pypdf import PdfReader
+
+    pdf = "\n".join(page.extract_text() for page in PdfReader(root.parent / "second.pdf").pages)
+    assert "F-01 Major nonconformity: DC401 unknown-clause" in pdf and "5. Trend" in pdf and "8. Conclusions" in pdf
 
 
 def test_same_inputs_same_bytes(audited: tuple[Path, dict[str, object], dict[str, object]]) -> None:
@@ -282,7 +286,7 @@ def test_bad_arguments_are_one_line(example: Path) -> None:
         ),
         (
             ("audit", "-o", "report.txt"),
-            "docctl: error: cannot tell the report format from 'report.txt': use .md, .html, .docx or .json\n",
+            "docctl: error: cannot tell the report format from 'report.txt': use .md, .html, .docx, .pdf or .json\n",
         ),
         (
             ("audit", "-o", "nowhere/report.md"),

@@ -242,6 +242,7 @@ def _coverage(view: Composer) -> tuple[CoverageItem, ...]:
     documents = view.documents()
     references = view.references()
     for standard in view.config.standards:
+        catalogue = references.catalogues.get(standard)
         try:
             table = matrix(documents, references, standard)
         except UsageError:
@@ -250,7 +251,7 @@ def _coverage(view: Composer) -> tuple[CoverageItem, ...]:
             for item in row.mandatory:
                 items.append(
                     CoverageItem(
-                        standard=table.title,
+                        standard=catalogue.name if catalogue is not None else table.title,
                         clause=row.number,
                         what=item.item.what,
                         kind=item.item.kind.value,

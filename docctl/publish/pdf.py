@@ -33,8 +33,13 @@ def render(copy: Copy) -> bytes:
     """The PDF copy as bytes."""
     from docctl.publish import html
 
+    return print_html(html.render(copy).decode("utf-8"))
+
+
+def print_html(page: str) -> bytes:
+    """A self-contained HTML page printed to PDF by WeasyPrint (its <meta> names become PDF metadata);
+    nothing but data: URIs is fetched. EngineMissingError names what to install."""
     weasyprint = _engine()
-    page = html.render(copy).decode("utf-8")
     document = weasyprint.HTML(string=page, base_url=None, url_fetcher=_fetcher())
     return bytes(document.write_pdf(custom_metadata=True))
 

@@ -5,18 +5,18 @@ from __future__ import annotations
 from docctl.audit.model import AuditReport
 from docctl.core.errors import UsageError
 
-FORMATS = ("md", "html", "docx", "json")
+FORMATS = ("md", "html", "docx", "pdf", "json")
 
 
 def format_of(name: str) -> str:
     suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if suffix not in FORMATS:
-        raise UsageError(f"cannot tell the report format from '{name}': use .md, .html, .docx or .json")
+        raise UsageError(f"cannot tell the report format from '{name}': use .md, .html, .docx, .pdf or .json")
     return suffix
 
 
 def render(report: AuditReport, fmt: str) -> bytes:
-    """The report as the bytes of ``fmt`` (md, html, docx or json)."""
+    """The report as the bytes of ``fmt`` (md, html, docx, pdf or json)."""
     if fmt == "md":
         from docctl.audit.render.markdown import render_markdown
 
@@ -29,6 +29,11 @@ def render(report: AuditReport, fmt: str) -> bytes:
         from docctl.audit.render.docx import render_docx
 
         return render_docx(report)
+    if fmt == "pdf":
+        from docctl.audit.render.html import render_html
+        from docctl.publish.pdf import print_html
+
+        return print_html(render_html(report))
     if fmt == "json":
         import json
 

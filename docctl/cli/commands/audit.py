@@ -21,9 +21,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "-o",
         "--output",
         metavar="FILE",
-        help="write the report to FILE: .md, .html, .docx or .json (default: md on stdout)",
+        help="write the report to FILE: .md, .html, .docx, .pdf or .json (default: md on stdout)",
     )
-    parser.add_argument("--format", choices=("md", "html", "docx", "json"), help="report format (default: from -o)")
+    parser.add_argument("--format", choices=("md", "html", "docx", "pdf", "json"), help="report format (default: from -o)")
     parser.add_argument(
         "--record",
         action="store_true",
@@ -55,8 +55,8 @@ def run(args: argparse.Namespace) -> int:
     from docctl.audit.render import format_of, render
 
     fmt = args.format or (format_of(args.output) if args.output else "md")
-    if not args.output and fmt == "docx":
-        raise UsageError("docx is a binary format: write it to a file with -o FILE")
+    if not args.output and fmt in ("docx", "pdf"):
+        raise UsageError(f"{fmt} is a binary format: write it to a file with -o FILE")
     repo = open_repository(args)
     report = repo.audit(as_of=_date(args.as_of), since=args.since)
     data = render(report, fmt)
