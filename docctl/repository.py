@@ -280,8 +280,9 @@ class Repository(Composer):
 
         from docctl.audit import pack
 
+        target = pack.check_output(self, Path(output)) if output is not None else None
         built = pack.build(self, day, copies=copies)
-        return pack.write(built, Path(output)) if output is not None else built
+        return pack.write(built, target) if target is not None else built
 
 
 class CommitView(Repository, views.CommitView):

@@ -277,6 +277,20 @@ def test_api_as_of_a_past_date(
     assert since.scope.period_start == dt.date(2026, 6, 9) and since.method.commits == 2
 
 
+def test_pack_refuses_the_record_as_output(audited: tuple[Path, dict[str, object], dict[str, object]]) -> None:
+    root, _, _ = audited
+    now = "2026-07-01T12:00:00+00:00"
+    result = docctl_run(root, now, "audit-pack", "--as-of", "2026-06-30", "-o", "sops")
+    assert (result.returncode, result.stderr) == (
+        2,
+        "docctl: error: cannot write sops: the folder is not empty and is not docctl's output; name a new or empty folder\n",
+    )
+    result = docctl_run(root, now, "audit", "-o", SOP)
+    assert result.returncode == 2 and result.stderr.startswith(
+        f"docctl: error: cannot write {SOP}: it would be a controlled"
+    )
+
+
 def test_bad_arguments_are_one_line(example: Path) -> None:
     for args, message in (
         (("audit", "--as-of", "yesterday"), "docctl: error: --as-of must be a date YYYY-MM-DD, not 'yesterday'\n"),
@@ -290,7 +304,7 @@ def test_bad_arguments_are_one_line(example: Path) -> None:
         ),
         (
             ("audit", "-o", "nowhere/report.md"),
-            "docctl: error: -o nowhere/report.md: the folder nowhere does not exist\n",
+            "docctl: error: cannot write nowhere/report.md: the folder nowhere does not exist\n",
         ),
     ):
         result = docctl_run(example, "2026-07-01T12:00:00+00:00", *args)

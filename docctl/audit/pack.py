@@ -104,21 +104,23 @@ def _copy(repo: Composer, doc_id: str, day: dt.date, fmt: str) -> bytes:
     return render_copy(gather(repo, doc_id, as_of=day.isoformat()), fmt)
 
 
+def check_output(repo: Composer, output: Path) -> Path:
+    """Where the pack may go (UsageError otherwise), checked before anything is built: a .zip file,
+    or a folder that is new, empty or an earlier pack, never a part of the repository's record."""
+    from docctl.composer.outputs import output_file, output_folder
+
+    if output.suffix.lower() == ".zip":
+        return output_file(repo, output, generated=lambda data: data[:2] == b"PK" and b"index.html" in data).path
+    return output_folder(repo, output, generated=lambda folder: (folder / "index.html").is_file()).path
+
+
 def write(pack: Pack, output: Path) -> Pack:
-    """Write the pack to a folder (created; an existing one must be an earlier pack) or a .zip file."""
+    """Write the pack to a .zip file or into a folder (only the files whose bytes changed)."""
     from dataclasses import replace
 
     if output.suffix.lower() == ".zip":
-        if output.is_dir():
-            raise UsageError(f"-o {output} is a folder: name a .zip file or a folder without the suffix")
-        if not output.parent.is_dir():
-            raise UsageError(f"-o {output}: the folder {output.parent} does not exist")
         write_atomic(output, pack.zip_bytes())
         return replace(pack, path=output)
-    if output.exists() and not output.is_dir():
-        raise UsageError(f"-o {output} is a file: name a folder or a .zip file")
-    if output.is_dir() and any(output.iterdir()) and not (output / "index.html").is_file():
-        raise UsageError(f"-o {output} is a folder with other files in it: name an empty folder or an earlier pack")
     for name, data in pack.files:
         target = output / name
         target.parent.mkdir(parents=True, exist_ok=True)

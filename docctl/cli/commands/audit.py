@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from pathlib import Path
 
+from docctl.adapters.outputs import write_output
 from docctl.cli.options import open_repository
 from docctl.cli.output import notice
+from docctl.composer.outputs import output_file
 from docctl.core.errors import UsageError
 
 
@@ -23,7 +24,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="write the report to FILE: .md, .html, .docx, .pdf or .json (default: md on stdout)",
     )
-    parser.add_argument("--format", choices=("md", "html", "docx", "pdf", "json"), help="report format (default: from -o)")
+    parser.add_argument(
+        "--format", choices=("md", "html", "docx", "pdf", "json"), help="report format (default: from -o)"
+    )
     parser.add_argument(
         "--record",
         action="store_true",
@@ -40,17 +43,6 @@ def _date(text: str | None) -> dt.date | None:
         raise UsageError(f"--as-of must be a date YYYY-MM-DD, not '{text}'") from None
 
 
-def _write(root: Path, name: str, data: bytes) -> None:
-    from docctl.adapters.atomic import write_atomic
-
-    target = Path(name)
-    if target.is_dir():
-        raise UsageError(f"-o {name} is a folder: name a file")
-    if not target.parent.is_dir():
-        raise UsageError(f"-o {name}: the folder {target.parent} does not exist")
-    write_atomic(target, data)
-
-
 def run(args: argparse.Namespace) -> int:
     from docctl.audit.render import format_of, render
 
@@ -58,10 +50,11 @@ def run(args: argparse.Namespace) -> int:
     if not args.output and fmt in ("docx", "pdf"):
         raise UsageError(f"{fmt} is a binary format: write it to a file with -o FILE")
     repo = open_repository(args)
+    output = output_file(repo, args.output) if args.output else None  # checked before the audit runs
     report = repo.audit(as_of=_date(args.as_of), since=args.since)
     data = render(report, fmt)
-    if args.output:
-        _write(repo.root, args.output, data)
+    if output is not None:
+        write_output(output, data)
         counts = report.counts()
         notice(
             f"wrote the audit report to {args.output}: {counts['major']} major, {counts['minor']} minor, "
