@@ -1,6 +1,6 @@
 """Building the portal: what changed since the last build is rendered and written, nothing else.
 
-Every document page has a key (:func:`docctl.publish.site.collect.page_key`); a page whose key is
+Every document page has a key (:func:`docctl.publish.site.keys.page_key`); a page whose key is
 the one the folder's manifest records, and whose files are still there, is neither rendered nor
 written. The pages that are rendered are read from git in batches (one ``git cat-file`` per batch,
 never one git process per document), with their signature manifests verified in one pass. The
