@@ -111,7 +111,8 @@ def build_portal_repository(path: Path) -> Office:
     # revision C of SOP-001 in progress, and SOP-004 never released
     with office.acting("sam") as qms:
         qms.revise("SOP-001", change="Draft: one more clause")
-    target.write_text(target.read_text() + f"\nThe {DRAFT_WORD} clause is still a draft.\n")
+    draft = f"\nThe {DRAFT_WORD} clause is still a draft: see [calibration](SOP-004-calibration.md).\n"
+    target.write_text(target.read_text() + draft)
     repo.write("sops/SOP-004-calibration.md", sop_text("SOP-004", "Calibration", "\n# SOP-004 Calibration\n\nDraft.\n"))
     office.commit_as("sam", "Drafts: SOP-001 C, SOP-004")
     # SOP-003 supersedes SOP-002; WI-001 is withdrawn

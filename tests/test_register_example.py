@@ -287,11 +287,11 @@ GOLDEN = {
     ("now", "csv"): "6cb903a7114b00722fe930a8390cdf0cd7fcb3f0b846848a8c95fb31b8a7a6d1",
     ("now", "json"): "84255f2438e443cb1e263bbf79258357d2ada7fa3bd8049ad524deb381aca24f",
     ("now", "md"): "302fe2763870ed9baa57e7f25d21171b0d747db6bb07ae14f584ba480757efb2",
-    ("now", "html"): "6d34da0366f41d1bd352961ea637153a5c8613cb13f38fbd41d83e3f3fa4dacd",
+    ("now", "html"): "4e826229964fdc22504057cf5da7b2c2b2324a49e462914651da965756641d96",
     ("before", "csv"): "4fdafdf8afb50608f2c51cf6bb37906f9b0903dd89e81dc56e6c541761b7b109",
     ("before", "json"): "d03b702d209ad2f9b447ffede3b526c3988561321eb64220d067d4b6b1be42cf",
     ("before", "md"): "d69bac6a1d7b42501d2b0a53779f16ff0394c7f99202a4a2dad813baf3e69cb2",
-    ("before", "html"): "5525496bb29b306bd2432cdd497655dbdd924d7618db9180d85d6af289655379",
+    ("before", "html"): "d8445e649d9d21a06b10c6883e788ef9044a870183c0f6c1a312f4ca68853648",
 }
 
 

@@ -198,10 +198,17 @@ def xref(documents: Sequence[Document], references: References, doc_id: str) -> 
     return xref_of(index, index.document(doc_id))
 
 
-def xref_of(index: ReferenceIndex, document: Document) -> XRef:
-    """:func:`xref` of one document of an index made once (the portal asks it of every document)."""
+def xref_of(index: ReferenceIndex, document: Document, *, content: Document | None = None) -> XRef:
+    """:func:`xref` of one document of an index made once (the portal asks it of every document).
+    ``content``: another revision of the document, whose references out (and clauses) to report."""
+    own = content or document
+    pairs = (
+        index.outgoing(document)
+        if content is None
+        else [(r, index.resolve(r)) for r in index.extracted(own).references]
+    )
     grouped: dict[str, tuple[Document | None, list[Reference]]] = {}
-    for ref, target in index.outgoing(document):
+    for ref, target in pairs:
         key = target.id or target.path if target is not None else ref.target
         grouped.setdefault(key, (target, []))[1].append(ref)
     outgoing = tuple(
@@ -216,10 +223,10 @@ def xref_of(index: ReferenceIndex, document: Document) -> XRef:
         for source, refs in sorted(sources.values(), key=lambda item: (item[0].id or "", item[0].path))
     )
     return XRef(
-        document=DocumentSummary.of(document),
+        document=DocumentSummary.of(own),
         outgoing=outgoing,
         incoming=incoming,
-        clauses=clause_uses(document, index),
+        clauses=clause_uses(own, index),
     )
 
 

@@ -1,6 +1,6 @@
 """Building the portal: what changed since the last build is rendered and written, nothing else.
 
-Every document page has a key (:func:`docctl.publish.site.collect.page_key`); a page whose key is
+Every document page has a key (:func:`docctl.publish.site.keys.page_key`); a page whose key is
 the one the folder's manifest records, and whose files are still there, is neither rendered nor
 written. The pages that are rendered are read from git in batches (one ``git cat-file`` per batch,
 never one git process per document), with their signature manifests verified in one pass. The
@@ -225,7 +225,12 @@ def _page(
         prose = markdown.text(headings=False)
     released = [(r.revision, contents.document(entry, r)) for r in entry.released()]
     shown = pages.Shown(document=document, released=released, content=content, download=download, signatures=signatures)
-    folder.write(entry.href, pages.document_page(portal, entry, shown, render.xrefs.get(entry.id), render.site))
+    xref = render.xrefs.get(entry.id)
+    if xref is not None and not entry.current and entry.source is not None:
+        from docctl.references.graph import xref_of
+
+        xref = xref_of(portal.index, entry.source, content=document)  # out of the revision shown, not the draft
+    folder.write(entry.href, pages.document_page(portal, entry, shown, xref, render.site))
     return PageRecord(key=key, files=tuple(dict.fromkeys(files)), search=search_entry(entry, document, text, prose))
 
 
