@@ -16,6 +16,8 @@ import docctl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
+pytestmark = pytest.mark.slow  # a generated repository with 20-200 KB bodies, checked cold
+
 
 def git(repo: Path, *args: str) -> str:
     return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, check=True).stdout
