@@ -182,6 +182,9 @@ def run_suite(shape: str, documents: int, seed: int, options: argparse.Namespace
         text, test = goals[key]
         base = floor_mb if unit == "MB" else floor
         rows.append(Row(name, value, unit, base, text, None if value is None else test(value, base), note, cpu))
+        print(
+            f"bench: {shape} {documents}: {name}: {value} {unit}", file=sys.stderr, flush=True
+        )  # a long run shows its rows
 
     print(f"bench: {shape}, {documents} documents: check cold ...", file=sys.stderr)
     check_cold, cold_mb, cold_cpu = measured([*DOCCTL, "check"], repo, env, options.cold_repeat, before=cold)
