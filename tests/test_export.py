@@ -265,6 +265,10 @@ def test_output_never_replaces_the_repository_s_documents(team: Team, run_cli: R
 @pytest.mark.parametrize(
     ("args", "message"),
     [
+        (
+            ["SOP-001", "--format", "html", "-o", "/proc/x.html"],
+            "-o /proc/x.html: cannot write it: No such file or directory",
+        ),
         (["SOP-099", "-o", "x.pdf"], "no document with id 'SOP-099'"),
         (["SOP-001", "--rev", "Z", "-o", "x.pdf"], "SOP-001 has no revision 'Z' in its history (known: A)"),
         (["SOP-001", "-o", "x.txt"], "cannot tell the format from 'x.txt': use --format pdf, docx or html"),
