@@ -45,7 +45,7 @@ demo: $(VENV)/.installed
 	cd $(EXAMPLE) && $(call AS,Jane Smith,jane.smith) $(DOCCTL) approve SOP-004 --role "Quality Manager"
 	cd $(EXAMPLE) && $(call AS,Jane Smith,jane.smith) $(DOCCTL) release SOP-004
 	cd $(EXAMPLE) && $(DOCCTL) verify ../SOP-004-copy.pdf || true
-	@echo; echo "The example repository is in $(EXAMPLE); registers, matrix and the copy are in $(BUILD)/."
+	@echo; echo "The example repository is in $(EXAMPLE); registers and matrix are in $(BUILD)/."
 
 # Run a command as one of the example's people: $(call AS,Full Name,first.last)
 AS = GIT_AUTHOR_NAME="$(1)" GIT_AUTHOR_EMAIL=$(2)@acme.example GIT_COMMITTER_NAME="$(1)" GIT_COMMITTER_EMAIL=$(2)@acme.example
