@@ -360,3 +360,17 @@ def test_an_html_copy_printed_from_chromium_keeps_header_footer_and_watermark(
     # a browser's PDF carries no stamp: only docctl's own PDF is a controlled copy
     code, out, _ = run_cli("verify", str(printed), cwd=team.path)
     assert (code, out) == (1, f"{printed}: not a docctl copy\n")
+
+
+def test_uncommitted_changes_are_not_in_the_copy_and_a_notice_says_so(team: Team, run_cli: Run) -> None:
+    path = team.path / "sops/SOP-001.md"
+    path.write_text(path.read_text().replace("Release it.", "Release it whenever."))
+    target = team.path.parent / "copy.html"
+    code, out, err = run_cli("export", "SOP-001", "-o", str(target), cwd=team.path)
+    assert code == 0 and out.startswith(f"{target}: HTML copy of SOP-001 revision A (effective)")
+    assert re.fullmatch(
+        r"docctl: SOP-001 has changes that are not committed; the copy shows revision A as commit [0-9a-f]{12} recorded it\n",
+        err,
+    )
+    body = lxml.html.fromstring(target.read_bytes()).get_element_by_id("docctl-body").text_content()
+    assert "Release it." in body and "whenever" not in body

@@ -12,6 +12,7 @@ docctl's bookmarked additions removed, read as the fingerprint recipe reads a .d
 from __future__ import annotations
 
 import io
+import itertools
 import zipfile
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -104,7 +105,7 @@ def _prepend(part: Any, paragraphs: list[Any]) -> None:
         element.insert(index, paragraph)
 
 
-_BOOKMARK_IDS = iter(range(990_001, 999_999))
+_BOOKMARK_IDS = itertools.count(990_001)
 
 
 def _mark(tag: str, elements: list[Any]) -> list[Any]:
