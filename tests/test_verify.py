@@ -250,3 +250,24 @@ def test_a_pdf_rebuilt_without_its_destinations_is_judged_with_the_text_unchecke
     code, lines, _ = verify(run_cli, team, rebuilt)
     assert code == 0
     assert lines[0].endswith("(SOP-001 revision A) [text not checked: the file does not show where its text is]")
+
+
+def test_without_git_the_working_copy_is_copied_and_judged(tmp_path: Path, run_cli: Run) -> None:
+    from helpers import CONFIG, sop
+
+    root = tmp_path / "plain"
+    (root / "sops").mkdir(parents=True)
+    (root / "docctl.toml").write_text(CONFIG)
+    document = root / "sops/SOP-001.md"
+    document.write_text(sop("SOP-001", status="effective", effective="2026-03-01"))
+    copy = tmp_path / "SOP-001.html"
+    code, out, err = run_cli("export", "SOP-001", "-o", str(copy), cwd=root)
+    assert (code, err) == (0, "") and "SOP-001 revision A (effective), valid on 2026-06-01" in out
+    assert run_cli("export", "SOP-001", "--rev", "B", "-o", str(copy), cwd=root)[2] == (
+        "docctl: error: SOP-001 is at revision A; other revisions need git history\n"
+    )
+    code, out, _ = run_cli("verify", str(copy), cwd=root)
+    assert (code, out) == (0, f"{copy}: current, effective since 2026-03-01 (SOP-001 revision A)\n")
+    document.write_text(sop("SOP-001", revision="B", status="effective", effective="2026-05-01", change="New step"))
+    code, out, _ = run_cli("verify", str(copy), cwd=root)
+    assert (code, out) == (1, f"{copy}: superseded by revision B on 2026-05-01 (SOP-001 revision A)\n")
