@@ -201,6 +201,10 @@ def test_docx_copy_of_a_docx_source_keeps_its_content(team: Team, run_cli: Run) 
     assert any(row[:3] == ["Tom Baker <tom.baker@acme.example>", "Process Owner", "approved"] for row in appendix)
     assert any(row[0] == "A" and "Tom Baker (Process Owner)" in row[4] for row in appendix)
     properties = docx_copy.read_custom_properties(target.read_bytes())
+    # python-docx sees the custom properties part too (as Word's File > Properties > Custom does)
+    package = made.part.package
+    (custom,) = [r.target_part for r in package.rels.values() if r.reltype.endswith("/custom-properties")]
+    assert b'name="docctl-id"><vt:lpwstr>WI-001</vt:lpwstr>' in custom.blob
     document = docctl.open(team.path).document("WI-001")
     assert properties["docctl-id"] == "WI-001" and properties["docctl-fingerprint"] == document.fingerprint
     # without docctl's additions the copy's text is the source's: the fingerprint recipe gives it back
