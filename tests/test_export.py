@@ -201,6 +201,10 @@ def test_docx_copy_of_a_docx_source_keeps_its_content(team: Team, run_cli: Run) 
     assert any(row[:3] == ["Tom Baker <tom.baker@acme.example>", "Process Owner", "approved"] for row in appendix)
     assert any(row[0] == "A" and "Tom Baker (Process Owner)" in row[4] for row in appendix)
     properties = docx_copy.read_custom_properties(target.read_bytes())
+    # python-docx sees the custom properties part too (as Word's File > Properties > Custom does)
+    package = made.part.package
+    (custom,) = [r.target_part for r in package.rels.values() if r.reltype.endswith("/custom-properties")]
+    assert b'name="docctl-id"><vt:lpwstr>WI-001</vt:lpwstr>' in custom.blob
     document = docctl.open(team.path).document("WI-001")
     assert properties["docctl-id"] == "WI-001" and properties["docctl-fingerprint"] == document.fingerprint
     # without docctl's additions the copy's text is the source's: the fingerprint recipe gives it back
@@ -265,6 +269,10 @@ def test_output_never_replaces_the_repository_s_documents(team: Team, run_cli: R
 @pytest.mark.parametrize(
     ("args", "message"),
     [
+        (
+            ["SOP-001", "--format", "html", "-o", "/proc/x.html"],
+            "-o /proc/x.html: cannot write it: No such file or directory",
+        ),
         (["SOP-099", "-o", "x.pdf"], "no document with id 'SOP-099'"),
         (["SOP-001", "--rev", "Z", "-o", "x.pdf"], "SOP-001 has no revision 'Z' in its history (known: A)"),
         (["SOP-001", "-o", "x.txt"], "cannot tell the format from 'x.txt': use --format pdf, docx or html"),
@@ -356,3 +364,17 @@ def test_an_html_copy_printed_from_chromium_keeps_header_footer_and_watermark(
     # a browser's PDF carries no stamp: only docctl's own PDF is a controlled copy
     code, out, _ = run_cli("verify", str(printed), cwd=team.path)
     assert (code, out) == (1, f"{printed}: not a docctl copy\n")
+
+
+def test_uncommitted_changes_are_not_in_the_copy_and_a_notice_says_so(team: Team, run_cli: Run) -> None:
+    path = team.path / "sops/SOP-001.md"
+    path.write_text(path.read_text().replace("Release it.", "Release it whenever."))
+    target = team.path.parent / "copy.html"
+    code, out, err = run_cli("export", "SOP-001", "-o", str(target), cwd=team.path)
+    assert code == 0 and out.startswith(f"{target}: HTML copy of SOP-001 revision A (effective)")
+    assert re.fullmatch(
+        r"docctl: SOP-001 has changes that are not committed; the copy shows revision A as commit [0-9a-f]{12} recorded it\n",
+        err,
+    )
+    body = lxml.html.fromstring(target.read_bytes()).get_element_by_id("docctl-body").text_content()
+    assert "Release it." in body and "whenever" not in body

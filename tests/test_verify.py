@@ -250,3 +250,61 @@ def test_a_pdf_rebuilt_without_its_destinations_is_judged_with_the_text_unchecke
     code, lines, _ = verify(run_cli, team, rebuilt)
     assert code == 0
     assert lines[0].endswith("(SOP-001 revision A) [text not checked: the file does not show where its text is]")
+
+
+def test_without_git_the_working_copy_is_copied_and_judged(tmp_path: Path, run_cli: Run) -> None:
+    from helpers import CONFIG, sop
+
+    root = tmp_path / "plain"
+    (root / "sops").mkdir(parents=True)
+    (root / "docctl.toml").write_text(CONFIG)
+    document = root / "sops/SOP-001.md"
+    document.write_text(sop("SOP-001", status="effective", effective="2026-03-01"))
+    copy = tmp_path / "SOP-001.html"
+    code, out, err = run_cli("export", "SOP-001", "-o", str(copy), cwd=root)
+    assert (code, err) == (0, "") and "SOP-001 revision A (effective), valid on 2026-06-01" in out
+    assert run_cli("export", "SOP-001", "--rev", "B", "-o", str(copy), cwd=root)[2] == (
+        "docctl: error: SOP-001 is at revision A; other revisions need git history\n"
+    )
+    code, out, _ = run_cli("verify", str(copy), cwd=root)
+    assert (code, out) == (0, f"{copy}: current, effective since 2026-03-01 (SOP-001 revision A)\n")
+    document.write_text(sop("SOP-001", revision="B", status="effective", effective="2026-05-01", change="New step"))
+    code, out, _ = run_cli("verify", str(copy), cwd=root)
+    assert (code, out) == (1, f"{copy}: superseded by revision B on 2026-05-01 (SOP-001 revision A)\n")
+
+
+@pytest.mark.tools
+@pytest.mark.slow
+def test_a_docx_copy_saved_again_by_libreoffice_stays_current(team: Team, run_cli: Run, tmp_path: Path) -> None:
+    """LibreOffice rewrites the package and splits docctl's bookmarks; the copy is still current."""
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-writer-nogui; .ci/run installs it)")
+    copies = [export(run_cli, team, "SOP-001", "SOP-001.docx"), export(run_cli, team, "WI-001", "WI-001.docx")]
+    out = tmp_path / "resaved"
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "docx:MS Word 2007 XML",
+            "--outdir",
+            str(out),
+            *map(str, copies),
+        ],
+        capture_output=True,
+        timeout=300,
+        check=True,
+    )
+    resaved = [out / copy.name for copy in copies]
+    assert all(path.read_bytes() != copy.read_bytes() for path, copy in zip(resaved, copies, strict=True))
+    code, lines, _ = verify(run_cli, team, *resaved)
+    assert code == 0, lines
+    document = docx.Document(resaved[1])
+    document.paragraphs[2].text = "Remove the burrs you can see."
+    document.save(resaved[1])
+    assert verify(run_cli, team, resaved[1])[1][0].startswith(f"{resaved[1]}: altered: ")

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from docctl._version import __version__
 from docctl.adapters import git as gitmod
+from docctl.composer import views
 from docctl.core.errors import UnknownDocumentError, UsageError
 from docctl.core.model import Document, Status
 from docctl.documents.sources import SIDECAR_SUFFIX, file_format, load
@@ -184,7 +185,7 @@ def gather(repo: Composer, doc_id: str, *, rev: str | None = None, as_of: str | 
     else the newest. UnknownDocumentError / UsageError when there is no such document or revision."""
     if rev is not None and as_of is not None:
         raise UsageError("give --rev or --as-of, not both")
-    source = repo.at(as_of) if as_of is not None else repo  # type: ignore[attr-defined]
+    source = views.at(repo, as_of) if as_of is not None else repo
     day = source.now().date()
     git = repo.git()
     if git is None or source.history_index() is None:

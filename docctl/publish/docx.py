@@ -12,6 +12,7 @@ docctl's bookmarked additions removed, read as the fingerprint recipe reads a .d
 from __future__ import annotations
 
 import io
+import itertools
 import zipfile
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -104,7 +105,7 @@ def _prepend(part: Any, paragraphs: list[Any]) -> None:
         element.insert(index, paragraph)
 
 
-_BOOKMARK_IDS = iter(range(990_001, 999_999))
+_BOOKMARK_IDS = itertools.count(990_001)
 
 
 def _mark(tag: str, elements: list[Any]) -> list[Any]:
@@ -359,27 +360,40 @@ def _without_controls(xml: bytes) -> bytes:
         root = etree.fromstring(xml, _PARSER)
     except etree.XMLSyntaxError:
         return xml
-    marks = [m for m in root.iter(f"{{{W}}}bookmarkStart") if str(m.get(f"{{{W}}}name", "")).startswith(BOOKMARK)]
-    if not marks:
+    names: dict[str, list[Any]] = {}
+    for mark in root.iter(f"{{{W}}}bookmarkStart"):
+        name = str(mark.get(f"{{{W}}}name", ""))
+        if name.startswith(BOOKMARK):
+            names.setdefault(name, []).append(mark)
+    if not names:
         return xml
-    for start in marks:
-        _remove_marked(root, start)
+    for starts in names.values():
+        _remove_marked(root, starts)
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
 
 
-def _remove_marked(root: Any, start: Any) -> None:
-    """Remove the block elements from the paragraph holding ``start`` to the one holding its end."""
-    number = start.get(f"{{{W}}}id")
-    end = next((e for e in root.iter(f"{{{W}}}bookmarkEnd") if e.get(f"{{{W}}}id") == number), None)
-    first, last = start.getparent(), end.getparent() if end is not None else None
-    if first is None or last is None or first.getparent() is not last.getparent():
+def _remove_marked(root: Any, starts: list[Any]) -> None:
+    """Remove the block elements from the first start of a docctl bookmark to the last end of any
+    bookmark of that name. (LibreOffice, saving a copy again, splits a bookmark over several
+    paragraphs into a start without an end and a second bookmark of the same name.)"""
+    ids = {mark.get(f"{{{W}}}id") for mark in starts}
+    ends = [e for e in root.iter(f"{{{W}}}bookmarkEnd") if e.get(f"{{{W}}}id") in ids]
+    if not ends:
         return
+    first, last = _block_of(starts[0]), _block_of(ends[-1])
     parent = first.getparent()
-    if parent is None:
+    if parent is None or last.getparent() is not parent:
         return
     children = list(parent)
-    for element in children[children.index(first) : children.index(last) + 1]:
+    begin, stop = children.index(first), children.index(last)
+    for element in children[begin : stop + 1]:
         parent.remove(element)
+
+
+def _block_of(mark: Any) -> Any:
+    """The paragraph holding a bookmark mark, or the mark itself where it stands between blocks."""
+    parent = mark.getparent()
+    return parent if parent is not None and parent.tag == f"{{{W}}}p" else mark
 
 
 def read_stamp(data: bytes) -> tuple[Stamp | None, Mapping[str, str]]:

@@ -65,7 +65,10 @@ def export(
     copy = gather(repo, doc_id, rev=rev, as_of=as_of)
     data = render(copy, fmt)
     if target is not None:
-        write_atomic(target, data)
+        try:
+            write_atomic(target, data)
+        except OSError as error:
+            raise UsageError(f"-o {output}: cannot write it: {error.strerror or error}") from None
     return Export(copy=copy, format=fmt, data=data, path=target)
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 
 from docctl.cli.options import open_repository
-from docctl.cli.output import out
+from docctl.cli.output import notice, out
+from docctl.core.errors import UnknownDocumentError
 from docctl.publish.export import FORMATS
 
 
@@ -28,4 +29,14 @@ def run(args: argparse.Namespace) -> int:
     watermark = made.copy.standing.watermark
     marked = f"; marked {watermark}" if watermark else ""
     out(f"{args.output}: {made.format.upper()} copy of {made.summary}{marked}")
+    shown = made.copy.document
+    try:
+        working = repo.document(args.id)
+    except UnknownDocumentError:
+        return 0
+    if working.revision == shown.revision and working.fingerprint != shown.fingerprint and made.copy.commit:
+        notice(
+            f"{args.id} has changes that are not committed; the copy shows revision {shown.revision} "
+            f"as commit {made.copy.commit[:12]} recorded it"
+        )
     return 0
