@@ -244,18 +244,18 @@ def test_docx_copy_of_a_markdown_source(team: Team, run_cli: Run) -> None:
 @pytest.mark.parametrize(
     ("output", "message"),
     [
-        (
-            "sops/SOP-001.md",
-            "-o sops/SOP-001.md: is a controlled document; a copy never overwrites the repository's documents",
-        ),
+        ("sops/SOP-001.md", "cannot write sops/SOP-001.md: it is a controlled document"),
         (
             "wi/WI-001.docx.yml",
-            "-o wi/WI-001.docx.yml: is a sidecar; a copy never overwrites the repository's documents",
+            "cannot write wi/WI-001.docx.yml: it is the metadata sidecar of the controlled document wi/WI-001.docx",
         ),
-        ("docctl.toml", "-o docctl.toml: is docctl.toml; a copy never overwrites the repository's documents"),
-        ("sops", "-o 'sops': is a folder; name the file to write"),
-        ("missing/copy.pdf", "-o missing/copy.pdf: the folder missing does not exist"),
-        ("link.pdf", "-o link.pdf: not a regular file; refusing to replace it"),
+        ("docctl.toml", "cannot write docctl.toml: it is docctl's configuration (docctl.toml)"),
+        ("sops", "cannot write sops: it is a folder; name a file"),
+        ("missing/copy.pdf", "cannot write missing/copy.pdf: the folder missing does not exist"),
+        (
+            "link.pdf",
+            "cannot write link.pdf: it is a symbolic link, not a regular file; docctl replaces only regular files",
+        ),
     ],
 )
 def test_output_never_replaces_the_repository_s_documents(team: Team, run_cli: Run, output: str, message: str) -> None:

@@ -87,31 +87,10 @@ def render(copy: Copy, fmt: str) -> bytes:
 
 
 def refuse_output(repo: Composer, target: Path) -> Path:
-    """The path to write a copy to, or UsageError: never a controlled document, a sidecar or
-    docctl.toml, never over something that is not a regular file, never into a missing folder.
+    """The path to write a copy to, or UsageError: the shared ``-o`` guard
+    (:func:`docctl.composer.outputs.output_file`): never a controlled document, a sidecar or
+    docctl.toml, never a tracked file docctl did not make, never over something that is not a
+    regular file, never into a missing folder."""
+    from docctl.composer.outputs import output_file
 
-    (A shared guard for every ``-o`` is to replace this; it keeps this signature.)
-    """
-    from docctl.adapters import paths
-    from docctl.config.model import CONFIG_NAME
-    from docctl.documents.sources import SIDECAR_SUFFIX, file_format
-
-    shown = str(target)
-    if not shown or shown.endswith(("/", os.sep)) or target.is_dir():
-        raise UsageError(f"-o {shown!r}: is a folder; name the file to write")
-    if target.is_symlink() or (target.exists() and not target.is_file()):
-        raise UsageError(f"-o {shown}: not a regular file; refusing to replace it")
-    if not target.parent.is_dir():
-        raise UsageError(f"-o {shown}: the folder {target.parent} does not exist")
-    full = target.parent.resolve() / target.name
-    try:
-        rel = full.relative_to(repo.root.resolve()).as_posix()
-    except ValueError:
-        return full
-    config = repo.config
-    document = rel.removesuffix(SIDECAR_SUFFIX) if rel.endswith(SIDECAR_SUFFIX) else rel
-    controlled = file_format(document) and paths.is_controlled(document, config.controlled, config.exclude)
-    if rel == CONFIG_NAME or controlled:
-        what = "docctl.toml" if rel == CONFIG_NAME else ("a sidecar" if document != rel else "a controlled document")
-        raise UsageError(f"-o {shown}: is {what}; a copy never overwrites the repository's documents")
-    return full
+    return output_file(repo, target).path
