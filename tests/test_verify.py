@@ -308,3 +308,18 @@ def test_a_docx_copy_saved_again_by_libreoffice_stays_current(team: Team, run_cl
     document.paragraphs[2].text = "Remove the burrs you can see."
     document.save(resaved[1])
     assert verify(run_cli, team, resaved[1])[1][0].startswith(f"{resaved[1]}: altered: ")
+
+
+def test_a_pdf_copy_with_bytes_changed_in_its_first_page_is_not_current(team: Team, run_cli: Run) -> None:
+    from pypdf import PdfReader
+
+    copy = export(run_cli, team, "SOP-001", "SOP-001.pdf")
+    contents = PdfReader(copy).pages[0].raw_get("/Contents")
+    number = contents.idnum if hasattr(contents, "idnum") else contents[0].idnum
+    data = copy.read_bytes()
+    start = data.index(b"stream", data.index(b"\n%d 0 obj" % number)) + len(b"stream\n") + 40
+    copy.write_bytes(data[:start] + bytes([data[start] ^ 0xFF]) + data[start + 1 :])
+    code, out, err = run_cli("verify", "--format", "json", str(copy), cwd=team.path)
+    (verdict,) = json.loads(out)["files"]
+    assert verdict["verdict"] in ("altered", "unreadable") and code in (1, 2)
+    assert err == ""  # pypdf's complaints are not printed

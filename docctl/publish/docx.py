@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import itertools
 import zipfile
+import zlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -341,12 +342,15 @@ def body_text(data: bytes) -> str:
 def strip_additions(data: bytes) -> bytes:
     """The .docx without docctl's additions (header, footer, appendix: the bookmarked paragraphs)."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            content = source.read(info)
-            if _is_story(info.filename) and info.file_size <= 64 * 1024 * 1024:
-                content = _without_controls(content)
-            target.writestr(info, content)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+            for info in source.infolist():
+                content = source.read(info)
+                if _is_story(info.filename) and info.file_size <= 64 * 1024 * 1024:
+                    content = _without_controls(content)
+                target.writestr(info, content)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as error:
+        raise DocumentReadError(f"a damaged .docx ({type(error).__name__})") from None
     return out.getvalue()
 
 

@@ -9,6 +9,7 @@ WeasyPrint writes the stamp's ``<meta name="docctl-...">`` into the PDF's docume
 from __future__ import annotations
 
 import io
+import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -40,8 +41,17 @@ def print_html(page: str) -> bytes:
     """A self-contained HTML page printed to PDF by WeasyPrint (its <meta> names become PDF metadata);
     nothing but data: URIs is fetched. EngineMissingError names what to install."""
     weasyprint = _engine()
+    _quiet("weasyprint")
     document = weasyprint.HTML(string=page, base_url=None, url_fetcher=_fetcher())
     return bytes(document.write_pdf(custom_metadata=True))
+
+
+def _quiet(name: str) -> None:
+    """The library never prints: a library's log records reach the application's handlers, if it
+    has any, and never Python's last-resort handler on standard error."""
+    logger = logging.getLogger(name)
+    if not any(isinstance(handler, logging.NullHandler) for handler in logger.handlers):
+        logger.addHandler(logging.NullHandler())
 
 
 def _engine() -> Any:
@@ -80,6 +90,7 @@ def open_pdf(data: bytes) -> PdfReader:
         from pypdf.errors import PyPdfError
     except ImportError:
         raise DocumentReadError("reading PDF copies needs pypdf: pip install pypdf") from None
+    _quiet("pypdf")
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
@@ -110,8 +121,15 @@ def body_text(reader: PdfReader) -> str | None:
     if first is None or last is None:
         return None
     pieces: list[str] = []
-    for number in range(first, max(first + 1, last)):
-        pieces.extend(_content_text(reader.pages[number]))
+    try:
+        for number in range(first, max(first + 1, last)):
+            pieces.extend(_content_text(reader.pages[number]))
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError, ZeroDivisionError) as error:
+        raise DocumentReadError(f"the PDF's pages cannot be read ({type(error).__name__})") from None
+    except Exception as error:  # pypdf's own errors (PyPdfError), imported lazily
+        if type(error).__module__.startswith("pypdf"):
+            raise DocumentReadError(f"the PDF's pages cannot be read ({error})") from None
+        raise
     return "".join(pieces)
 
 
