@@ -182,7 +182,7 @@ def test_every_command_is_a_module_that_declares_its_arguments(run_cli: Run) -> 
     from docctl.cli.main import COMMANDS
 
     modules = {path.stem for path in (ROOT / "docctl" / "cli" / "commands").glob("*.py")} - {"__init__"}
-    assert modules == set(COMMANDS)
+    assert modules == {name.replace("-", "_") for name in COMMANDS}  # audit-pack lives in audit_pack.py
     for name in COMMANDS:
         code, out, _ = run_cli(name, "--help")
         assert code == 0 and out.startswith(f"usage: docctl {name} "), name

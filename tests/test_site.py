@@ -471,6 +471,10 @@ def test_one_stylesheet_for_every_page(portal: Path, tmp_path: Path, built: Path
     repo = docctl.open(built)
     assert css in repo.register().render("html").decode() and css in repo.matrix().render("html")
     for module in sorted((ROOT / "docctl").rglob("*.py")):
+        if (
+            module == ROOT / "docctl/publish/docx.py"
+        ):  # the Word copy's VML watermark has a style attribute, not a page's CSS
+            continue
         source = module.read_text(encoding="utf-8")
         assert not any(rule in source for rule in ("border-collapse", "font-family", "@media")), module
 
