@@ -286,7 +286,10 @@ def test_pack_refuses_the_record_as_output(audited: tuple[Path, dict[str, object
         "docctl: error: cannot write sops: the folder is not empty and is not docctl's output; name a new or empty folder\n",
     )
     result = docctl_run(root, now, "audit", "-o", SOP)
-    assert (result.returncode, result.stderr) == (2, f"docctl: error: cannot write {SOP}: it is a controlled document\n")
+    assert (result.returncode, result.stderr) == (
+        2,
+        f"docctl: error: cannot write {SOP}: it is a controlled document\n",
+    )
 
 
 def test_bad_arguments_are_one_line(example: Path) -> None:
