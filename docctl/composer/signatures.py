@@ -22,6 +22,19 @@ if TYPE_CHECKING:
     from docctl.composer.base import Composer
 
 
+#: What git's %G? says about the signature of an approval commit, in words.
+SIGNATURE_WORDS = {
+    "G": "good signature",
+    "U": "good signature (key of unknown trust)",
+    "N": "not signed",
+    "B": "BAD signature",
+    "E": "signature cannot be checked",
+    "X": "expired signature",
+    "Y": "signed by an expired key",
+    "R": "signed by a revoked key",
+}
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SignatureRecord:
     """One line of a signature manifest."""
@@ -33,6 +46,11 @@ class SignatureRecord:
     attested: bool  # the commit's author is the approver (DC205)
     signature: str | None  # git's %G? for that commit (G good, N none, ...), None when not committed
     signer: str | None  # who signed it, as allowed_signers or the GPG key says
+
+    @property
+    def verdict(self) -> str:
+        """The signature's status in words (``good signature``, ``not signed``, ...)."""
+        return SIGNATURE_WORDS.get(self.signature or "", f"signature status {self.signature}")
 
     def to_dict(self) -> dict[str, object]:
         return {

@@ -29,18 +29,6 @@ if TYPE_CHECKING:
 COPY_LINE = "Controlled copy, valid on {day}; uncontrolled when printed"
 MAX_ASSET = 20 * 1024 * 1024  # an image larger than this is not embedded
 
-#: What git's %G? says about the signature of an approval commit, as a copy prints it.
-SIGNATURE_WORDS = {
-    "G": "good signature",
-    "U": "good signature (key of unknown trust)",
-    "N": "not signed",
-    "B": "BAD signature",
-    "E": "signature cannot be checked",
-    "X": "expired signature",
-    "Y": "signed by an expired key",
-    "R": "signed by a revoked key",
-}
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Standing:
@@ -130,7 +118,7 @@ class Signature:
         if record.commit is None:
             verified = "not committed"
         else:
-            verified = SIGNATURE_WORDS.get(record.signature or "", f"signature status {record.signature}")
+            verified = record.verdict
             if record.signer and record.signature in ("G", "U"):
                 verified += f" by {record.signer}"
         return cls(

@@ -8,8 +8,8 @@ import difflib
 from docctl.cli.options import open_repository
 from docctl.cli.output import out
 from docctl.core.errors import UsageError
-from docctl.core.fingerprints import normalise_body
 from docctl.core.model import Document
+from docctl.documents.comparison import comparable_text
 from docctl.repository import Repository
 
 
@@ -25,23 +25,14 @@ def run(args: argparse.Namespace) -> int:
     after = revision_document(repo, args.id, args.rev_b) if args.rev_b else repo.document(args.id)
     label_b = f"{args.id} revision {args.rev_b}" if args.rev_b else f"{args.id} working copy"
     lines = difflib.unified_diff(
-        _text(before).splitlines(keepends=True),
-        _text(after).splitlines(keepends=True),
+        comparable_text(before).splitlines(keepends=True),
+        comparable_text(after).splitlines(keepends=True),
         fromfile=f"{args.id} revision {args.rev_a}",
         tofile=label_b,
     )
     for line in "".join(lines).rstrip("\n").split("\n"):
         out(line, tabs=False)  # a tab in the document text is content; other control characters are escaped
     return 0
-
-
-def _text(document: Document) -> str:
-    head = [f"title: {document.title}", f"revision: {document.revision}"]
-    if document.clauses:
-        head.append(f"clauses: {', '.join(document.clauses)}")
-    if document.references:
-        head.append(f"references: {', '.join(document.references)}")
-    return "\n".join(head) + "\n\n" + normalise_body(document.body) + "\n"
 
 
 def revision_document(repo: Repository, doc_id: str, revision: str) -> Document:

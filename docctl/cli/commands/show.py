@@ -41,18 +41,6 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-_SIGNATURES = {
-    "G": "good signature",
-    "U": "good signature (key of unknown trust)",
-    "N": "not signed",
-    "B": "BAD signature",
-    "E": "signature cannot be checked",
-    "X": "expired signature",
-    "Y": "signed by an expired key",
-    "R": "signed by a revoked key",
-}
-
-
 def _text(repo: Repository, document: Document, manifest: list[SignatureRecord]) -> None:
     ctx = repo.context()
     due = review_due(document, ctx)
@@ -97,7 +85,7 @@ def _text(repo: Repository, document: Document, manifest: list[SignatureRecord])
                     who = "by the approver" if record.attested else f"by {record.committed_by}, NOT the approver"
                     if not record.attested and record.committed_by == approval.by:
                         who = "by the approver, but its Docctl trailers name other content: NOT attested"
-                signature = _SIGNATURES.get(record.signature or "", f"signature status {record.signature}")
+                signature = record.verdict
                 signer = f" by {record.signer}" if record.signer and record.signature in ("G", "U") else ""
                 out(f"    commit {record.commit[:12]} {who}; {signature}{signer}")
     missing = approval_rules.missing_roles(document, ctx)

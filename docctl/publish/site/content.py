@@ -22,6 +22,7 @@ from markupsafe import Markup, escape
 
 from docctl.core.fingerprints import normalise_body
 from docctl.core.model import Document
+from docctl.documents.comparison import comparable_text
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -174,21 +175,11 @@ def docx_html(document: Document) -> Markup:
     return Markup("\n".join(parts))  # every piece of text is escaped
 
 
-def comparable(document: Document) -> str:
-    """The text two revisions are compared on: title, revision, clauses, references, then the body."""
-    head = [f"title: {document.title}", f"revision: {document.revision}"]
-    if document.clauses:
-        head.append(f"clauses: {', '.join(document.clauses)}")
-    if document.references:
-        head.append(f"references: {', '.join(document.references)}")
-    return "\n".join(head) + "\n\n" + normalise_body(document.body) + "\n"
-
-
 def diff(before: Document, after: Document) -> list[tuple[str, str]]:
     """The unified diff from one revision to the next, as (kind, line): kind is add, del, hunk or ''."""
     lines = difflib.unified_diff(
-        comparable(before).splitlines(),
-        comparable(after).splitlines(),
+        comparable_text(before).splitlines(),
+        comparable_text(after).splitlines(),
         fromfile=f"revision {before.revision}",
         tofile=f"revision {after.revision}",
         lineterm="",

@@ -34,16 +34,6 @@ LINKS = (
     ("archive", "archive.html", "Archive"),
     ("search", "search.html", "Search"),
 )
-SIGNATURES = {
-    "G": "good signature",
-    "U": "good signature (key of unknown trust)",
-    "N": "not signed",
-    "B": "BAD signature",
-    "E": "signature cannot be checked",
-    "X": "expired signature",
-    "Y": "signed by an expired key",
-    "R": "signed by a revoked key",
-}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -178,7 +168,7 @@ def _signature(record: SignatureRecord) -> dict[str, object]:
         who = "who added it is unknown (the oldest commit of a shallow clone)"
     else:
         who = "by the approver" if record.attested else f"by {record.committed_by}, NOT the approver"
-    signature = SIGNATURES.get(record.signature or "", f"signature status {record.signature}")
+    signature = record.verdict
     if record.signer and record.signature in ("G", "U"):
         signature += f" by {record.signer}"
     return {
