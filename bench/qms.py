@@ -334,7 +334,8 @@ class Writer:
         if action == "edit":
             self.prose.edit(rng, doc.blocks, Citations(doc.references, doc.clauses))
             return f"{doc.id}: edit revision {doc.revision}"
-        return apply(doc, who, action, self.when, rng)  # type: ignore[arg-type]
+        # dated as the commit that records it will be (commit() advances the clock by one step)
+        return apply(doc, who, action, self.when + self.step, rng)  # type: ignore[arg-type]
 
     def branch(self, doc: QDoc, actions: list[tuple[str, str]], number: int) -> Iterator[bytes]:
         """A review branch from main's tip: the revision's steps, each by its actor."""

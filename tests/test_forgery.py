@@ -517,3 +517,53 @@ def test_the_oldest_commit_of_a_shallow_clone_makes_nobody_an_author(office: Off
     assert (clone / ".git" / "shallow").read_text().strip() == office.repo.git("rev-parse", "HEAD~2").strip()
     code, out, err = run_cli("check", "--fail-on", "ofi", cwd=clone)
     assert (code, out) == (0, "") and "shallow clone" in err
+
+
+# revisions reviewed on a branch and merged ----------------------------------------------------------
+
+
+def revised_on_branch(office: Office, *, skip_review: bool = False) -> str:
+    """SOP-001 revision A effective on main; revision B revised, edited, submitted and approved by Tom
+    and Jane on the branch ``review/SOP-001``. ``skip_review``: Sam types status approved straight
+    after the edit (draft -> approved, no review, no approvals). Returns the branch's last commit."""
+    office.released_sop()
+    office.repo.git("checkout", "-q", "-b", "review/SOP-001")
+    with office.acting("sam") as qms:
+        qms.revise("SOP-001", change="Purpose states who controls documents")
+    edit(office, "Control documents.", "The quality manager controls documents.")
+    office.commit_as("sam", "SOP-001: wording")
+    if skip_review:
+        edit(office, "status: draft", "status: approved")
+        office.commit_as("sam", "SOP-001: approved")
+    else:
+        with office.acting("sam") as qms:
+            qms.submit("SOP-001")
+        with office.acting("tom") as qms:
+            qms.approve("SOP-001", role="Process Owner")
+        with office.acting("jane") as qms:
+            qms.approve("SOP-001", role="Quality Manager")
+    last = office.repo.git("rev-parse", "HEAD").strip()
+    office.repo.git("checkout", "-q", "main")
+    office.repo.write("unrelated.txt", "x")
+    office.commit_as("tom", "unrelated")
+    office.tick()
+    merge_as_jane(office, "review/SOP-001")
+    return last
+
+
+def test_a_revision_reviewed_on_a_branch_and_merged_is_no_illegal_step(office: Office) -> None:
+    """On the first-parent line the merge takes SOP-001 from A effective to B approved in one commit;
+    the branch holds the draft, review and approvals between, and those are what is judged."""
+    revised_on_branch(office)
+    first_parent = office.repo.git("log", "--first-parent", "--format=%s", "--", DOC).splitlines()
+    assert first_parent[0] == "Merge branch 'review/SOP-001'" and "submit" not in " ".join(first_parent[:1])
+    assert found(office) == []
+    with office.acting("jane") as qms:
+        assert qms.release("SOP-001").status == "effective"
+    assert found(office) == []
+
+
+def test_an_illegal_step_on_a_merged_branch_names_the_branch_commit(office: Office) -> None:
+    skipped = revised_on_branch(office, skip_review=True)
+    steps = [(code, message) for code, message in found(office) if code == "DC304"]
+    assert steps == [("DC304", f"illegal status step draft -> approved in commit {skipped[:12]} by Sam Okafor")]

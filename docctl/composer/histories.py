@@ -1,5 +1,8 @@
 """The findings that need git history: DC105, DC301-DC304, DC306 and the approvals judged with it
-(DC201 and DC203 by the authors of the content, DC205, DC206, DC207), memoised per document."""
+(DC201 and DC203 by the authors of the content, DC205, DC206, DC207), memoised per document.
+
+A revision merged from a review branch is judged with the branch's steps (draft, review, approved)
+in place of the one merge commit that brought them to the first-parent line."""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from docctl.core.progress import counted
 from docctl.core.timeline import ApprovalKey, Commit, Provenance
 from docctl.documents.sources import Loaded
 from docctl.history.load import working_event
-from docctl.history.provenance import provenance
+from docctl.history.provenance import provenance, with_branches
 from docctl.history.walk import BranchMemo, attesting_commits
 from docctl.rules import history as history_rules
 from docctl.rules.context import RuleContext
@@ -61,7 +64,8 @@ def history_findings(composer: Composer, loaded: list[Loaded], ctx: RuleContext)
             results[doc_id] = list(cached)
             continue
         keys[doc_id] = key
-        events = list(history.events(doc_id))
+        revision = working.revision if working is not None else None
+        events = with_branches(git, composer.config, doc_id, history.events(doc_id), revision, branches)
         pending = working_event(history, doc_id, current, ctx.now)
         if pending is not None:
             events.append(pending)

@@ -79,6 +79,37 @@ def provenance(
     return Provenance(written, added_revisions(timeline), introduced)
 
 
+def with_branches(
+    git: gitmod.Git | None,
+    config: Config,
+    doc_id: str,
+    events: Sequence[Event],
+    revision: str | None,
+    memo: BranchMemo | None = None,
+) -> list[Event]:
+    """``events`` with each merge of the newest revision ``revision`` preceded by the document's
+    events on the merged branch, in the order they were made there.
+
+    A revision made on a review branch reaches the first-parent line in one merge commit, which
+    takes the document from the previous revision (effective) to the new one (approved); the
+    branch holds the steps between (draft, review, the approvals). The history rules judge those.
+    """
+    timeline = list(events)
+    if git is None:
+        return timeline
+    merges = {index: event for index, event in _merges(timeline, revision)}
+    if not merges:
+        return timeline
+    result: list[Event] = []
+    for index, event in enumerate(timeline):
+        if index in merges:
+            path = timeline[index - 1].path if index > 0 else event.path
+            assert event.commit.id is not None
+            result.extend(merged_branch(git, config, event.commit.id, doc_id, path, memo)[1])
+        result.append(event)
+    return result
+
+
 def _pending(events: Sequence[Event], working: Document, pending: Commit) -> list[Event]:
     """The working copy as one more event by ``pending``'s author, when it holds content HEAD has not."""
     snapshot = Snapshot.of(working)
