@@ -245,3 +245,23 @@ def test_one_open_repository_follows_a_catalogue_edit(repo: GitRepo) -> None:
     ]
     with_catalogue(repo, 'catalogue: x:1\ntitle: X\nclauses:\n  "1": A\n  "2": B\n', standards='["x:1"]')
     assert [c.problem for c in opened.references().extract(document).clauses] == [None, None]
+
+
+def test_caches_are_keyed_by_the_catalogue_contents_not_their_modification_times(repo: GitRepo) -> None:
+    """A fresh clone (a CI job with a restored .git/docctl) gives every file a new modification time:
+    the caches that depend on the catalogues must still be found; a changed catalogue must not."""
+    import os
+
+    with_catalogue(repo, AS9100)
+    repo.write("sops/SOP-001.md", sop("SOP-001", body="\n# SOP-001 Document Control\n\nSee clause 8.1.\n"))
+    repo.commit("catalogue and SOP", who="jane", date="2026-01-01T09:00:00+00:00")
+    cache = repo.path / ".git" / "docctl"
+    first = docctl.open(repo.path).check().findings
+    keys = sorted(p.name for p in cache.iterdir() if "-" in p.name)
+    catalogue = repo.path / "standards" / "as9100d.yml"
+    os.utime(catalogue, (1_000_000_000, 1_000_000_000))
+    assert docctl.open(repo.path).check().findings == first
+    assert sorted(p.name for p in cache.iterdir() if "-" in p.name) == keys
+    catalogue.write_text(AS9100.replace("AS9100D", "AS9100 rev. D"), encoding="utf-8")
+    docctl.open(repo.path).check()
+    assert len([p for p in cache.iterdir() if p.name.startswith("parsed-")]) == 2

@@ -9,6 +9,8 @@ schemas/catalogue.schema.json). Errors in a catalogue file are a ConfigError nam
 
 from __future__ import annotations
 
+import hashlib
+
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -238,14 +240,16 @@ def load_catalogues(config: Config) -> Catalogues:
 
 def catalogue_stamps(config: Config) -> tuple[object, ...]:
     """What the catalogues of ``config`` depend on (never raises): caches of results that use
-    the catalogues (DC401 findings) include it in their key."""
+    the catalogues (DC401 findings) include it in their key. The files' contents, not their
+    modification times, so a fresh clone (a CI job with a restored cache) has the same key."""
     stamps: list[object] = [str(config.root), config.standards]
     for rel in config.catalogues:
         try:
-            stat = (config.root / rel).stat()
-            stamps.append((rel, stat.st_size, stat.st_mtime_ns))
+            data = (config.root / rel).read_bytes()
         except OSError:
             stamps.append((rel, None))
+            continue
+        stamps.append((rel, hashlib.sha1(b"blob %d\x00" % len(data) + data, usedforsecurity=False).hexdigest()))
     return tuple(stamps)
 
 
