@@ -353,3 +353,44 @@ def test_before_the_first_commit_check_says_approvals_are_not_attested(repo: Git
         f"no commit yet: the history, attestation and signature rules were skipped ({GIT_CODES}); approvals "
         "are not attested until a commit records who added them"
     ]
+
+
+DELETED_EXCLUDED = (
+    "SOP-001 (effective revision A) was deleted and taken out of control: the exclude glob "
+    "'sops/SOP-001.md' (docctl.toml:5) matches it; restore the file and the configuration, and make "
+    "it obsolete instead"
+)
+
+
+def test_deleted_and_excluded_in_one_commit_stays_reported(office: Office, run_cli: Run) -> None:
+    """Committed together, HEAD's configuration already agrees with the check's: the commit that
+    changed docctl.toml is compared with its parent instead."""
+    repo = office.repo
+    edit_config(repo, 'fail_on = "major"', EXCLUDE)
+    (repo.path / SOP).unlink()
+    office.commit_as("sam", "tidy up")
+    assert run_cli("check", cwd=repo.path)[:2] == (1, f"{SOP}: DC310 {DELETED_EXCLUDED}\n")
+    repo.write("notes.txt", "later work\n")
+    office.commit_as("jane", "later work")  # the cache of configuration changes is extended
+    assert run_cli("check", "--hook", cwd=repo.path)[:2] == (1, f"{SOP}: DC310 {DELETED_EXCLUDED}\n")
+    repo.git("revert", "--no-edit", "HEAD~1")  # file and configuration back: nothing to report
+    assert run_cli("check", cwd=repo.path)[:2] == (0, "")
+
+
+def test_excluded_first_and_deleted_in_a_later_commit_stays_reported(office: Office, run_cli: Run) -> None:
+    repo = office.repo
+    edit_config(repo, 'fail_on = "major"', EXCLUDE)
+    office.commit_as("sam", "exclude SOP-001")
+    assert run_cli("check", cwd=repo.path)[:2] == (1, f"{SOP}: DC310 {DC310_EXCLUDED}\n")
+    repo.git("rm", "-q", SOP)
+    office.commit_as("sam", "remove SOP-001")  # docctl no longer watched it
+    assert run_cli("check", cwd=repo.path)[:2] == (1, f"{SOP}: DC310 {DELETED_EXCLUDED}\n")
+
+
+def test_made_obsolete_excluded_and_deleted_is_not_reported(office: Office) -> None:
+    with office.acting("jane") as qms:
+        qms.obsolete("SOP-001", reason="replaced by the supplier portal")
+    edit_config(office.repo, 'fail_on = "major"', EXCLUDE)
+    (office.repo.path / SOP).unlink()
+    office.commit_as("jane", "archive SOP-001")
+    assert found(office) == []

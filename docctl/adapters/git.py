@@ -349,6 +349,18 @@ def ls_tree(git: Git, commit: str) -> dict[str, str]:
     return result
 
 
+def commits_touching(git: Git, revision_range: Sequence[str], path: str) -> list[tuple[str, str | None]]:
+    """(commit, first parent) of the first-parent commits in ``revision_range`` that changed ``path``
+    (relative to the docctl root), oldest first."""
+    out = output(["log", "--first-parent", "--reverse", "--format=%H %P", *revision_range, "--", path], git.cwd)
+    result: list[tuple[str, str | None]] = []
+    for line in out.splitlines():
+        ids = line.split()
+        if ids:
+            result.append((ids[0], ids[1] if len(ids) > 1 else None))
+    return result
+
+
 def is_ancestor(git: Git, older: str, newer: str) -> bool:
     return run(["merge-base", "--is-ancestor", older, newer], git.cwd, check=False).returncode == 0
 

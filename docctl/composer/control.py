@@ -9,13 +9,14 @@ of :mod:`docctl.rules.control` judge them.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from docctl.adapters import paths
-from docctl.adapters.git import Git, ls_tree, read_blobs
+from docctl.adapters.git import Git, commits_touching, is_ancestor, ls_tree, read_blobs
 from docctl.config.load import parse_config
 from docctl.config.model import CONFIG_NAME, Config
 from docctl.core.errors import DocctlError, GitError
@@ -23,6 +24,7 @@ from docctl.core.model import Document, Finding
 from docctl.documents.sources import SIDECAR_SUFFIX, file_format, load
 from docctl.rules.context import RuleContext
 from docctl.rules.control import (
+    IN_FORCE,
     Orphan,
     Outside,
     Untyped,
@@ -55,7 +57,10 @@ def control_findings(
     findings = list(unmatched_globs(readable, config))
     findings.extend(orphan_sidecars(_orphan(composer, p) for p in orphan_paths))
     known = {d.id for d in documents} | {item.document.id for item in outside}
-    findings.extend(removed_from_control([*outside, *_gone_since_head(composer, present, known)], ctx))
+    gone = _gone_since_head(composer, present, known)
+    known |= {item.document.id for item in gone}
+    gone += _removed_in_history(composer, present, known)
+    findings.extend(removed_from_control([*outside, *gone], ctx))
     findings.extend(type_not_configured(_untyped(composer, documents), ctx))
     return findings
 
@@ -155,6 +160,88 @@ def _gone(composer: Composer, present: set[str], known: set[str | None]) -> list
         ).document
         if document is not None and document.id and document.id not in known:
             result.append(Outside(document=document, deleted=True))
+    return result
+
+
+#: (HEAD, documents taken out of control by committed configuration changes up to HEAD)
+_REMOVED_CACHE = "control-history.pickle"
+_REMOVED_VERSION = 1
+
+
+def _removed_in_history(composer: Composer, present: set[str], known: set[str | None]) -> list[Outside]:
+    """Documents a committed change of ``controlled``/``exclude`` took out of control and that the
+    tree no longer holds: deleted in the same commit, or later, when docctl no longer watched them.
+
+    The history is read with the current configuration and never saw those files; HEAD's
+    configuration already agrees with the current one. Each commit that changed docctl.toml is
+    compared with its first parent (their configurations, the files the parent held), once per
+    commit: the result is kept by HEAD and extended for new commits. A document is reported while
+    the current configuration does not control its path and no controlled document has its id.
+    """
+    git = composer.git() if composer.current else None
+    head = composer.history_tip() if git is not None else None
+    if git is None or head is None:
+        return []
+    try:
+        candidates = _removed_candidates(composer, git, head)
+    except GitError:
+        return []
+    config = composer.config
+    result: list[Outside] = []
+    for document in candidates:
+        if (
+            document.id not in known
+            and document.path not in present
+            and not paths.is_controlled(document.path, config.controlled, config.exclude)
+        ):
+            known.add(document.id)
+            result.append(Outside(document=document, deleted=True))
+    return result
+
+
+def _removed_candidates(composer: Composer, git: Git, head: str) -> list[Document]:
+    from docctl.adapters import cachefile
+
+    cache = git.git_dir / "docctl" / _REMOVED_CACHE
+    stored = cachefile.read(cache)
+    since: list[Document] = []
+    revisions = [head]
+    if isinstance(stored, tuple) and len(stored) == 3 and stored[0] == _REMOVED_VERSION:
+        _, tip, documents = stored
+        if tip == head:
+            return list(documents)
+        if is_ancestor(git, tip, head):
+            since, revisions = list(documents), [f"{tip}..{head}"]
+    for commit, parent in commits_touching(git, revisions, CONFIG_NAME):
+        since.extend(_taken_out(composer, git, commit, parent))
+    with contextlib.suppress(OSError):
+        cachefile.write(cache, (_REMOVED_VERSION, head, tuple(since)))
+    return since
+
+
+def _taken_out(composer: Composer, git: Git, commit: str, parent: str | None) -> list[Document]:
+    """The in-force documents ``parent``'s configuration controlled and ``commit``'s does not."""
+    before = _config_at(git, parent, composer.root) if parent else None
+    after = _config_at(git, commit, composer.root)
+    if before is None or after is None or (before.controlled, before.exclude) == (after.controlled, after.exclude):
+        return []
+    files = ls_tree(git, parent) if parent else {}
+    out = [
+        p
+        for p in files
+        if file_format(p)
+        and paths.is_controlled(p, before.controlled, before.exclude)
+        and not paths.is_controlled(p, after.controlled, after.exclude)
+    ]
+    blobs = read_blobs(git, [b for p in out for b in (files[p], files.get(p + SIDECAR_SUFFIX)) if b is not None])
+    result = []
+    for path in out:
+        sidecar = files.get(path + SIDECAR_SUFFIX)
+        document = load(
+            path, blobs.get(files[path], b""), before, sidecar=blobs.get(sidecar) if sidecar else None
+        ).document
+        if document is not None and document.id and document.status in IN_FORCE:
+            result.append(document)
     return result
 
 

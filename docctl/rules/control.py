@@ -21,7 +21,7 @@ from docctl.rules.codes import finding
 from docctl.rules.context import RuleContext
 
 #: Statuses that claim the current content was approved: taking one out of control is a finding.
-_IN_FORCE = frozenset({Status.APPROVED, Status.EFFECTIVE})
+IN_FORCE = frozenset({Status.APPROVED, Status.EFFECTIVE})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -55,7 +55,7 @@ def removed_from_control(outside: Iterable[Outside], ctx: RuleContext) -> Iterat
     """DC310: an approved or effective document that ``controlled``/``exclude`` no longer cover."""
     for item in outside:
         document = item.document
-        if document.status not in _IN_FORCE or not document.id:
+        if document.status not in IN_FORCE or not document.id:
             continue
         what = f"{document.id} ({document.status} revision {document.revision})"
         reason = _reason(document.path, ctx.config)
@@ -80,7 +80,7 @@ def type_not_configured(untyped: Iterable[Untyped], ctx: RuleContext) -> Iterato
     """
     for item in untyped:
         document = item.document
-        if document.status not in _IN_FORCE or not document.id or item.type in ctx.config.types:
+        if document.status not in IN_FORCE or not document.id or item.type in ctx.config.types:
             continue
         yield finding(
             "DC310",

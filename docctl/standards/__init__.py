@@ -10,7 +10,6 @@ schemas/catalogue.schema.json). Errors in a catalogue file are a ConfigError nam
 from __future__ import annotations
 
 import hashlib
-
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
