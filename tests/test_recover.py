@@ -425,3 +425,33 @@ def test_the_library_recovers_too(review: GitRepo) -> None:
     assert (result.outcome, result.paths, result.commit) == ("undone", (PATH,), None)
     assert state(review) == before
     assert qms.recover().outcome == "nothing"
+
+
+# adopt: many files in one step ---------------------------------------------------------------------
+
+
+def test_a_killed_adoption_is_named_and_undone_or_finished(repo: GitRepo, run_cli: Run, tmp_path: Path) -> None:
+    """``docctl adopt`` writes many files: killed after writing them, every command names it, and
+    ``recover`` puts every file back, or finishes it into the commit an uninterrupted run makes."""
+    repo.write("sops/purchasing.md", "# Purchasing\n\nSuppliers are evaluated before use.\n")
+    repo.write("sops/training.md", "---\ntitle: Training\n---\n\n# Training\n\nStaff are trained.\n")
+    repo.commit("documents written before docctl")
+    before, head = state(repo), repo.git("rev-parse", "HEAD").strip()
+    expected = reference(repo, tmp_path, "jane", "adopt", "--type", "SOP")
+    step = Step(repo, "jane", "adopt", "--type", "SOP", pause="after-write")
+    pid = step.process.pid
+    assert step.kill()[0] == -signal.SIGKILL
+    assert (repo.path / "sops/purchasing.md").read_text().startswith("---\n")  # half done: written, not committed
+    code, out, err = run_cli("check", cwd=repo.path)
+    assert (
+        code == 1
+        and f"an interrupted adopt of SOP-001 by jane.smith@acme.example (started {STARTED}, pid {pid})" in err
+    )
+    code, out, _ = run_cli("recover", "--undo", cwd=repo.path)
+    assert code == 0 and out.startswith("undid the adopt of SOP-001 by jane.smith@acme.example")
+    assert state(repo) == before
+    tidy(repo)
+    Step(repo, "jane", "adopt", "--type", "SOP", pause="before-commit").kill()
+    code, out, _ = run_cli("recover", cwd=repo.path)
+    assert code == 0 and out.startswith("finished the adopt of SOP-001")
+    whole(repo, expected, head)

@@ -44,6 +44,7 @@ class Commit:
     fingerprint: str | None
     extra: tuple[tuple[str, str], ...] = ()
     tag: tuple[str, str] | None = None  # (name, message) of the annotated tag that follows the commit
+    body: str = ""  # between the subject and the trailers
 
     def message(self) -> str:
         trailers = [
@@ -54,7 +55,7 @@ class Commit:
         if self.fingerprint:
             trailers.append(("Docctl-Fingerprint", self.fingerprint))
         trailers.extend(self.extra)
-        return gitmod.trailers_message(self.subject, trailers)
+        return gitmod.trailers_message(self.subject, trailers, self.body)
 
 
 def metadata_problem(loaded: Loaded) -> str | None:

@@ -21,14 +21,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from docctl.adapters import git as gitmod
-from docctl.adapters.atomic import write_atomic
-from docctl.core.errors import GitError, LifecycleError, MetadataError
+from docctl.core.errors import LifecycleError, MetadataError
 from docctl.core.model import Document
 from docctl.documents.sources import SIDECAR_SUFFIX, load
 from docctl.formats.frontmatter import MetadataText, scalar
 from docctl.lifecycle.adopt.markdown import read_source
 from docctl.lifecycle.adopt.plan import FIELDS, Action, Adoption, Plan, Row
-from docctl.lifecycle.change import Actor, metadata_problem
+from docctl.lifecycle.change import Actor, Change, metadata_problem
+from docctl.lifecycle.change import Commit as StepCommit
 
 if TYPE_CHECKING:
     from docctl.composer.base import Composer
@@ -71,33 +71,28 @@ def prepare(repo: Composer, plan: Plan, signature: Signature | None) -> tuple[Pl
 
 
 def carry_out(repo: Composer, plan: Plan, built: Sequence[Built], who: Actor, *, commit: bool) -> Adoption:
-    """Write the built files and commit (or stage) them; LifecycleError, with nothing written, when it cannot."""
+    """Write the built files and commit (or stage) them as one lifecycle change: journalled before the
+    first write, so an interrupted adoption is named by every command and put back or finished by
+    ``docctl recover``; LifecycleError, with nothing written, when it cannot."""
     if not built:
         return Adoption(plan=plan, dry_run=False)
     git = repo.git()
     if git is None:
         raise LifecycleError("not a git work tree: adoption is recorded by a git commit; run 'git init' first")
-    files = {path: data for item in built for path, data in item.files.items()}
-    committed = sorted({*files, *(item.row.path for item in built)})  # each .docx too, unchanged
+    change = Change(repo, who)
+    for item in built:
+        for path, data in item.files.items():
+            change.put(path, data)
+    written = tuple(sorted(change.files))
+    for item in built:  # each .docx is committed too, as it is
+        if item.row.path not in change.files:
+            change.put(item.row.path, (repo.root / item.row.path).read_bytes())
     if commit:
-        _check_committed(git, committed)
-    originals = {path: _read_or_none(repo.root / path) for path in files}
-    index = gitmod.save_index(git, committed)
-    try:
-        for path, data in files.items():
-            write_atomic(repo.root / path, data)
-        if not commit:
-            gitmod.stage(git, committed)
-            return Adoption(plan=plan, dry_run=False, written=tuple(sorted(files)), staged=True)
-        env = _env(who, repo)
-        commit_id = gitmod.commit(git, _message(plan, built), paths=committed, env=env)
-    except BaseException as error:
-        _restore(repo.root, originals)
-        gitmod.restore_index(git, index)
-        if isinstance(error, GitError):
-            raise LifecycleError(f"{error.message}; nothing was changed") from None
-        raise
-    return Adoption(plan=plan, dry_run=False, written=tuple(sorted(files)), commit=commit_id)
+        _check_committed(git, sorted(change.files))
+    commit_id = change.apply(_step(plan, built), path=built[0].row.path, commit=commit)
+    if commit_id is None:
+        return Adoption(plan=plan, dry_run=False, written=written, staged=True)
+    return Adoption(plan=plan, dry_run=False, written=written, commit=commit_id)
 
 
 def build_files(repo: Composer, row: Row, signature: Signature | None) -> Built:
@@ -209,39 +204,26 @@ def _check_committed(git: gitmod.Git, paths: Sequence[str]) -> None:
         )
 
 
-def _env(who: Actor, repo: Composer) -> dict[str, str]:
-    stamp = repo.now().replace(microsecond=0).isoformat()
-    return {
-        "GIT_AUTHOR_NAME": who.name,
-        "GIT_AUTHOR_EMAIL": who.email,
-        "GIT_AUTHOR_DATE": stamp,
-        "GIT_COMMITTER_DATE": stamp,
-    }
-
-
-def _message(plan: Plan, built: Sequence[Built]) -> str:
+def _step(plan: Plan, built: Sequence[Built]) -> StepCommit:
+    """The adoption commit: the first document's trailers, then the others'."""
     count = len(built)
-    what = built[0].document.id if count == 1 else f"{count} documents"
-    subject = f"adopt {what} as {plan.status}"
+    first = built[0].document
+    what = first.id if count == 1 else f"{count} documents"
     body = "\n".join(f"{item.document.id} revision {item.document.revision}: {item.row.path}" for item in built)
-    trailers: list[tuple[str, str]] = [("Docctl-Action", "adopt")]
-    for item in built:
+    extra: list[tuple[str, str]] = []
+    for item in built[1:]:
         doc = item.document
-        trailers += [
+        extra += [
             ("Docctl-Document", doc.id or ""),
             ("Docctl-Revision", doc.revision or ""),
             ("Docctl-Fingerprint", doc.fingerprint),
         ]
-    return gitmod.trailers_message(subject, trailers, body)
-
-
-def _read_or_none(path: Path) -> bytes | None:
-    return path.read_bytes() if path.exists() else None
-
-
-def _restore(root: Path, originals: Mapping[str, bytes | None]) -> None:
-    for path, original in originals.items():
-        if original is None:
-            (root / path).unlink(missing_ok=True)
-        else:
-            write_atomic(root / path, original)
+    return StepCommit(
+        action="adopt",
+        doc_id=first.id or "",
+        revision=first.revision or "",
+        subject=f"adopt {what} as {plan.status}",
+        fingerprint=first.fingerprint,
+        extra=tuple(extra),
+        body=body,
+    )
