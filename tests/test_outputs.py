@@ -284,3 +284,20 @@ def test_an_output_folder_may_be_new_empty_or_docctls_own(qms: GitRepo, monkeypa
     assert (
         output_folder(repo, "old-site", generated=lambda folder: (folder / "index.html").exists()).shown == "old-site"
     )
+
+
+def test_register_write_from_python_is_guarded_like_o(qms: GitRepo, tmp_path: Path) -> None:
+    """``Register.write`` (the library's way to write a register) refuses what ``-o`` refuses."""
+    register = docctl.open(qms.path).register()
+    before = (qms.path / "sops/SOP-001.md").read_bytes()
+    for name, reason in [
+        ("sops/SOP-001.md", "it is a controlled document"),
+        ("docctl.toml", "it is docctl's configuration (docctl.toml)"),
+        ("notes/plan.csv", "it is tracked by git and is not a file docctl generated"),
+    ]:
+        with pytest.raises(UsageError) as refused:
+            register.write(qms.path / name, "csv")
+        assert str(refused.value).startswith(f"cannot write {qms.path / name}: ") and reason in str(refused.value)
+    assert (qms.path / "sops/SOP-001.md").read_bytes() == before
+    assert register.write(qms.path / "register.csv") == qms.path / "register.csv"  # a committed register
+    assert register.write(tmp_path / "elsewhere.md").read_text().startswith("# ")  # outside any repository

@@ -268,12 +268,30 @@ class Register:
         return writers.render(self, format)
 
     def write(self, path: str | Path, format: str | None = None) -> Path:
-        """Write the register atomically; the format comes from the suffix unless given."""
-        from docctl.adapters.atomic import write_atomic
+        """Write the register atomically; the format comes from the suffix unless given.
+
+        Inside a docctl repository the file is checked as ``docctl register -o`` checks it: never a
+        controlled document (or a file that would be one), a sidecar, docctl.toml, or a file git
+        tracks that is not a register (UsageError, one line, nothing written). Missing folders are made."""
+        from docctl.adapters.outputs import output_file, write_output
+        from docctl.composer.outputs import protection
+        from docctl.config.load import find_root, load_config
+        from docctl.core.errors import ConfigError
+        from docctl.register.readers import is_register
 
         target = Path(path)
-        data = self.render(format or format_of(target))
-        write_atomic(target, data)
+        fmt = format or format_of(target)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)  # as a library call always did
+        except OSError as error:
+            raise UsageError(f"cannot write {target}: {error.strerror or error}") from None
+        try:
+            root = find_root(target.parent)
+            protected = protection(root, load_config(root))
+        except ConfigError:  # not inside a docctl repository (or one whose configuration cannot be read)
+            protected = _nothing_protected
+        output = output_file(target, protected=protected, generated=lambda data: is_register(fmt, data))
+        write_output(output, self.render(fmt))
         return target
 
     def check_file(self, path: str | Path, format: str | None = None) -> str | None:
@@ -318,3 +336,7 @@ def iso_day(day: dt.date | None) -> str | None:
 def short_fingerprint(fingerprint: str) -> str:
     """A fingerprint cut to fit a printed column (the HTML and Word registers)."""
     return fingerprint[:19] + "…" if len(fingerprint) > 20 else fingerprint
+
+
+def _nothing_protected(path: Path) -> str | None:
+    return None

@@ -179,3 +179,16 @@ _READERS: dict[str, Callable[[bytes], Table]] = {
     "docx": _read_docx,
     "xlsx": _read_xlsx,
 }
+
+
+def is_register(fmt: str, data: bytes) -> bool:
+    """Whether ``data`` is a register docctl wrote in ``fmt``: it reads back as one, with the
+    register's column headings (a committed register may be regenerated over itself)."""
+    from docctl.register.model import Register
+
+    if fmt == "json":
+        value = json.loads(data.decode("utf-8"))
+        if not isinstance(value, dict) or not {"docctl", "title", "commit", "rows"} <= value.keys():
+            return False
+    heading = read_table(fmt, Register(rows=(), commit=None).render(fmt))[0]
+    return read_table(fmt, data)[0] == heading

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import shlex
 import sys
 
@@ -12,8 +11,8 @@ from docctl.cli.options import add_hook_root, open_repository
 from docctl.cli.output import notice
 from docctl.composer.outputs import output_file
 from docctl.core.errors import UsageError
-from docctl.register.model import TEXT_FORMATS, Register, format_of
-from docctl.register.readers import read_table
+from docctl.register.model import TEXT_FORMATS, format_of
+from docctl.register.readers import is_register
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -66,17 +65,6 @@ def run(args: argparse.Namespace) -> int:
 
 def _format(args: argparse.Namespace) -> str:
     return str(args.format or format_of(args.output))
-
-
-def is_register(fmt: str, data: bytes) -> bool:
-    """Whether ``data`` is a register docctl wrote in ``fmt``: it reads back as one, with the
-    register's column headings (a committed register may be regenerated over itself)."""
-    if fmt == "json":
-        value = json.loads(data.decode("utf-8"))
-        if not isinstance(value, dict) or not {"docctl", "title", "commit", "rows"} <= value.keys():
-            return False
-    heading = read_table(fmt, Register(rows=(), commit=None).render(fmt))[0]
-    return read_table(fmt, data)[0] == heading
 
 
 def _again(args: argparse.Namespace) -> str:
