@@ -57,8 +57,10 @@ demo: $(VENV)/.installed
 # Run a command as one of the example's people: $(call AS,Full Name,first.last)
 AS = GIT_AUTHOR_NAME="$(1)" GIT_AUTHOR_EMAIL=$(2)@acme.example GIT_COMMITTER_NAME="$(1)" GIT_COMMITTER_EMAIL=$(2)@acme.example
 
+# The suite runs on every core (pytest-xdist); each test file stays on one worker, so its
+# module-scoped repositories are built once. `$(PY) -m pytest -q` runs it in one process.
 test: $(VENV)/.installed lint
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto --dist loadfile
 
 # Property tests with many random examples (FUZZ_EXAMPLES per test, default 20000); `make test` runs
 # them derandomized. A failure prints its input: add it to the fixed examples (docs/testing.md).
