@@ -77,6 +77,14 @@ def assert_same(ex: Extractor, doc: Document) -> str:
     assert tuple(p for part in parts for p in part.prose) == whole.prose
     assert tuple(link for part in parts for link in part.links) == whole.links
     assert tuple(h for part in parts for h in part.headings) == whole.headings
+    # every other run left out (as blank lines, as the screen leaves out runs): the others' tokens
+    kept = "".join(text if index % 2 else "\n" * text.count("\n") for index, (_, text) in enumerate(runs))
+    ends = [line for line, _ in runs[1:]] + [body.count("\n") + 1]
+    lines = {doc.body_line + n for index, (line, _) in enumerate(runs) if index % 2 for n in range(line, ends[index])}
+    odd = read_body(kept, doc.body_line)
+    assert odd.prose == tuple(p for p in whole.prose if p.line in lines)
+    assert odd.links == tuple(link for part in parts[1::2] for link in part.links)
+    assert odd.headings == tuple(h for h in whole.headings if h.line in lines)
     return f"{min(len(runs), 5)}+ runs" if len(runs) >= 5 else f"{len(runs)} runs"
 
 

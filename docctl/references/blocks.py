@@ -33,14 +33,15 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from docctl.formats.markdown import Heading, Link, MarkdownBody, Prose, read_body
+from docctl.formats.markdown import MarkdownBody, read_body
 
 _SAFE = frozenset("-./:§")
 _CUT = re.compile(r"\n[ \t]*\n(?=[^ \t\n])(?![-+*](?:[ \t]|\n|\Z)|\d{1,9}[.)](?:[ \t]|\n|\Z))")
-_SPECIAL = re.compile(r"^[ \t]*(?:<|```|~~~)", re.MULTILINE)
+_SPECIAL = re.compile(r"\n(?=[ \t]*(?:<|```|~~~))")
+_SPECIAL_FIRST = re.compile(r"[ \t]*(?:<|```|~~~)")
 _BLANK = re.compile(r"\n[ \t]*\n")
 _HEADING = re.compile(r"^[ \t>*+\-0-9.)]*#|^[ \t>]*(?:=+|-+)[ \t]*$", re.MULTILINE)
 #: The opening and closing sequences of HTML blocks of kinds 1-5, as markdown-it's html_block has them.
@@ -70,6 +71,7 @@ def body_screen(
     return BodyScreen(
         plain=re.compile("|".join([*plain, "§", r"\]\(", r"&(?:#|[A-Za-z0-9]+;)"])),
         words=re.compile("|".join(re.escape(w) for w in words) or r"(?!x)x"),
+        lowered=tuple(sorted({w.lower() for w in words})),
         hidden=re.compile(
             "|".join([*hidden, *(f"(?P<w{i}>{_JUNK.join(map(re.escape, w))})" for i, w in enumerate(words))])
         ),
@@ -79,7 +81,7 @@ def body_screen(
 
 #: What markup can put inside a word without a trace in the prose: escapes, emphasis, autolinks.
 _JUNK = r"(?:[\\*_]|<[^<>\n]*>)*"
-_JUNK_LINE = re.compile(r"^[^\n\\*_<]*[\\*_<][^\n]*", re.MULTILINE)
+_JUNK_CHAR = re.compile(r"[\\*_<]")
 _ID_NUMBER = re.compile(r"\{n(?::0?(\d+)d?)?\}")
 
 
@@ -111,6 +113,7 @@ class BodyScreen:
 
     plain: re.Pattern[str]  # an id as written, a section sign, an inline link, a character reference
     words: re.Pattern[str]  # a clause word (a mention only at the start of a word)
+    lowered: tuple[str, ...]  # the clause words lower-cased, every case variant found by them
     hidden: re.Pattern[str]  # an id or a clause word (groups w<n>) with markup inside
     history: tuple[str, ...]  # the words of a revision-history heading, lower case
 
@@ -122,45 +125,60 @@ class BodyScreen:
             return read_body(body, first_line)
         runs = split(body)
         starts = [line for line, _ in runs]
-        wanted = sorted({bisect.bisect_right(starts, line) - 1 for line in self._wanted_lines(body)})
-        prose: list[Prose] = []
-        links: list[Link] = []
-        headings: list[Heading] = []
-        for index in wanted:
-            line, text = runs[index]
-            part = read_body(text, first_line + line)
-            prose += part.prose
-            links += part.links
-            headings += part.headings
-        return MarkdownBody(tuple(prose), tuple(links), tuple(headings))
+        wanted = {bisect.bisect_right(starts, line) - 1 for line in self._wanted_lines(body)}
+        if not wanted:
+            return MarkdownBody((), (), ())
+        # A run left out becomes as many blank lines: the runs kept stay on their lines, and
+        # markdown-it starts afresh at each of them as it does in the whole body.
+        last = max(wanted)
+        kept = [
+            text if index in wanted else "\n" * text.count("\n") for index, (_, text) in enumerate(runs[: last + 1])
+        ]
+        return read_body("".join(kept), first_line)
 
     def _wanted_lines(self, body: str) -> list[int]:
         """The 0-based lines that may hold a reference, and after a history word those that may
         hold a heading."""
         offsets = [m.start() for m in self.plain.finditer(body)]
-        offsets += [m.start() for m in self.words.finditer(body) if _word_start(body, m.start())]
+        lower = body.lower()
+        if len(lower) == len(body):  # every character lower-cased in place (the common case)
+            words = (at for word in self.lowered for at in _find_all(lower, word))
+        else:
+            words = (m.start() for m in self.words.finditer(body))
+        offsets += [at for at in words if _word_start(body, at)]
         if "\\" in body or "*" in body or "_" in body or "<" in body:
-            for line in _JUNK_LINE.finditer(body):
-                for match in self.hidden.finditer(body, line.start(), line.end()):
-                    if match.lastgroup is None or _word_start(body, match.start()):
-                        offsets.append(match.start())
+            offsets += self._hidden(body)
         found = _line_numbers(body, sorted(offsets))
-        history = self._history_lines(body)
+        history = self._history_lines(lower)
         if history:
             headings = _line_numbers(body, [m.start() for m in _HEADING.finditer(body)])
             found += history + [line for line in headings if line >= history[0]]
         return found
 
-    def _history_lines(self, body: str) -> list[int]:
-        """The lines with a history word (any case), in order."""
-        lower = body.lower()  # may be longer than body, never with other line breaks
+    def _hidden(self, body: str) -> list[int]:
+        """Where an id or a clause word may be written with markup inside, on the lines with markup."""
         offsets = []
-        for word in self.history:
-            at = lower.find(word)
-            while at != -1:
-                offsets.append(at)
-                at = lower.find(word, at + 1)
-        return _line_numbers(lower, sorted(offsets))
+        junk = _JUNK_CHAR.search(body)
+        while junk is not None:
+            start = body.rfind("\n", 0, junk.start()) + 1
+            end = body.find("\n", junk.start())
+            end = len(body) if end == -1 else end
+            for match in self.hidden.finditer(body, start, end):
+                if match.lastgroup is None or _word_start(body, match.start()):
+                    offsets.append(match.start())
+            junk = _JUNK_CHAR.search(body, end)
+        return offsets
+
+    def _history_lines(self, lower: str) -> list[int]:
+        """The lines with a history word, from the body lower-cased (never with other line breaks)."""
+        return _line_numbers(lower, sorted(at for word in self.history for at in _find_all(lower, word)))
+
+
+def _find_all(text: str, word: str) -> Iterator[int]:
+    at = text.find(word)
+    while at != -1:
+        yield at
+        at = text.find(word, at + 1)
 
 
 def _line_numbers(text: str, offsets: list[int]) -> list[int]:
@@ -203,8 +221,10 @@ def _closed_regions(body: str) -> tuple[list[tuple[int, int]], int]:
     regions: list[tuple[int, int]] = []
     resume = 0
     last_tag: int | None = None  # the last line starting with "<", outside fences and comments
-    for special in _SPECIAL.finditer(body):
-        start = special.start()
+    if "<" not in body and "```" not in body and "~~~" not in body:
+        return regions, len(body)
+    first = [0] if _SPECIAL_FIRST.match(body) else []
+    for start in [*first, *(m.end() for m in _SPECIAL.finditer(body))]:
         if start < resume:
             continue
         end = body.find("\n", start)
