@@ -18,7 +18,7 @@ from docctl.config.load import parse_config
 from docctl.config.model import Config
 from docctl.core.model import Document
 from docctl.formats.markdown import read_body, read_markdown
-from docctl.references.blocks import split
+from docctl.references.blocks import keep, split
 from docctl.references.extract import Extractor
 from docctl.standards import load_catalogues
 
@@ -77,8 +77,8 @@ def assert_same(ex: Extractor, doc: Document) -> str:
     assert tuple(p for part in parts for p in part.prose) == whole.prose
     assert tuple(link for part in parts for link in part.links) == whole.links
     assert tuple(h for part in parts for h in part.headings) == whole.headings
-    # every other run left out (as blank lines, as the screen leaves out runs): the others' tokens
-    kept = "".join(text if index % 2 else "\n" * text.count("\n") for index, (_, text) in enumerate(runs))
+    # every other run left out, as the screen leaves runs out: the others' tokens
+    kept = keep(runs, set(range(1, len(runs), 2)))
     ends = [line for line, _ in runs[1:]] + [body.count("\n") + 1]
     lines = {doc.body_line + n for index, (line, _) in enumerate(runs) if index % 2 for n in range(line, ends[index])}
     odd = read_body(kept, doc.body_line)

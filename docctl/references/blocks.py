@@ -128,13 +128,7 @@ class BodyScreen:
         wanted = {bisect.bisect_right(starts, line) - 1 for line in self._wanted_lines(body)}
         if not wanted:
             return MarkdownBody((), (), ())
-        # A run left out becomes as many blank lines: the runs kept stay on their lines, and
-        # markdown-it starts afresh at each of them as it does in the whole body.
-        last = max(wanted)
-        kept = [
-            text if index in wanted else "\n" * text.count("\n") for index, (_, text) in enumerate(runs[: last + 1])
-        ]
-        return read_body("".join(kept), first_line)
+        return read_body(keep(runs, wanted), first_line)
 
     def _wanted_lines(self, body: str) -> list[int]:
         """The 0-based lines that may hold a reference, and after a history word those that may
@@ -198,6 +192,22 @@ def split(body: str) -> list[tuple[int, str]]:
     cuts = _cuts(body)
     ends = [*cuts[1:], len(body)]
     return list(zip(_line_numbers(body, cuts), (body[a:b] for a, b in zip(cuts, ends, strict=True)), strict=True))
+
+
+def keep(runs: list[tuple[int, str]], wanted: set[int]) -> str:
+    """The text of the ``wanted`` runs on their lines: every other run up to the last wanted one
+    becomes an empty HTML comment on its first line and blank lines. At the comment a block left
+    open inside a list item ends, as at the first line of the run it replaces; the comment is not
+    prose. (Blank lines alone would let an HTML block in a list item run on over them.)"""
+    last = max(wanted, default=-1)
+    pieces = []
+    for index, (_, text) in enumerate(runs[: last + 1]):
+        if index in wanted:
+            pieces.append(text)
+        else:
+            lines = text.count("\n")  # a run after the first: a line, maybe more, and a blank line
+            pieces.append("<!-- -->\n" + "\n" * (lines - 1) if index else "\n" * lines)
+    return "".join(pieces)
 
 
 def _cuts(body: str) -> list[int]:
