@@ -195,18 +195,21 @@ def split(body: str) -> list[tuple[int, str]]:
 
 
 def keep(runs: list[tuple[int, str]], wanted: set[int]) -> str:
-    """The text of the ``wanted`` runs on their lines: every other run up to the last wanted one
-    becomes an empty HTML comment on its first line and blank lines. At the comment a block left
-    open inside a list item ends, as at the first line of the run it replaces; the comment is not
-    prose. (Blank lines alone would let an HTML block in a list item run on over them.)"""
+    """The text of the ``wanted`` runs on their lines; every other run up to the last wanted one
+    becomes blank lines, the first after a wanted run an empty HTML comment on its first line and
+    blank lines: at the comment a block left open inside a list item ends, as at the first line of
+    the run it replaces (over blank lines alone an HTML block in a list item would run on); the
+    comment is not prose."""
     last = max(wanted, default=-1)
     pieces = []
     for index, (_, text) in enumerate(runs[: last + 1]):
+        lines = text.count("\n")  # a run after the first: a line, maybe more, and a blank line
         if index in wanted:
             pieces.append(text)
+        elif index - 1 in wanted:
+            pieces.append("<!-- -->\n" + "\n" * (lines - 1))
         else:
-            lines = text.count("\n")  # a run after the first: a line, maybe more, and a blank line
-            pieces.append("<!-- -->\n" + "\n" * (lines - 1) if index else "\n" * lines)
+            pieces.append("\n" * lines)
     return "".join(pieces)
 
 
