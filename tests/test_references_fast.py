@@ -168,6 +168,7 @@ HOSTILE = [
     "\ufeffSOP-002 after a BOM\n\n\ufeff```\nSOP-003\n```\n",
     "S*OP*-002 and SOP\\-003 and S<https://x>OP-004 and &#83;OP-005 and SOP&#45;006.\n",
     "I*S*O 9001 clause 7.5 and a\\**I*SO 9001 clause 8.1 and cla_use_ 4.1 and &sect; 7.1.\n",
+    "See SOP-002.\n\nSection 7.5 of this standard applies.\n\nParagraphs 8.2 and 8.3 of the standard.\n",
     "The Supervisor checks it (ISO 9001:2015 clause 7.5).\n\n**Note:** see SOP-002\n",
     "# Revision history\n\nSOP-002 was replaced.\n\n```\n# not a heading\n```\n\n"
     "| SOP-003 | row |\n|---|---|\n\n## Next\n\nSOP-004\n\n# Other\n\nSOP-005\n",
@@ -221,6 +222,9 @@ PIECES = [
     "clause 8.2",
     "§ 4.1",
     "ref. 7.1",
+    "Section 7.5 of this standard",
+    "paragraph 8.2 of the",
+    "standard",
     "Supervisor",
     "text",
     "a b",

@@ -63,7 +63,9 @@ class Extractor:
         self.catalogues = catalogues
         self.mentions = mention_regex(config)
         self.clauses = ClauseScanner(catalogues)
-        self.screen: BodyScreen | None = body_screen(_mentioned_types(config), self.clauses.words, _HISTORY_WORDS)
+        self.screen: BodyScreen | None = body_screen(
+            _mentioned_types(config), self.clauses.anchor_words, _HISTORY_WORDS
+        )
 
     def extract(self, document: Document, *, exact: bool = False) -> Extracted:
         """Every document and clause reference of ``document``: metadata first, then links,
