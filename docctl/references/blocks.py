@@ -20,13 +20,14 @@ A cut is made before line L only when all of this holds (markdown-it 4, CommonMa
 * the body has no ``]:`` (a link reference or footnote definition is global to the document): such
   a body is parsed whole.
 
-A run holds a possible reference when, in the body with ``\\``, ``*`` and ``_`` removed (what
-escapes and emphasis can hide), a line matches an id pattern (without its trailing guard) or a
-clause word, or when a line of the body has ``](`` (an inline link), a character reference (which
-can spell an id) or a revision-history word. After the first history word, a run with a line that
-may be a heading is parsed too (it may end the history section). This holds only for id patterns
-and clause words made of letters, digits and ``-./:``; for any other configuration
-:func:`body_screen` returns None and bodies are parsed whole.
+A run is parsed when one of its lines may hold a reference: an id (without its trailing guard), a
+clause word at the start of a word (any case variant), either also with the markup that leaves no
+trace in the prose inside it (``\\``, ``*``, ``_``, an autolink), ``§``, ``](`` (an inline link) or a
+character reference (which can spell anything); after the first revision-history word, also a
+line that may be a heading (it may end the history section). The runs left out become blank lines
+(:func:`keep`), so the parse keeps every line number. This holds for id patterns and clause words
+made of letters, digits and ``-./:``; for any other configuration :func:`body_screen` returns None
+and bodies are parsed whole.
 """
 
 from __future__ import annotations

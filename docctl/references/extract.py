@@ -5,7 +5,8 @@ A Markdown body is read through its tokens (:func:`docctl.formats.markdown.read_
 is searched for ids and clause numbers, so code blocks, code spans, HTML comments, autolinks and
 link targets never count. In the prose, ids inside URLs (``https://intranet/SOP-004``, ``www...``)
 and file names (``sops/SOP-004-x.md``) are not mentions, nor is the document's own id. A body
-with no id, no clause word and no link is not parsed at all (most forms and many procedures).
+with no id, no clause word and no link is not parsed at all (most forms and many procedures); of
+the others, markdown-it parses only the runs of blocks that can hold a reference (:mod:`.blocks`).
 """
 
 from __future__ import annotations
