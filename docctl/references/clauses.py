@@ -112,7 +112,12 @@ class ClauseScanner:
         # Where a clause mention can start: the full pattern is tried only there (much faster).
         words = [*firsts, "sub-clause", "subclause", "clause", r"ref\.", r"cf\."]
         # Plain literals, case variants spelled out: far faster than IGNORECASE or a lookbehind.
-        self.screen = re.compile("|".join([*_variants(words), "§"]))
+        plain = [name.split()[0] for c in catalogues for name in c.cited_as if name.split()]
+        #: The words (as written, case variants spelled out) a clause mention starts at.
+        self.words = (*_variants([*plain, "sub-clause", "subclause", "clause", "ref.", "cf."]), "§")
+        self.screen = re.compile("|".join(re.escape(word) for word in self.words))
+        #: Every word a clause mention can start at ("Section 7.5 of this standard" too).
+        self.anchor_words = (*self.words, *_variants(["section", "paragraph"]))
         self.anchors = re.compile("|".join([*_variants([*words, "section", "paragraph"]), "§"]))
         self.regex = re.compile(
             rf"(?<![\w])(?P<std>{cited})(?:\s*,)?\s*(?:(?P<kw1>{_KEYWORD}|§§?|{_SECTION})\s*)?(?P<list1>{_LIST})"

@@ -5,7 +5,8 @@ A Markdown body is read through its tokens (:func:`docctl.formats.markdown.read_
 is searched for ids and clause numbers, so code blocks, code spans, HTML comments, autolinks and
 link targets never count. In the prose, ids inside URLs (``https://intranet/SOP-004``, ``www...``)
 and file names (``sops/SOP-004-x.md``) are not mentions, nor is the document's own id. A body
-with no id, no clause word and no link is not parsed at all (most forms and many procedures).
+with no id, no clause word and no link is not parsed at all (most forms and many procedures); of
+the others, markdown-it parses only the runs of blocks that can hold a reference (:mod:`.blocks`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from docctl.config.model import Config, id_pattern_regex
 from docctl.core.model import Document
 from docctl.formats import file_format
 from docctl.formats.markdown import read_body
+from docctl.references.blocks import BodyScreen, body_screen
 from docctl.references.clauses import ClauseScanner
 from docctl.references.model import (
     BODY,
@@ -62,14 +64,20 @@ class Extractor:
         self.catalogues = catalogues
         self.mentions = mention_regex(config)
         self.clauses = ClauseScanner(catalogues)
+        self.screen: BodyScreen | None = body_screen(
+            _mentioned_types(config), self.clauses.anchor_words, _HISTORY_WORDS
+        )
 
-    def extract(self, document: Document) -> Extracted:
+    def extract(self, document: Document, *, exact: bool = False) -> Extracted:
         """Every document and clause reference of ``document``: metadata first, then links,
-        mentions and clause mentions of the body, each in file order."""
+        mentions and clause mentions of the body, each in file order.
+
+        A Markdown body is parsed only where it can hold a reference (:mod:`.blocks`); ``exact``
+        parses it whole, as the reference the differential tests compare with."""
         metadata = declared(document, self.catalogues)
         if not self._may_refer(document):
             return metadata
-        texts, links, history = self._read(document)
+        texts, links, history = self._read(document, exact)
         references = [*metadata.references, *sorted(links, key=_line_order)]
         references += sorted(self._mentions(document, texts, history), key=_line_order)
         clauses = sorted(self._clause_mentions(document, texts), key=_line_order)
@@ -86,11 +94,16 @@ class Extractor:
             return any(m.group() != document.id for m in self.mentions.finditer(body))
         return False
 
-    def _read(self, document: Document) -> tuple[list[_Text], list[Reference], list[tuple[int, int | None]]]:
+    def _read(
+        self, document: Document, exact: bool
+    ) -> tuple[list[_Text], list[Reference], list[tuple[int, int | None]]]:
         """The prose to search, the links, and the line ranges under revision-history headings."""
         if document.format != "md":
             return [_Text(_blank_urls(document.body), None)], [], []
-        body = read_body(document.body, document.body_line)
+        if exact or self.screen is None:
+            body = read_body(document.body, document.body_line)
+        else:
+            body = self.screen.read(document.body, document.body_line)
         texts = [_Text(_blank_urls(p.text), p.line) for p in body.prose]
         links = []
         for link in body.links:
@@ -161,19 +174,25 @@ class Extractor:
                 )
 
 
-def extract(document: Document, config: Config, catalogues: Catalogues) -> Extracted:
+def extract(document: Document, config: Config, catalogues: Catalogues, *, exact: bool = False) -> Extracted:
     """The references of one document (for many, build one :class:`Extractor`)."""
-    return Extractor(config, catalogues).extract(document)
+    return Extractor(config, catalogues).extract(document, exact=exact)
 
 
 def mention_regex(config: Config) -> re.Pattern[str] | None:
     """One regex for the ids of every type whose pattern has letters (``{n:04}`` alone would match years)."""
-    parts = []
-    for doc_type in config.types.values():
-        if not re.search(r"[A-Za-z]", re.sub(r"\{n[^}]*\}", "", doc_type.id_pattern)):
-            continue
-        parts.append(id_pattern_regex(doc_type.id_pattern).pattern.replace("(?P<n>", "(?:"))
+    parts = _mention_parts(config)
     return re.compile(rf"(?:{'|'.join(parts)})(?![\w]|-\w)") if parts else None
+
+
+def _mentioned_types(config: Config) -> list[str]:
+    """The id patterns of the types whose ids can be mentioned: those with letters."""
+    patterns = [t.id_pattern for t in config.types.values()]
+    return [p for p in patterns if re.search(r"[A-Za-z]", re.sub(r"\{n[^}]*\}", "", p))]
+
+
+def _mention_parts(config: Config) -> list[str]:
+    return [id_pattern_regex(p).pattern.replace("(?P<n>", "(?:") for p in _mentioned_types(config)]
 
 
 def _line_order(item: Reference | ClauseReference) -> int:
