@@ -21,7 +21,7 @@ from docctl.adapters import paths
 from docctl.config.model import Config
 from docctl.core.progress import counted
 from docctl.core.timeline import ApprovalKey, Commit, Event, Snapshot
-from docctl.documents.sources import SIDECAR_SUFFIX, file_format, load
+from docctl.documents.sources import SIDECAR_SUFFIX, ReadMemo, file_format, load
 from docctl.history.cache import HistoryState
 
 
@@ -45,11 +45,16 @@ def commit_of(entry: gitmod.LogEntry) -> Commit:
 class Walker:
     """Applies log entries, oldest first, to a HistoryState."""
 
+    #: read each version along what reading the previous version of its path left (ReadMemo);
+    #: False reads every version from scratch (the tests compare both)
+    memoise = True
+
     def __init__(self, git: gitmod.Git, config: Config, state: HistoryState) -> None:
         self.git = git
         self.config = config
         self.state = state
         self._controlled: dict[str, bool] = {}
+        self._memos: dict[str, ReadMemo] = {}  # path -> what reading its previous version left
 
     def is_document(self, path: str) -> bool:
         known = self._controlled.get(path)
@@ -65,7 +70,9 @@ class Walker:
 
     def apply(self, entries: Sequence[gitmod.LogEntry]) -> None:
         plan = self._plan(entries)
-        self._read_snapshots(key for _, changed in plan for _, key in changed.values() if key is not None)
+        self._read_snapshots(
+            (path, key) for _, changed in plan for path, (_, key) in changed.items() if key is not None
+        )
         for entry, changed in counted("history pass: commits walked", plan):
             self._apply_one(entry, changed)
 
@@ -96,9 +103,13 @@ class Walker:
         self.state.files = files
         return plan
 
-    def _read_snapshots(self, keys: Iterable[str]) -> None:
-        """Snapshots of every new blob key, reading blobs in history order through one git process."""
-        missing = [k for k in dict.fromkeys(keys) if k not in self.state.snapshots]
+    def _read_snapshots(self, wanted_keys: Iterable[tuple[str, str]]) -> None:
+        """Snapshots of every new (path, blob key), reading blobs in history order through one git process."""
+        where: dict[str, str] = {}  # key -> the first path that needs it
+        for path, key in wanted_keys:
+            if key not in self.state.snapshots:
+                where.setdefault(key, path)
+        missing = list(where)
         if not missing:
             return
         wanted: dict[str, list[str]] = defaultdict(list)  # blob -> keys that need it
@@ -114,7 +125,11 @@ class Walker:
             for key in wanted[blob]:
                 remaining[key] -= 1
                 if remaining[key] == 0:
-                    self.state.snapshots[key] = snapshot_from_blobs(key, contents, self.config)
+                    path = where[key]
+                    memo = self._memos.get(path) if self.memoise else None
+                    if memo is None and self.memoise:
+                        memo = self._memos[path] = ReadMemo()
+                    self.state.snapshots[key] = snapshot_from_blobs(key, contents, self.config, memo)
             if len(contents) > 64 and all(remaining[k] == 0 for k in wanted[blob]):
                 contents.pop(blob, None)
         for key in missing:
@@ -159,14 +174,17 @@ def _blob_key(path: str, blob: str, sidecar: str | None) -> str:
     return f"{kind}:{blob}+{sidecar}" if kind == "docx" and sidecar else f"{kind}:{blob}"
 
 
-def snapshot_from_blobs(key: str, contents: dict[str, bytes], config: Config) -> Snapshot | None:
+def snapshot_from_blobs(
+    key: str, contents: dict[str, bytes], config: Config, memo: ReadMemo | None = None
+) -> Snapshot | None:
+    """The snapshot of one blob key; ``memo`` is what reading the previous version of its path left."""
     kind, _, rest = key.partition(":")
     blob, _, sidecar = rest.partition("+")
     data = contents.get(blob)
     if data is None:
         return None
     name = "x.docx" if kind == "docx" else "x.md"
-    loaded = load(name, data, config, sidecar=contents.get(sidecar) if sidecar else None)
+    loaded = load(name, data, config, sidecar=contents.get(sidecar) if sidecar else None, memo=memo, blob=blob)
     return Snapshot.of(loaded.document) if loaded.document is not None and loaded.document.id else None
 
 
@@ -206,7 +224,7 @@ def attest_merged(
     found: dict[ApprovalKey, Commit] = {}
     wanted = set(keys)
     plan = walker._plan(entries)
-    walker._read_snapshots(key for _, changed in plan for _, key in changed.values() if key is not None)
+    walker._read_snapshots((path, key) for _, changed in plan for path, (_, key) in changed.items() if key is not None)
     for entry, changed in plan:
         for _, key in changed.values():
             snapshot = state.snapshots.get(key) if key else None
@@ -249,6 +267,6 @@ def merged_branch(
     before: Snapshot | None = None
     if spot is not None:
         key = _blob_key(spot, base[spot], base.get(spot + SIDECAR_SUFFIX))
-        walker._read_snapshots([key])
+        walker._read_snapshots([(spot, key)])
         before = walker.state.snapshots.get(key)
     return (before if before is not None and before.id == doc_id else None), events

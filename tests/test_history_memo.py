@@ -1,0 +1,98 @@
+"""The history pass parses each distinct content once: a .docx body once per blob, however often its
+sidecar changes; front matter and body reused from the previous version of the same path. The
+results are those of reading every version from scratch."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import GitRepo, front_matter
+
+import docctl
+from docctl.adapters.git import Git
+from docctl.formats import docx as docx_format
+from docctl.history.load import load_history
+from docctl.history.walk import Walker
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+
+
+def docx_bytes(title: str, paragraphs: list[str]) -> bytes:
+    import docx
+
+    document = docx.Document(io.BytesIO(docx_format.new_docx(title=title, headings=[], properties={"title": title})))
+    for text in paragraphs:
+        document.add_paragraph(text)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def sidecar(**fields: Any) -> str:
+    meta = {"id": "FRM-001", "title": "Change Request", "type": "FRM", "revision": "A", "status": "draft"}
+    meta.update({"owner": "jane.smith@acme.example", **fields})
+    return front_matter(meta).strip().strip("-").strip() + "\n"
+
+
+def counting_reader(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    calls: list[bytes] = []
+    real = docx_format.read_docx
+
+    def counted(data: bytes) -> docx_format.DocxContent:
+        calls.append(data)
+        return real(data)
+
+    monkeypatch.setattr(docx_format, "read_docx", counted)
+    return calls
+
+
+def test_docx_body_is_read_once_while_only_its_sidecar_changes(repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo.write("forms/FRM-001.docx", docx_bytes("Change Request", ["Fill in every field."]))
+    repo.write("forms/FRM-001.docx.yml", sidecar())
+    repo.commit("draft")
+    for step, change in enumerate(["Reviewed", "Checked", "Agreed", "Signed off"]):
+        repo.write("forms/FRM-001.docx.yml", sidecar(change=f"{change} {step}"))
+        repo.commit(f"sidecar {step}")
+    repo.write("forms/FRM-001.docx", docx_bytes("Change Request", ["Fill in every field, in ink."]))
+    repo.commit("body edit")
+    calls = counting_reader(monkeypatch)
+    history = load_history(Git(repo.path), docctl.open(repo.path).config, use_cache=False)
+    assert len(history.events("FRM-001")) == 6
+    assert len(calls) == 2  # one per .docx blob; reading every version would take six
+
+    Walker.memoise = False
+    try:
+        calls.clear()
+        again = load_history(Git(repo.path), docctl.open(repo.path).config, use_cache=False)
+    finally:
+        Walker.memoise = True
+    assert len(calls) == 6
+    assert again.events("FRM-001") == history.events("FRM-001")
+
+
+def check_json(path: Path, memoise: bool) -> tuple[object, ...]:
+    Walker.memoise = memoise
+    try:
+        qms = docctl.open(path)
+        history = load_history(Git(path), qms.config, use_cache=False)
+        events = {doc_id: history.events(doc_id) for doc_id in history.ids()}
+        shutil.rmtree(path / ".git" / "docctl", ignore_errors=True)  # a cold check
+        report = docctl.open(path).check()
+    finally:
+        Walker.memoise = True
+    return events, report.findings
+
+
+@pytest.mark.parametrize("shape", ["flat", "qms"])
+def test_memoised_walk_gives_the_same_history_and_findings(shape: str, tmp_path: Path) -> None:
+    from generate import generate
+
+    path = generate(tmp_path / shape, 30, 180, seed=3, shape=shape)
+    memoised = check_json(path, True)
+    fresh = check_json(path, False)
+    assert memoised[0] and memoised == fresh
