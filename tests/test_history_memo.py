@@ -96,3 +96,33 @@ def test_memoised_walk_gives_the_same_history_and_findings(shape: str, tmp_path:
     memoised = check_json(path, True)
     fresh = check_json(path, False)
     assert memoised[0] and memoised == fresh
+
+
+def test_a_cold_check_does_not_parse_clean_files_again(repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    from helpers import sop
+
+    from docctl.composer import base
+
+    for n in (1, 2, 3):
+        repo.write(f"sops/SOP-00{n}.md", sop(f"SOP-00{n}"))
+    repo.write("forms/FRM-001.docx", docx_bytes("Change Request", ["Fill in every field."]))
+    repo.write("forms/FRM-001.docx.yml", sidecar())
+    repo.commit("draft")
+    repo.write("sops/SOP-002.md", sop("SOP-002", title="Changed Title"))
+    repo.commit("retitle")
+    expected = docctl.open(repo.path).check().findings
+    shutil.rmtree(repo.path / ".git" / "docctl")
+    parsed: list[str] = []
+    real = base.load
+
+    def counted(path: str, data: bytes, config: Any, **kwargs: Any) -> Any:
+        parsed.append(path)
+        return real(path, data, config, **kwargs)
+
+    monkeypatch.setattr(base, "load", counted)
+    assert docctl.open(repo.path).check().findings == expected
+    assert parsed == []  # the working tree is the tip of the history just read
+    repo.write("sops/SOP-003.md", sop("SOP-003", title="Edited Here"))
+    shutil.rmtree(repo.path / ".git" / "docctl")
+    docctl.open(repo.path).check()
+    assert parsed == ["sops/SOP-003.md"]

@@ -65,15 +65,14 @@ class MarkdownMemo:
     the very body object, which lets the fingerprint reuse its hash of the body). Bodies longer
     than ``keep`` characters are not kept (their text would stay in memory)."""
 
-    __slots__ = ("body", "body_line", "front", "heading", "keep", "loaded")
+    __slots__ = ("body", "front", "heading", "keep", "loaded")
 
     def __init__(self, keep: int) -> None:
         self.keep = keep
         self.front: str | None = None
         self.loaded: LoadedYaml | None = None
         self.body: str | None = None
-        self.body_line = 0
-        self.heading: tuple[str | None, int | None] = (None, None)
+        self.heading: tuple[str | None, int | None] = (None, None)  # the title heading, its line in the body
 
 
 def read_markdown(data: bytes, memo: MarkdownMemo | None = None) -> MarkdownContent:
@@ -98,14 +97,16 @@ def read_markdown(data: bytes, memo: MarkdownMemo | None = None) -> MarkdownCont
             memo.front, memo.loaded = front, loaded
     body = "".join(lines[index + 1 :])
     body_line = index + 2
-    if memo is not None and memo.body is not None and memo.body_line == body_line and memo.body == body:
+    if memo is not None and memo.body is not None and memo.body == body:
         body = memo.body  # the same object: its fingerprint part is known
-        heading, heading_line = memo.heading
+        heading, offset = memo.heading  # the body may have moved (the front matter grew)
+        heading_line = body_line + offset if offset is not None else None
     else:
         heading, heading_line = title_heading(body, body_line)
         if memo is not None:
             kept = len(body) <= memo.keep
-            memo.body, memo.body_line, memo.heading = (body if kept else None), body_line, (heading, heading_line)
+            offset = heading_line - body_line if heading_line is not None else None
+            memo.body, memo.heading = (body if kept else None), (heading, offset)
     return MarkdownContent(
         loaded.data,
         loaded.lines,

@@ -21,7 +21,7 @@ from docctl.adapters import paths
 from docctl.config.model import Config
 from docctl.core.progress import counted
 from docctl.core.timeline import ApprovalKey, Commit, Event, Snapshot
-from docctl.documents.sources import SIDECAR_SUFFIX, ReadMemo, file_format, load
+from docctl.documents.sources import SIDECAR_SUFFIX, Loaded, ReadMemo, file_format, load
 from docctl.history.cache import HistoryState
 
 
@@ -49,11 +49,13 @@ class Walker:
     #: False reads every version from scratch (the tests compare both)
     memoise = True
 
-    def __init__(self, git: gitmod.Git, config: Config, state: HistoryState) -> None:
+    def __init__(self, git: gitmod.Git, config: Config, state: HistoryState, *, keep_tip: bool = False) -> None:
         self.git = git
         self.config = config
         self.state = state
         self._controlled: dict[str, bool] = {}
+        #: with keep_tip: path -> (blob key, parsed file) of the newest version read of each path
+        self._newest: dict[str, tuple[str, Loaded]] | None = {} if keep_tip else None
         self._memos: dict[str, ReadMemo] = {}  # path -> what reading its previous version left
 
     def is_document(self, path: str) -> bool:
@@ -129,7 +131,10 @@ class Walker:
                     memo = self._memos.get(path) if self.memoise else None
                     if memo is None and self.memoise:
                         memo = self._memos[path] = ReadMemo()
-                    self.state.snapshots[key] = snapshot_from_blobs(key, contents, self.config, memo)
+                    loaded = loaded_from_blobs(path, key, contents, self.config, memo)
+                    self.state.snapshots[key] = _snapshot(loaded)
+                    if self._newest is not None and loaded is not None:
+                        self._newest[path] = (key, loaded)
             if len(contents) > 64 and all(remaining[k] == 0 for k in wanted[blob]):
                 contents.pop(blob, None)
         for key in missing:
@@ -168,24 +173,39 @@ class Walker:
                 if doc_id not in touched_ids and doc_id not in live:
                     state.append(doc_id, Event(commit, path, None))
 
+    def tip(self) -> dict[str, tuple[str, str | None, Loaded]]:
+        """With keep_tip: path -> (blob, sidecar blob, parsed file) of every file of the tip that this
+        walk read as it is at the tip (what a check of a clean working tree would parse again)."""
+        files = self.state.files
+        result: dict[str, tuple[str, str | None, Loaded]] = {}
+        for path, (key, loaded) in (self._newest or {}).items():
+            blob = files.get(path)
+            sidecar = files.get(path + SIDECAR_SUFFIX) if file_format(path) == "docx" else None
+            if blob is not None and _blob_key(path, blob, sidecar) == key:
+                result[path] = (blob, sidecar, loaded)
+        return result
+
 
 def _blob_key(path: str, blob: str, sidecar: str | None) -> str:
     kind = file_format(path) or "md"
     return f"{kind}:{blob}+{sidecar}" if kind == "docx" and sidecar else f"{kind}:{blob}"
 
 
-def snapshot_from_blobs(
-    key: str, contents: dict[str, bytes], config: Config, memo: ReadMemo | None = None
-) -> Snapshot | None:
-    """The snapshot of one blob key; ``memo`` is what reading the previous version of its path left."""
-    kind, _, rest = key.partition(":")
+def loaded_from_blobs(
+    path: str, key: str, contents: dict[str, bytes], config: Config, memo: ReadMemo | None = None
+) -> Loaded | None:
+    """The file of one blob key, read as ``path``; ``memo`` is what reading the previous version of the path left."""
+    _, _, rest = key.partition(":")
     blob, _, sidecar = rest.partition("+")
     data = contents.get(blob)
     if data is None:
         return None
-    name = "x.docx" if kind == "docx" else "x.md"
-    loaded = load(name, data, config, sidecar=contents.get(sidecar) if sidecar else None, memo=memo, blob=blob)
-    return Snapshot.of(loaded.document) if loaded.document is not None and loaded.document.id else None
+    return load(path, data, config, sidecar=contents.get(sidecar) if sidecar else None, memo=memo, blob=blob)
+
+
+def _snapshot(loaded: Loaded | None) -> Snapshot | None:
+    document = loaded.document if loaded is not None else None
+    return Snapshot.of(document) if document is not None and document.id else None
 
 
 def attesting_commits(
