@@ -126,3 +126,40 @@ def test_a_cold_check_does_not_parse_clean_files_again(repo: GitRepo, monkeypatc
     shutil.rmtree(repo.path / ".git" / "docctl")
     docctl.open(repo.path).check()
     assert parsed == ["sops/SOP-003.md"]
+
+
+def test_the_walk_keeps_compact_events_and_only_the_snapshots_of_the_tip(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from helpers import sop
+
+    from docctl.history import walk
+
+    monkeypatch.setattr(walk, "BATCH", 2)  # several batches of commits
+    for step in range(5):
+        repo.write("sops/SOP-001.md", sop("SOP-001", change=f"step {step}"))
+        repo.write("sops/SOP-002.md", sop("SOP-002", change=f"step {step}"))
+        repo.commit(f"step {step}")
+    history = load_history(Git(repo.path), docctl.open(repo.path).config, use_cache=False)
+    assert len(history.state.snapshots) == 2  # what the two paths hold now, not every version
+    events = history.events("SOP-001") + history.events("SOP-002")
+    assert len(events) == 10
+    snapshots = [event.snapshot for event in events if event.snapshot is not None]
+    assert len({id(s.owner) for s in snapshots}) == 1 and len({id(s.title) for s in snapshots}) <= 2
+    assert len({id(event.path) for event in history.events("SOP-001")}) == 1
+
+
+def test_the_log_is_streamed_and_a_failure_is_reported(repo: GitRepo) -> None:
+    from docctl.adapters import git as gitmod
+    from docctl.core.errors import GitError
+
+    for step in range(3):
+        repo.write("notes.md", f"step {step}\n")
+        repo.commit(f"step {step}")
+    git = Git(repo.path)
+    stream = gitmod.iter_log(git, ["HEAD"])
+    assert next(stream).subject == "step 0"
+    stream.close()  # git is stopped, not waited for to the end
+    assert [e.subject for e in gitmod.iter_log(git, ["HEAD"])] == ["step 0", "step 1", "step 2"]
+    with pytest.raises(GitError, match="failed"):
+        list(gitmod.iter_log(git, ["no-such-branch"]))

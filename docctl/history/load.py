@@ -114,14 +114,14 @@ def _load(git: gitmod.Git, config: Config, head: str, key: str, use_cache: bool,
     state = read_state(git, key) if use_cache else None
     if state is not None and state.tip == head:
         return History(state, rebuild=lambda: _load(git, config, head, key, use_cache=False).state)
-    entries: list[gitmod.LogEntry] | None = None
+    entries: Iterable[gitmod.LogEntry] | None = None
     if state is not None and state.tip is not None and gitmod.is_ancestor(git, state.tip, head):
-        entries = gitmod.log(git, [f"{state.tip}..{head}"])
-        if entries and entries[0].parents[:1] != (state.tip,):
-            entries = None  # the old tip is not on the first-parent chain: walk again
+        newer = gitmod.log(git, [f"{state.tip}..{head}"])
+        entries = newer if not newer or newer[0].parents[:1] == (state.tip,) else None
+        # (None: the old tip is not on the first-parent chain: walk again)
     if entries is None:
         state = HistoryState(key=key)
-        entries = gitmod.log(git, [head])
+        entries = gitmod.iter_log(git, [head])  # streamed: the whole log is never held
     assert state is not None
     walker = Walker(git, config, state, keep_tip=True)
     walker.apply(entries)

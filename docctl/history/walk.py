@@ -13,16 +13,22 @@ that state in the cache under ``.git/docctl/`` and extends it incrementally.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import sys
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from docctl.adapters import git as gitmod
 from docctl.adapters import paths
 from docctl.config.model import Config
-from docctl.core.progress import counted
+from docctl.core.progress import counted, phase
 from docctl.core.timeline import ApprovalKey, Commit, Event, Snapshot
 from docctl.documents.sources import SIDECAR_SUFFIX, Loaded, ReadMemo, file_format, load
 from docctl.history.cache import HistoryState
+
+#: commits planned, read and applied at a time: the snapshots read for a batch are dropped after it
+#: but for what each path holds at its end
+BATCH = 2048
 
 
 def _time(text: str) -> dt.datetime:
@@ -57,6 +63,9 @@ class Walker:
         #: with keep_tip: path -> (blob key, parsed file) of the newest version read of each path
         self._newest: dict[str, tuple[str, Loaded]] | None = {} if keep_tip else None
         self._memos: dict[str, ReadMemo] = {}  # path -> what reading its previous version left
+        self._current: dict[str, str] = {}  # path -> blob key it holds, as far as this walk has planned
+        self._approvals: dict[ApprovalKey, ApprovalKey] = {}  # one tuple per distinct approval
+        self._lists: dict[tuple[ApprovalKey, ...], tuple[ApprovalKey, ...]] = {}  # and per list of them
 
     def is_document(self, path: str) -> bool:
         known = self._controlled.get(path)
@@ -70,13 +79,23 @@ class Walker:
     def is_sidecar(self, path: str) -> bool:
         return path.endswith(".docx" + SIDECAR_SUFFIX) and self.is_document(path[: -len(SIDECAR_SUFFIX)])
 
-    def apply(self, entries: Sequence[gitmod.LogEntry]) -> None:
-        plan = self._plan(entries)
-        self._read_snapshots(
-            (path, key) for _, changed in plan for path, (_, key) in changed.items() if key is not None
-        )
-        for entry, changed in counted("history pass: commits walked", plan):
-            self._apply_one(entry, changed)
+    def apply(self, entries: Iterable[gitmod.LogEntry]) -> None:
+        """Walk ``entries`` (oldest first; a stream is read as it comes, a batch of commits at a time)."""
+        with phase("history pass: commits walked") as advance:
+            for batch in _batches(entries):
+                plan = self._plan(batch)
+                self._read_snapshots(
+                    (path, key) for _, changed in plan for path, (_, key) in changed.items() if key is not None
+                )
+                for entry, changed in plan:
+                    self._apply_one(entry, changed)
+                    advance(1)
+                self._forget()
+
+    def _forget(self) -> None:
+        """Keep only the snapshots of what each path holds now (a later commit may move or revert to it)."""
+        live = set(self._current.values())
+        self.state.snapshots = {key: value for key, value in self.state.snapshots.items() if key in live}
 
     def _plan(
         self, entries: Sequence[gitmod.LogEntry]
@@ -100,7 +119,12 @@ class Walker:
             changed: dict[str, tuple[str | None, str | None]] = {}
             for path in touched:
                 blob = files.get(path)
-                changed[path] = (blob, _blob_key(path, blob, files.get(path + SIDECAR_SUFFIX)) if blob else None)
+                key = _blob_key(path, blob, files.get(path + SIDECAR_SUFFIX)) if blob else None
+                changed[path] = (blob, key)
+                if key is None:
+                    self._current.pop(path, None)
+                else:
+                    self._current[path] = key
             plan.append((entry, changed))
         self.state.files = files
         return plan
@@ -132,7 +156,7 @@ class Walker:
                     if memo is None and self.memoise:
                         memo = self._memos[path] = ReadMemo()
                     loaded = loaded_from_blobs(path, key, contents, self.config, memo)
-                    self.state.snapshots[key] = _snapshot(loaded)
+                    self.state.snapshots[key] = self._snapshot(loaded)
                     if self._newest is not None and loaded is not None:
                         self._newest[path] = (key, loaded)
             if len(contents) > 64 and all(remaining[k] == 0 for k in wanted[blob]):
@@ -173,6 +197,32 @@ class Walker:
                 if doc_id not in touched_ids and doc_id not in live:
                     state.append(doc_id, Event(commit, path, None))
 
+    def _snapshot(self, loaded: Loaded | None) -> Snapshot | None:
+        """The snapshot of a version, its strings interned and its approvals shared with other versions:
+        every event keeps its snapshot, and most fields repeat from one version to the next."""
+        document = loaded.document if loaded is not None else None
+        if document is None or not document.id:
+            return None
+        snapshot = Snapshot.of(document)
+        approvals = tuple(self._approvals.setdefault(a, a) for a in snapshot.approvals)
+        return Snapshot(
+            id=_intern(snapshot.id),
+            title=_intern(snapshot.title),
+            type=_intern(snapshot.type),
+            revision=_intern(snapshot.revision),
+            status=_intern(snapshot.status),
+            effective=_intern(snapshot.effective),
+            review_due=_intern(snapshot.review_due),
+            change=_intern(snapshot.change),
+            change_request=_intern(snapshot.change_request),
+            supersedes=_intern(snapshot.supersedes),
+            owner=_intern(snapshot.owner),
+            author=_intern(snapshot.author),
+            fingerprint=sys.intern(snapshot.fingerprint),
+            approvals=self._lists.setdefault(approvals, approvals),
+            content=sys.intern(snapshot.content),
+        )
+
     def tip(self) -> dict[str, tuple[str, str | None, Loaded]]:
         """With keep_tip: path -> (blob, sidecar blob, parsed file) of every file of the tip that this
         walk read as it is at the tip (what a check of a clean working tree would parse again)."""
@@ -203,9 +253,15 @@ def loaded_from_blobs(
     return load(path, data, config, sidecar=contents.get(sidecar) if sidecar else None, memo=memo, blob=blob)
 
 
-def _snapshot(loaded: Loaded | None) -> Snapshot | None:
-    document = loaded.document if loaded is not None else None
-    return Snapshot.of(document) if document is not None and document.id else None
+def _intern(value: str | None) -> str | None:
+    return sys.intern(value) if value is not None else None
+
+
+def _batches(entries: Iterable[gitmod.LogEntry]) -> Iterator[tuple[gitmod.LogEntry, ...]]:
+    """itertools.batched (Python 3.12) for older Pythons."""
+    iterator = iter(entries)
+    while batch := tuple(itertools.islice(iterator, BATCH)):
+        yield batch
 
 
 def attesting_commits(
