@@ -135,6 +135,16 @@ def commit(git: Git, message: str, *, paths: Sequence[str], env: Mapping[str, st
 
 # history -------------------------------------------------------------------------------------
 
+#: git's memory while it reads all of history (``git log``, ``git cat-file``): its defaults (a
+#: 96 MiB delta base cache, packs mapped whole) made git the largest part of a cold check's peak
+#: memory (165 MB of 180 at 5,000 flat documents, 366 MB at 5,000 qms ones); these limits cost no
+#: CPU time on the bench repositories (docs/performance.md)
+LEAN_GIT = (
+    *("-c", "core.deltaBaseCacheLimit=8m"),
+    *("-c", "core.packedGitWindowSize=16m"),
+    *("-c", "core.packedGitLimit=64m"),
+)
+
 #: git configuration that must not change what docctl reads, whatever the user has set.
 _LOG_CONFIG = (
     "-c",
@@ -149,6 +159,7 @@ _LOG_CONFIG = (
     "core.quotePath=false",
     "-c",
     "log.mailmap=false",
+    *LEAN_GIT,
 )
 _MARK = "\x1edocctl\x1f"
 RENAME_LIMIT = 20000
@@ -311,7 +322,7 @@ def iter_blobs(git: Git, blob_ids: Sequence[str]) -> Iterator[tuple[str, bytes]]
         return
     try:
         process = subprocess.Popen(
-            ["git", "cat-file", "--batch"],
+            ["git", *LEAN_GIT, "cat-file", "--batch"],
             cwd=git.cwd,
             env=_env(None),
             stdin=subprocess.PIPE,
