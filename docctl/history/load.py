@@ -119,12 +119,14 @@ def _load(git: gitmod.Git, config: Config, head: str, key: str, use_cache: bool,
         newer = gitmod.log(git, [f"{state.tip}..{head}"])
         entries = newer if not newer or newer[0].parents[:1] == (state.tip,) else None
         # (None: the old tip is not on the first-parent chain: walk again)
+    total: int | None = None
     if entries is None:
         state = HistoryState(key=key)
         entries = gitmod.iter_log(git, [head])  # streamed: the whole log is never held
+        total = int(gitmod.output(["rev-list", "--count", "--first-parent", head, "--"], git.cwd))  # for progress
     assert state is not None
     walker = Walker(git, config, state, keep_tip=True)
-    walker.apply(entries)
+    walker.apply(entries, total)
     state.tip = head
     if (use_cache if write is None else write) and head == git.head():
         write_state(git, state)

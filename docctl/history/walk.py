@@ -16,7 +16,7 @@ import datetime as dt
 import itertools
 import sys
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence, Sized
 
 from docctl.adapters import git as gitmod
 from docctl.adapters import paths
@@ -79,9 +79,12 @@ class Walker:
     def is_sidecar(self, path: str) -> bool:
         return path.endswith(".docx" + SIDECAR_SUFFIX) and self.is_document(path[: -len(SIDECAR_SUFFIX)])
 
-    def apply(self, entries: Iterable[gitmod.LogEntry]) -> None:
-        """Walk ``entries`` (oldest first; a stream is read as it comes, a batch of commits at a time)."""
-        with phase("history pass: commits walked") as advance:
+    def apply(self, entries: Iterable[gitmod.LogEntry], total: int | None = None) -> None:
+        """Walk ``entries`` (oldest first; a stream is read as it comes, a batch of commits at a time);
+        ``total``: their number, for the progress display, when ``entries`` has no length."""
+        if total is None and isinstance(entries, Sized):
+            total = len(entries)
+        with phase("history pass: commits walked", total) as advance:
             for batch in _batches(entries):
                 plan = self._plan(batch)
                 self._read_snapshots(
