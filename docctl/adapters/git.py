@@ -7,9 +7,11 @@ import datetime as dt
 import os
 import re
 import subprocess
+import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, NoReturn
 
 from docctl.core.errors import GitError
 
@@ -40,11 +42,15 @@ def run(
     except FileNotFoundError:
         raise GitError("git is not installed or not on PATH") from None
     if check and result.returncode != 0:
-        message = [line.strip() for line in result.stderr.decode("utf-8", "replace").splitlines() if line.strip()]
-        errors = [line for line in message if line.startswith(("fatal:", "error:"))]
-        detail = " ".join(errors or message[-1:]) or "no message"
-        raise GitError(f"git {' '.join(args[:3])} failed (exit {result.returncode}): {detail}")
+        _failed(args, result.returncode, result.stderr)
     return result
+
+
+def _failed(args: Sequence[str], code: int, stderr: bytes) -> NoReturn:
+    message = [line.strip() for line in stderr.decode("utf-8", "replace").splitlines() if line.strip()]
+    errors = [line for line in message if line.startswith(("fatal:", "error:"))]
+    detail = " ".join(errors or message[-1:]) or "no message"
+    raise GitError(f"git {' '.join(args[:3])} failed (exit {code}): {detail}")
 
 
 def output(args: Sequence[str], cwd: Path, **kwargs: object) -> str:
@@ -129,6 +135,16 @@ def commit(git: Git, message: str, *, paths: Sequence[str], env: Mapping[str, st
 
 # history -------------------------------------------------------------------------------------
 
+#: git's memory while it reads all of history (``git log``, ``git cat-file``): its defaults (a
+#: 96 MiB delta base cache, packs mapped whole) made git the largest part of a cold check's peak
+#: memory (165 MB of 180 at 5,000 flat documents, 366 MB at 5,000 qms ones); these limits cost no
+#: CPU time on the bench repositories (docs/performance.md)
+LEAN_GIT = (
+    *("-c", "core.deltaBaseCacheLimit=8m"),
+    *("-c", "core.packedGitWindowSize=16m"),
+    *("-c", "core.packedGitLimit=64m"),
+)
+
 #: git configuration that must not change what docctl reads, whatever the user has set.
 _LOG_CONFIG = (
     "-c",
@@ -143,6 +159,7 @@ _LOG_CONFIG = (
     "core.quotePath=false",
     "-c",
     "log.mailmap=false",
+    *LEAN_GIT,
 )
 _MARK = "\x1edocctl\x1f"
 RENAME_LIMIT = 20000
@@ -175,6 +192,13 @@ def log(git: Git, revision_range: Sequence[str], *, first_parent: bool = True) -
     Merges are shown as their diff against the first parent. Renames are detected (exact ones
     always, inexact ones up to RENAME_LIMIT files), whatever the user's configuration says.
     """
+    return list(iter_log(git, revision_range, first_parent=first_parent))
+
+
+def iter_log(git: Git, revision_range: Sequence[str], *, first_parent: bool = True) -> Iterator[LogEntry]:
+    """:func:`log`, streamed: each entry as soon as git has written it, never the whole log in memory."""
+    import tempfile
+
     fmt = _MARK + "%H%x00%P%x00%an%x00%ae%x00%aI%x00%cI%x00%s%x00%(trailers:only,unfold)%x00"
     args = [
         *_LOG_CONFIG,
@@ -195,8 +219,38 @@ def log(git: Git, revision_range: Sequence[str], *, first_parent: bool = True) -
     else:
         args += ["--diff-merges=first-parent"]
     args += [*revision_range, "--"]
-    data = run(args, git.cwd).stdout.decode("utf-8", "surrogateescape")
-    return list(parse_log(data))
+    with tempfile.TemporaryFile() as errors:
+        try:
+            process = subprocess.Popen(
+                ["git", *args], cwd=git.cwd, env=_env(None), stdout=subprocess.PIPE, stderr=errors
+            )
+        except FileNotFoundError:
+            raise GitError("git is not installed or not on PATH") from None
+        assert process.stdout is not None
+        try:
+            yield from _entries(process.stdout)
+            process.stdout.close()
+            if process.wait() != 0:
+                errors.seek(0)
+                _failed(args, process.returncode, errors.read())
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+            process.stdout.close()
+
+
+def _entries(stream: IO[bytes]) -> Iterator[LogEntry]:
+    """Log entries from git's output as it arrives: every commit before the last mark read is whole."""
+    mark = _MARK.encode()
+    pending = b""
+    while chunk := stream.read(1 << 20):
+        pending += chunk
+        cut = pending.rfind(mark)
+        if cut > 0:
+            yield from parse_log(pending[:cut].decode("utf-8", "surrogateescape"))
+            pending = pending[cut:]
+    yield from parse_log(pending.decode("utf-8", "surrogateescape"))
 
 
 def parse_log(data: str) -> Iterator[LogEntry]:
@@ -220,11 +274,11 @@ def parse_log(data: str) -> Iterator[LogEntry]:
                 status = parts[4][:1]
                 new_blob = parts[3]
                 if status in ("R", "C"):
-                    old, new = tokens[index + 1], tokens[index + 2]
+                    old, new = sys.intern(tokens[index + 1]), sys.intern(tokens[index + 2])
                     changes.append(FileChange(status, new, new_blob, old))
                     index += 3
                 else:
-                    path = tokens[index + 1]
+                    path = sys.intern(tokens[index + 1])  # one object per path, however many versions
                     changes.append(FileChange(status, path, None if status == "D" else new_blob))
                     index += 2
             elif raw == "":
@@ -234,8 +288,8 @@ def parse_log(data: str) -> Iterator[LogEntry]:
         yield LogEntry(
             commit=commit,
             parents=tuple(parents.split()),
-            author_name=name,
-            author_email=email.lower(),
+            author_name=sys.intern(name),
+            author_email=sys.intern(email.lower()),
             author_date=adate,
             committer_date=cdate,
             subject=subject,
@@ -268,7 +322,7 @@ def iter_blobs(git: Git, blob_ids: Sequence[str]) -> Iterator[tuple[str, bytes]]
         return
     try:
         process = subprocess.Popen(
-            ["git", "cat-file", "--batch"],
+            ["git", *LEAN_GIT, "cat-file", "--batch"],
             cwd=git.cwd,
             env=_env(None),
             stdin=subprocess.PIPE,

@@ -196,6 +196,10 @@ class Composer:
 
             with phase("history pass"):
                 self._history = load_history(git, self.config, head=head)
+            store = self.store()  # the files the walk parsed at the tip: a clean file is not parsed again
+            for path, (blob, sidecar, item) in self._history.take_tip_files().items():
+                if store.get(key := entry_key(path, blob, sidecar)) is None:
+                    store.put(key, item)
         return self._history
 
     def history(self, doc_id: str) -> list[Revision]:
@@ -347,6 +351,7 @@ class Composer:
         return self._tip(git) if git is not None else None
 
     def _check(self, files: Sequence[str | os.PathLike[str]] | None, ctx: RuleContext) -> Report:
+        self.history_index()  # before reading: a cold history pass hands the parse store what it parsed
         loaded = self.loaded()
         selected = self._select(loaded, files)
         findings: list[Finding] = []

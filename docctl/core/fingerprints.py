@@ -5,10 +5,27 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import threading
+from collections import deque
 from collections.abc import Sequence
 from json.encoder import encode_basestring as _string  # C-accelerated
+from typing import TYPE_CHECKING
 
 _TRAILING = re.compile(r"[ \t]+$", re.MULTILINE)
+
+#: SHA-256 after the payload's opening and the body (``{"body":"..."``): the part of a fingerprint
+#: that depends on the body alone, the same for the fingerprint and the content digest of a document
+if TYPE_CHECKING:
+    from _hashlib import HASH
+
+    BodyPart = HASH
+else:
+    BodyPart = type(hashlib.sha256())
+
+#: the body parts of the last few bodies hashed, by identity (a document's fingerprint and its
+#: content digest hash the same body object; a reader that knows a body is unchanged registers it)
+_RECENT: deque[tuple[str, BodyPart]] = deque(maxlen=8)
+_LOCK = threading.Lock()
 
 
 def normalise_body(body: str) -> str:
@@ -17,6 +34,23 @@ def normalise_body(body: str) -> str:
     if " \n" in text or "\t\n" in text or text.endswith((" ", "\t")):
         text = _TRAILING.sub("", text)
     return text.strip("\n")
+
+
+def body_part(body: str) -> BodyPart:
+    """The hash state after the body, reused for the same body object (see :func:`remember_part`)."""
+    with _LOCK:
+        for known, part in _RECENT:
+            if known is body:
+                return part
+    part = hashlib.sha256(('{"body":' + _string(normalise_body(body))).encode("utf-8", "surrogatepass"))
+    remember_part(body, part)
+    return part
+
+
+def remember_part(body: str, part: BodyPart) -> None:
+    """Let the next fingerprints of ``body`` (this very object) start from ``part``."""
+    with _LOCK:
+        _RECENT.append((body, part))
 
 
 def fingerprint(
@@ -33,10 +67,9 @@ def fingerprint(
     # json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False), written out
     # by hand because it runs for every version of every document in history (the keys are
     # already in sorted order; tests/test_fingerprint.py checks both spellings agree).
-    data = "".join(
+    # The body comes first: its part of the hash is computed once per body (body_part).
+    rest = "".join(
         (
-            '{"body":',
-            _string(normalise_body(body)),
             ',"clauses":[',
             ",".join(map(_string, clauses)),
             '],"id":',
@@ -54,7 +87,9 @@ def fingerprint(
             "}",
         )
     )
-    return "sha256:" + hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()
+    state = body_part(body).copy()
+    state.update(rest.encode("utf-8", "surrogatepass"))
+    return "sha256:" + state.hexdigest()
 
 
 def _value(value: str | None) -> str:

@@ -8,19 +8,26 @@ adds the judgement of those problems by the reading rules (DC101, DC102, DC107).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from docctl.config.model import Config
 from docctl.core.errors import DocumentReadError
-from docctl.core.fingerprints import fingerprint
+from docctl.core.fingerprints import BodyPart, body_part, fingerprint, remember_part
 from docctl.core.model import Document, Finding
 from docctl.core.problems import MAX_MARKDOWN_MIB, MAX_SIDECAR_MIB, Fault, ReadProblem
-from docctl.documents.metadata import parse_metadata
+from docctl.documents.metadata import ParsedMetadata, parse_metadata
 from docctl.formats import file_format as file_format  # re-exported: its callers import it from here
 from docctl.rules.reading import reading_findings
+
+if TYPE_CHECKING:
+    from docctl.formats.docx import DocxContent
+    from docctl.formats.markdown import MarkdownMemo
 
 MAX_MARKDOWN_BYTES = MAX_MARKDOWN_MIB * 1024 * 1024
 MAX_SIDECAR_BYTES = MAX_SIDECAR_MIB * 1024 * 1024
 SIDECAR_SUFFIX = ".yml"
+#: bodies up to this many characters are kept by a :class:`ReadMemo` to compare the next version with
+MEMO_BODY_CHARS = 16 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,9 +48,47 @@ class Loaded:
     findings: tuple[Finding, ...]
 
 
-def load(path: str, data: bytes, config: Config, *, sidecar: bytes | None = None) -> Loaded:
-    """Read one controlled file and judge what was found. ``sidecar`` is ``<path>.yml`` of a .docx, if any."""
-    return judged(read(path, data, config, sidecar=sidecar))
+class ReadMemo:
+    """What reading the previous version of one file gave, for reading its next version (a walk
+    through history reads every version of every file; most change only the metadata or only the
+    body): the parsed front matter, the title heading and the body's fingerprint part of a
+    Markdown file, the content of a ``.docx`` by its blob id (an approval changes only the sidecar),
+    the typed metadata of the last metadata mapping. Pass a memo only for versions of one path."""
+
+    __slots__ = ("_markdown", "body", "docx", "docx_blob", "parsed", "part", "raw")
+
+    def __init__(self) -> None:
+        self._markdown: MarkdownMemo | None = None
+        self.docx_blob: str | None = None
+        self.docx: DocxContent | DocumentReadError | None = None
+        self.raw: object = None
+        self.parsed: ParsedMetadata | None = None
+        self.body: str | None = None
+        self.part: BodyPart | None = None
+
+    def markdown(self) -> MarkdownMemo:
+        if self._markdown is None:
+            from docctl.formats.markdown import MarkdownMemo
+
+            self._markdown = MarkdownMemo(MEMO_BODY_CHARS)
+        return self._markdown
+
+
+def load(
+    path: str,
+    data: bytes,
+    config: Config,
+    *,
+    sidecar: bytes | None = None,
+    memo: ReadMemo | None = None,
+    blob: str | None = None,
+) -> Loaded:
+    """Read one controlled file and judge what was found. ``sidecar`` is ``<path>.yml`` of a .docx, if any.
+
+    ``memo`` is what reading the previous version of the same path left (see :class:`ReadMemo`);
+    ``blob`` is the git blob id of ``data``, by which a ``.docx`` body is recognised as unchanged.
+    """
+    return judged(read(path, data, config, sidecar=sidecar, memo=memo, blob=blob))
 
 
 def judged(reading: Reading) -> Loaded:
@@ -51,11 +96,19 @@ def judged(reading: Reading) -> Loaded:
     return Loaded(reading.path, reading.document, tuple(reading_findings(reading.problems)))
 
 
-def read(path: str, data: bytes, config: Config, *, sidecar: bytes | None = None) -> Reading:
+def read(
+    path: str,
+    data: bytes,
+    config: Config,
+    *,
+    sidecar: bytes | None = None,
+    memo: ReadMemo | None = None,
+    blob: str | None = None,
+) -> Reading:
     """Read one controlled file: the document and the problems found, nothing judged yet."""
     if file_format(path) == "docx":
-        return _read_docx(path, data, sidecar, config)
-    return _read_markdown(path, data, config)
+        return _read_docx(path, data, sidecar, config, memo, blob)
+    return _read_markdown(path, data, config, memo)
 
 
 def failed(path: str, fault: Fault, *, where: str | None = None, line: int | None = None, detail: str = "") -> Reading:
@@ -67,13 +120,13 @@ def _unreadable(path: str, error: DocumentReadError, *, where: str | None = None
     return failed(path, Fault.UNREADABLE, where=where or error.path or path, line=error.line, detail=error.message)
 
 
-def _read_markdown(path: str, data: bytes, config: Config) -> Reading:
+def _read_markdown(path: str, data: bytes, config: Config, memo: ReadMemo | None = None) -> Reading:
     from docctl.formats.markdown import read_markdown
 
     if len(data) > MAX_MARKDOWN_BYTES:
         return failed(path, Fault.TOO_LARGE, detail=str(len(data) // (1024 * 1024)))
     try:
-        content = read_markdown(data)
+        content = read_markdown(data, memo.markdown() if memo is not None else None)
     except DocumentReadError as error:
         return _unreadable(path, error)
     if content.metadata is None:
@@ -93,20 +146,39 @@ def _read_markdown(path: str, data: bytes, config: Config) -> Reading:
         heading_line=content.heading_line,
         config=config,
         extra=extra,
+        memo=memo,
     )
 
 
-def _read_docx(path: str, data: bytes, sidecar: bytes | None, config: Config) -> Reading:
+def _docx_content(data: bytes, memo: ReadMemo | None, blob: str | None) -> DocxContent:
+    """The content of a ``.docx``, read once per blob id along a memo."""
+    from docctl.formats.docx import read_docx
+
+    if memo is None or blob is None:
+        return read_docx(data)
+    if memo.docx_blob != blob or memo.docx is None:
+        try:
+            memo.docx = read_docx(data)
+        except DocumentReadError as error:
+            memo.docx = error
+        memo.docx_blob = blob
+    if isinstance(memo.docx, DocumentReadError):
+        raise memo.docx
+    return memo.docx
+
+
+def _read_docx(
+    path: str, data: bytes, sidecar: bytes | None, config: Config, memo: ReadMemo | None = None, blob: str | None = None
+) -> Reading:
     from docctl.adapters.text import decode_text
     from docctl.adapters.yamlio import load_yaml
-    from docctl.formats.docx import read_docx
 
     sidecar_path = path + SIDECAR_SUFFIX
     sidecar_name = sidecar_path.rsplit("/", 1)[-1]
     if sidecar is None:
         return failed(path, Fault.NO_SIDECAR, detail=sidecar_name)
     try:
-        content = read_docx(data)
+        content = _docx_content(data, memo, blob)
     except DocumentReadError as error:
         return _unreadable(path, error)
     if len(sidecar) > MAX_SIDECAR_BYTES:
@@ -133,6 +205,8 @@ def _read_docx(path: str, data: bytes, sidecar: bytes | None, config: Config) ->
         heading_line=None,
         config=config,
         extra=extra,
+        memo=memo,
+        keep_body=True,
     )
 
 
@@ -151,8 +225,22 @@ def _build(
     heading_line: int | None,
     config: Config,
     extra: list[ReadProblem],
+    memo: ReadMemo | None = None,
+    keep_body: bool = False,
 ) -> Reading:
-    parsed = parse_metadata(raw, lines, config, start_line=start_line)
+    if memo is not None and memo.parsed is not None and memo.raw is raw:
+        parsed = memo.parsed  # the same metadata mapping as the previous version's (typed fields are values)
+    else:
+        parsed = parse_metadata(raw, lines, config, start_line=start_line)
+        if memo is not None:
+            memo.raw, memo.parsed = raw, parsed
+    if memo is not None:
+        if memo.body is body and memo.part is not None:
+            remember_part(body, memo.part)  # the fingerprint and the content digest start from it
+        elif keep_body or len(body) <= MEMO_BODY_CHARS:
+            memo.body, memo.part = body, body_part(body)
+        else:
+            memo.body, memo.part = None, None
     fields = parsed.fields
     doc_id = fields.get("id")
     problems = list(extra)

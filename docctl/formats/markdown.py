@@ -16,7 +16,7 @@ from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Literal
 
 from docctl.adapters.text import decode_text
-from docctl.adapters.yamlio import YamlValue, load_yaml
+from docctl.adapters.yamlio import LoadedYaml, YamlValue, load_yaml
 from docctl.core.errors import DocumentReadError
 
 if TYPE_CHECKING:
@@ -30,6 +30,7 @@ __all__ = [
     "Link",
     "MarkdownBody",
     "MarkdownContent",
+    "MarkdownMemo",
     "Prose",
     "decode_text",
     "read_body",
@@ -58,7 +59,23 @@ class MarkdownContent:
     heading_line: int | None
 
 
-def read_markdown(data: bytes) -> MarkdownContent:
+class MarkdownMemo:
+    """The previous version of one file, for :func:`read_markdown`: a version whose front matter
+    (or body) is the same text as the last one's reuses its parsed YAML (or its title heading and
+    the very body object, which lets the fingerprint reuse its hash of the body). Bodies longer
+    than ``keep`` characters are not kept (their text would stay in memory)."""
+
+    __slots__ = ("body", "front", "heading", "keep", "loaded")
+
+    def __init__(self, keep: int) -> None:
+        self.keep = keep
+        self.front: str | None = None
+        self.loaded: LoadedYaml | None = None
+        self.body: str | None = None
+        self.heading: tuple[str | None, int | None] = (None, None)  # the title heading, its line in the body
+
+
+def read_markdown(data: bytes, memo: MarkdownMemo | None = None) -> MarkdownContent:
     if b"\x00" in data[:8192]:
         raise DocumentReadError("binary file, not Markdown text", line=1)
     text, bom = decode_text(data)
@@ -71,10 +88,25 @@ def read_markdown(data: bytes) -> MarkdownContent:
             break
     else:
         raise DocumentReadError("front matter opened on line 1 is never closed with '---'", line=1)
-    loaded = load_yaml("".join(lines[1:index]), first_line=2)
+    front = "".join(lines[1:index])
+    if memo is not None and memo.loaded is not None and memo.front == front:
+        loaded = memo.loaded
+    else:
+        loaded = load_yaml(front, first_line=2)
+        if memo is not None:
+            memo.front, memo.loaded = front, loaded
     body = "".join(lines[index + 1 :])
     body_line = index + 2
-    heading, heading_line = title_heading(body, body_line)
+    if memo is not None and memo.body is not None and memo.body == body:
+        body = memo.body  # the same object: its fingerprint part is known
+        heading, offset = memo.heading  # the body may have moved (the front matter grew)
+        heading_line = body_line + offset if offset is not None else None
+    else:
+        heading, heading_line = title_heading(body, body_line)
+        if memo is not None:
+            kept = len(body) <= memo.keep
+            offset = heading_line - body_line if heading_line is not None else None
+            memo.body, memo.heading = (body if kept else None), (heading, offset)
     return MarkdownContent(
         loaded.data,
         loaded.lines,

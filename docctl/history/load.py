@@ -22,15 +22,27 @@ from docctl.history.walk import Walker
 class History:
     """The documents' histories at one tip."""
 
-    def __init__(self, state: HistoryState, rebuild: Callable[[], HistoryState] | None = None) -> None:
+    def __init__(
+        self,
+        state: HistoryState,
+        rebuild: Callable[[], HistoryState] | None = None,
+        tip_files: dict[str, tuple[str, str | None, Loaded]] | None = None,
+    ) -> None:
         self.state = state
         self._rebuild = rebuild
+        self._tip_files = tip_files or {}
         self._revisions: dict[str, tuple[Revision, ...]] = {}
         self._newest: dict[tuple[str, dt.date], tuple[str, dt.date] | None] = {}
 
     @property
     def tip(self) -> str | None:
         return self.state.tip
+
+    def take_tip_files(self) -> dict[str, tuple[str, str | None, Loaded]]:
+        """path -> (blob, sidecar blob, parsed file) of the files at the tip that the walk building
+        this history parsed (empty when it came from the cache); handed over once, then forgotten."""
+        files, self._tip_files = self._tip_files, {}
+        return files
 
     def ids(self) -> list[str]:
         return sorted(self.state.ids)
@@ -102,20 +114,23 @@ def _load(git: gitmod.Git, config: Config, head: str, key: str, use_cache: bool,
     state = read_state(git, key) if use_cache else None
     if state is not None and state.tip == head:
         return History(state, rebuild=lambda: _load(git, config, head, key, use_cache=False).state)
-    entries: list[gitmod.LogEntry] | None = None
+    entries: Iterable[gitmod.LogEntry] | None = None
     if state is not None and state.tip is not None and gitmod.is_ancestor(git, state.tip, head):
-        entries = gitmod.log(git, [f"{state.tip}..{head}"])
-        if entries and entries[0].parents[:1] != (state.tip,):
-            entries = None  # the old tip is not on the first-parent chain: walk again
+        newer = gitmod.log(git, [f"{state.tip}..{head}"])
+        entries = newer if not newer or newer[0].parents[:1] == (state.tip,) else None
+        # (None: the old tip is not on the first-parent chain: walk again)
+    total: int | None = None
     if entries is None:
         state = HistoryState(key=key)
-        entries = gitmod.log(git, [head])
+        entries = gitmod.iter_log(git, [head])  # streamed: the whole log is never held
+        total = int(gitmod.output(["rev-list", "--count", "--first-parent", head, "--"], git.cwd))  # for progress
     assert state is not None
-    Walker(git, config, state).apply(entries)
+    walker = Walker(git, config, state, keep_tip=True)
+    walker.apply(entries, total)
     state.tip = head
     if (use_cache if write is None else write) and head == git.head():
         write_state(git, state)
-    return History(state)
+    return History(state, tip_files=walker.tip())
 
 
 def working_event(history: History, doc_id: str, working: Loaded | None, when: dt.datetime) -> Event | None:

@@ -13,16 +13,22 @@ that state in the cache under ``.git/docctl/`` and extends it incrementally.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import sys
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence, Sized
 
 from docctl.adapters import git as gitmod
 from docctl.adapters import paths
 from docctl.config.model import Config
-from docctl.core.progress import counted
+from docctl.core.progress import counted, phase
 from docctl.core.timeline import ApprovalKey, Commit, Event, Snapshot
-from docctl.documents.sources import SIDECAR_SUFFIX, file_format, load
+from docctl.documents.sources import SIDECAR_SUFFIX, Loaded, ReadMemo, file_format, load
 from docctl.history.cache import HistoryState
+
+#: commits planned, read and applied at a time: the snapshots read for a batch are dropped after it
+#: but for what each path holds at its end
+BATCH = 2048
 
 
 def _time(text: str) -> dt.datetime:
@@ -45,11 +51,21 @@ def commit_of(entry: gitmod.LogEntry) -> Commit:
 class Walker:
     """Applies log entries, oldest first, to a HistoryState."""
 
-    def __init__(self, git: gitmod.Git, config: Config, state: HistoryState) -> None:
+    #: read each version along what reading the previous version of its path left (ReadMemo);
+    #: False reads every version from scratch (the tests compare both)
+    memoise = True
+
+    def __init__(self, git: gitmod.Git, config: Config, state: HistoryState, *, keep_tip: bool = False) -> None:
         self.git = git
         self.config = config
         self.state = state
         self._controlled: dict[str, bool] = {}
+        #: with keep_tip: path -> (blob key, parsed file) of the newest version read of each path
+        self._newest: dict[str, tuple[str, Loaded]] | None = {} if keep_tip else None
+        self._memos: dict[str, ReadMemo] = {}  # path -> what reading its previous version left
+        self._current: dict[str, str] = {}  # path -> blob key it holds, as far as this walk has planned
+        self._approvals: dict[ApprovalKey, ApprovalKey] = {}  # one tuple per distinct approval
+        self._lists: dict[tuple[ApprovalKey, ...], tuple[ApprovalKey, ...]] = {}  # and per list of them
 
     def is_document(self, path: str) -> bool:
         known = self._controlled.get(path)
@@ -63,11 +79,26 @@ class Walker:
     def is_sidecar(self, path: str) -> bool:
         return path.endswith(".docx" + SIDECAR_SUFFIX) and self.is_document(path[: -len(SIDECAR_SUFFIX)])
 
-    def apply(self, entries: Sequence[gitmod.LogEntry]) -> None:
-        plan = self._plan(entries)
-        self._read_snapshots(key for _, changed in plan for _, key in changed.values() if key is not None)
-        for entry, changed in counted("history pass: commits walked", plan):
-            self._apply_one(entry, changed)
+    def apply(self, entries: Iterable[gitmod.LogEntry], total: int | None = None) -> None:
+        """Walk ``entries`` (oldest first; a stream is read as it comes, a batch of commits at a time);
+        ``total``: their number, for the progress display, when ``entries`` has no length."""
+        if total is None and isinstance(entries, Sized):
+            total = len(entries)
+        with phase("history pass: commits walked", total) as advance:
+            for batch in _batches(entries):
+                plan = self._plan(batch)
+                self._read_snapshots(
+                    (path, key) for _, changed in plan for path, (_, key) in changed.items() if key is not None
+                )
+                for entry, changed in plan:
+                    self._apply_one(entry, changed)
+                    advance(1)
+                self._forget()
+
+    def _forget(self) -> None:
+        """Keep only the snapshots of what each path holds now (a later commit may move or revert to it)."""
+        live = set(self._current.values())
+        self.state.snapshots = {key: value for key, value in self.state.snapshots.items() if key in live}
 
     def _plan(
         self, entries: Sequence[gitmod.LogEntry]
@@ -91,14 +122,23 @@ class Walker:
             changed: dict[str, tuple[str | None, str | None]] = {}
             for path in touched:
                 blob = files.get(path)
-                changed[path] = (blob, _blob_key(path, blob, files.get(path + SIDECAR_SUFFIX)) if blob else None)
+                key = _blob_key(path, blob, files.get(path + SIDECAR_SUFFIX)) if blob else None
+                changed[path] = (blob, key)
+                if key is None:
+                    self._current.pop(path, None)
+                else:
+                    self._current[path] = key
             plan.append((entry, changed))
         self.state.files = files
         return plan
 
-    def _read_snapshots(self, keys: Iterable[str]) -> None:
-        """Snapshots of every new blob key, reading blobs in history order through one git process."""
-        missing = [k for k in dict.fromkeys(keys) if k not in self.state.snapshots]
+    def _read_snapshots(self, wanted_keys: Iterable[tuple[str, str]]) -> None:
+        """Snapshots of every new (path, blob key), reading blobs in history order through one git process."""
+        where: dict[str, str] = {}  # key -> the first path that needs it
+        for path, key in wanted_keys:
+            if key not in self.state.snapshots:
+                where.setdefault(key, path)
+        missing = list(where)
         if not missing:
             return
         wanted: dict[str, list[str]] = defaultdict(list)  # blob -> keys that need it
@@ -114,7 +154,14 @@ class Walker:
             for key in wanted[blob]:
                 remaining[key] -= 1
                 if remaining[key] == 0:
-                    self.state.snapshots[key] = snapshot_from_blobs(key, contents, self.config)
+                    path = where[key]
+                    memo = self._memos.get(path) if self.memoise else None
+                    if memo is None and self.memoise:
+                        memo = self._memos[path] = ReadMemo()
+                    loaded = loaded_from_blobs(path, key, contents, self.config, memo)
+                    self.state.snapshots[key] = self._snapshot(loaded)
+                    if self._newest is not None and loaded is not None:
+                        self._newest[path] = (key, loaded)
             if len(contents) > 64 and all(remaining[k] == 0 for k in wanted[blob]):
                 contents.pop(blob, None)
         for key in missing:
@@ -153,21 +200,71 @@ class Walker:
                 if doc_id not in touched_ids and doc_id not in live:
                     state.append(doc_id, Event(commit, path, None))
 
+    def _snapshot(self, loaded: Loaded | None) -> Snapshot | None:
+        """The snapshot of a version, its strings interned and its approvals shared with other versions:
+        every event keeps its snapshot, and most fields repeat from one version to the next."""
+        document = loaded.document if loaded is not None else None
+        if document is None or not document.id:
+            return None
+        snapshot = Snapshot.of(document)
+        approvals = tuple(self._approvals.setdefault(a, a) for a in snapshot.approvals)
+        return Snapshot(
+            id=_intern(snapshot.id),
+            title=_intern(snapshot.title),
+            type=_intern(snapshot.type),
+            revision=_intern(snapshot.revision),
+            status=_intern(snapshot.status),
+            effective=_intern(snapshot.effective),
+            review_due=_intern(snapshot.review_due),
+            change=_intern(snapshot.change),
+            change_request=_intern(snapshot.change_request),
+            supersedes=_intern(snapshot.supersedes),
+            owner=_intern(snapshot.owner),
+            author=_intern(snapshot.author),
+            fingerprint=sys.intern(snapshot.fingerprint),
+            approvals=self._lists.setdefault(approvals, approvals),
+            content=sys.intern(snapshot.content),
+        )
+
+    def tip(self) -> dict[str, tuple[str, str | None, Loaded]]:
+        """With keep_tip: path -> (blob, sidecar blob, parsed file) of every file of the tip that this
+        walk read as it is at the tip (what a check of a clean working tree would parse again)."""
+        files = self.state.files
+        result: dict[str, tuple[str, str | None, Loaded]] = {}
+        for path, (key, loaded) in (self._newest or {}).items():
+            blob = files.get(path)
+            sidecar = files.get(path + SIDECAR_SUFFIX) if file_format(path) == "docx" else None
+            if blob is not None and _blob_key(path, blob, sidecar) == key:
+                result[path] = (blob, sidecar, loaded)
+        return result
+
 
 def _blob_key(path: str, blob: str, sidecar: str | None) -> str:
     kind = file_format(path) or "md"
     return f"{kind}:{blob}+{sidecar}" if kind == "docx" and sidecar else f"{kind}:{blob}"
 
 
-def snapshot_from_blobs(key: str, contents: dict[str, bytes], config: Config) -> Snapshot | None:
-    kind, _, rest = key.partition(":")
+def loaded_from_blobs(
+    path: str, key: str, contents: dict[str, bytes], config: Config, memo: ReadMemo | None = None
+) -> Loaded | None:
+    """The file of one blob key, read as ``path``; ``memo`` is what reading the previous version of the path left."""
+    _, _, rest = key.partition(":")
     blob, _, sidecar = rest.partition("+")
     data = contents.get(blob)
     if data is None:
         return None
-    name = "x.docx" if kind == "docx" else "x.md"
-    loaded = load(name, data, config, sidecar=contents.get(sidecar) if sidecar else None)
-    return Snapshot.of(loaded.document) if loaded.document is not None and loaded.document.id else None
+    return load(path, data, config, sidecar=contents.get(sidecar) if sidecar else None, memo=memo, blob=blob)
+
+
+def _intern(value: str | None) -> str | None:
+    return sys.intern(value) if value is not None else None
+
+
+def _batches(entries: Iterable[gitmod.LogEntry]) -> Iterator[tuple[gitmod.LogEntry, ...]]:
+    """itertools.batched (Python 3.12) for older Pythons."""
+    iterator = iter(entries)
+    while batch := tuple(itertools.islice(iterator, BATCH)):
+        yield batch
 
 
 def attesting_commits(
@@ -206,7 +303,7 @@ def attest_merged(
     found: dict[ApprovalKey, Commit] = {}
     wanted = set(keys)
     plan = walker._plan(entries)
-    walker._read_snapshots(key for _, changed in plan for _, key in changed.values() if key is not None)
+    walker._read_snapshots((path, key) for _, changed in plan for path, (_, key) in changed.items() if key is not None)
     for entry, changed in plan:
         for _, key in changed.values():
             snapshot = state.snapshots.get(key) if key else None
@@ -249,6 +346,6 @@ def merged_branch(
     before: Snapshot | None = None
     if spot is not None:
         key = _blob_key(spot, base[spot], base.get(spot + SIDECAR_SUFFIX))
-        walker._read_snapshots([key])
+        walker._read_snapshots([(spot, key)])
         before = walker.state.snapshots.get(key)
     return (before if before is not None and before.id == doc_id else None), events
