@@ -21,7 +21,7 @@ from docctl.core.model import Document, Finding, Report
 from docctl.core.problems import Fault
 from docctl.core.progress import counted, phase
 from docctl.documents.sources import SIDECAR_SUFFIX, Loaded, failed, file_format, judged, load
-from docctl.references.model import Extracted, References
+from docctl.references.model import Extracted, References, Summarised
 from docctl.rules.context import RuleContext
 from docctl.rules.interruptions import interrupted_step
 from docctl.rules.registry import check_collection, check_document
@@ -61,6 +61,7 @@ class Composer:
         self._extractor: Extractor | None = None
         self._extracted: dict[str, tuple[str, Extracted]] = {}  # path -> (parse-cache key, its references)
         self._store_stamps: tuple[object, ...] | None = None  # the catalogues of the parse store's entries
+        self._sensitive: bool | None = None  # set by a whole check: an approval dated today or later
 
     def __repr__(self) -> str:
         return f"Repository({str(self.root)!r})"
@@ -311,6 +312,8 @@ class Composer:
 
     def _time_sensitive(self, ctx: RuleContext) -> bool:
         """Findings that can change within the day: an approval dated today or later (DC207)."""
+        if self._sensitive is not None:
+            return self._sensitive
         return any(
             a.date is not None and a.date.date() >= ctx.today
             for item in self.loaded()
@@ -336,7 +339,7 @@ class Composer:
             ]
         return []
 
-    def control_findings(self, ctx: RuleContext, documents: Sequence[Document] | None = None) -> list[Finding]:
+    def control_findings(self, ctx: RuleContext, documents: Sequence[Summarised] | None = None) -> list[Finding]:
         """DC108, DC109 and DC310 for the whole tree; see :mod:`docctl.composer.control`."""
         from docctl.composer.control import control_findings
 
@@ -347,6 +350,40 @@ class Composer:
         return self._tip(git) if git is not None else None
 
     def _check(self, files: Sequence[str | os.PathLike[str]] | None, ctx: RuleContext) -> Report:
+        if files is not None or not self.current or self.git() is None:
+            return self._check_files(files, ctx)
+        from docctl.composer import delta
+
+        found = delta.by_difference(self, ctx)
+        if found is None:
+            loaded = self.loaded()
+            store = self.store()
+            documents = {item.path: self._document_findings(item, ctx, store) for item in loaded}
+            index = delta.whole(self, loaded, ctx, documents)
+            outcome = delta.outcome_of(index)
+            self.store().save(prune=True)
+        else:
+            index, outcome = found
+        self._sensitive = index.sensitive
+        delta.write_index(self, index)
+        selected = set(index.keys)
+        findings = list(outcome.documents)
+        findings.extend(f for f in outcome.collection if _finding_file(f) in selected or f.path is None)
+        findings.extend(f for f in outcome.histories if _finding_file(f) in selected or f.code == "DC306")
+        findings.extend(f for f in outcome.suspect if _finding_file(f) in selected)
+        findings.extend(self.control_findings(ctx, outcome.summaries))
+        findings.extend(interrupted_step(self.interrupted_step()))
+        findings.extend(self._record_findings(ctx))
+        findings = self.apply_policy(findings)
+        return Report(
+            findings=tuple(sorted(findings, key=Finding.sort_key)),
+            checked=outcome.checked,
+            root=str(self.root),
+            commit=self.history_tip(),
+        )
+
+    def _check_files(self, files: Sequence[str | os.PathLike[str]] | None, ctx: RuleContext) -> Report:
+        """A check of some files, of a view of the past, or outside git: everything read and judged."""
         loaded = self.loaded()
         selected = self._select(loaded, files)
         findings: list[Finding] = []
@@ -382,6 +419,18 @@ class Composer:
             root=str(self.root),
             commit=history.tip if history is not None else None,
         )
+
+    def content_keys(self) -> dict[str, str | None]:
+        """Every controlled path's parse-cache key as far as known without reading the file (stat
+        stamps recorded earlier); None: to be read."""
+        store = self.store()
+        keys: dict[str, str | None] = {}
+        for path in self.controlled_paths():
+            full = self.root / path
+            stamp = stamp_of(full)
+            side = stamp_of(full.with_name(full.name + SIDECAR_SUFFIX)) if file_format(path) == "docx" else None
+            keys[path] = store.key_for(path, stamp, side) if stamp is not None else None
+        return keys
 
     def _record_findings(self, ctx: RuleContext) -> list[Finding]:
         """DC501 and DC502 over the audit records (see :mod:`docctl.composer.records`)."""

@@ -21,6 +21,7 @@ from docctl.config.model import CONFIG_NAME, Config
 from docctl.core.errors import DocctlError, GitError
 from docctl.core.model import Document, Finding
 from docctl.documents.sources import SIDECAR_SUFFIX, file_format, load
+from docctl.references.model import Summarised
 from docctl.rules.context import RuleContext
 from docctl.rules.control import (
     Orphan,
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 
 
 def control_findings(
-    composer: Composer, ctx: RuleContext, documents: Sequence[Document] | None = None
+    composer: Composer, ctx: RuleContext, documents: Sequence[Summarised] | None = None
 ) -> list[Finding]:
     """DC108, DC109 and DC310 (the documents the configuration no longer covers) for the whole tree.
 
@@ -60,15 +61,16 @@ def control_findings(
     return findings
 
 
-def _untyped(composer: Composer, documents: Sequence[Document]) -> list[Untyped]:
+def _untyped(composer: Composer, documents: Sequence[Summarised]) -> list[Untyped]:
     """Approved and effective documents whose ``type`` was written but is not a configured type
     (the reader leaves ``Document.type`` empty then: the value is read again from the metadata)."""
     result = []
     for document in documents:
         if document.type is None and document.line_of("type") and document.status in ("approved", "effective"):
             written = _metadata(composer, document.metadata_path, document.format).get("type")
-            if isinstance(written, str) and written not in composer.config.types:
-                result.append(Untyped(document=document, type=written))
+            whole = document if isinstance(document, Document) else composer.load(document.path).document
+            if isinstance(written, str) and written not in composer.config.types and whole is not None:
+                result.append(Untyped(document=whole, type=written))
     return result
 
 
