@@ -105,17 +105,29 @@ def steps() -> list[tuple[str, Step, Callable[[list[str]], bool]]]:
         ("unknown reference", text("sops/SOP-001.md", "SOP-004]", "SOP-404]"), lambda c: "DC402" in c),
         ("unreleased reference", text("sops/SOP-001.md", "SOP-404]", "SOP-005]"), lambda c: "DC404" in c),
         ("reference removed", text("sops/SOP-001.md", ", SOP-005]", "]"), lambda c: "DC404" not in c),
-        ("the referenced one made obsolete", text("sops/SOP-002.md", "status: effective", "status: obsolete"),
-         lambda c: "DC403" in c),
-        ("and effective again", text("sops/SOP-002.md", "status: obsolete", "status: effective"),
-         lambda c: "DC403" not in c),
+        (
+            "the referenced one made obsolete",
+            text("sops/SOP-002.md", "status: effective", "status: obsolete"),
+            lambda c: "DC403" in c,
+        ),
+        (
+            "and effective again",
+            text("sops/SOP-002.md", "status: obsolete", "status: effective"),
+            lambda c: "DC403" not in c,
+        ),
         ("supersede", new_sop("SOP-006", supersedes="SOP-002", **EFFECTIVE), lambda c: "DC405" in c and "DC309" in c),
-        ("superseded marked", text("sops/SOP-002.md", "status: effective", "status: superseded"),
-         lambda c: "DC405" not in c and "DC403" in c),
+        (
+            "superseded marked",
+            text("sops/SOP-002.md", "status: effective", "status: superseded"),
+            lambda c: "DC405" not in c and "DC403" in c,
+        ),
         ("only coverage of a mandatory clause removed", remove("sops/SOP-003.md"), lambda c: "DC406" in c),
         ("linked file renamed", rename("sops/SOP-001.md", "sops/renamed.md"), lambda c: "DC402" in c),
-        ("form sidecar edited", text("forms/FRM-001.docx.yml", "[SOP-001]", "[SOP-001, SOP-777]"),
-         lambda c: c.count("DC402") >= 2),
+        (
+            "form sidecar edited",
+            text("forms/FRM-001.docx.yml", "[SOP-001]", "[SOP-001, SOP-777]"),
+            lambda c: c.count("DC402") >= 2,
+        ),
         ("renamed back", rename("sops/renamed.md", "sops/SOP-001.md"), lambda c: True),
         ("a second holder of a referenced id", new_sop("SOP-001", rel="sops/copy.md"), lambda c: "DC103" in c),
         ("deleted", remove("sops/copy.md"), lambda c: "DC103" not in c),
@@ -162,3 +174,24 @@ def test_a_new_commit_or_configuration_needs_a_whole_check(qms: GitRepo, monkeyp
     path = qms.path / "sops/SOP-007.md"
     path.write_text(path.read_text().replace("[SOP-004]", "[SOP-002]"))
     assert "DC402" not in codes(same_as_cold(qms, calls, staged=False))
+
+
+#: What the watcher reports of the repository-wide rules (and of the tree's control, DC108-DC310).
+WATCHED = {"DC103", "DC309", "DC402", "DC403", "DC404", "DC405", "DC406", "DC108", "DC109", "DC310"}
+
+
+def test_the_watcher_by_difference_equals_a_whole_pass_and_check(qms: GitRepo) -> None:
+    from docctl.watcher import Watcher
+
+    def settle(watcher: Watcher) -> frozenset[Finding]:
+        watcher._process([], full=True)  # every file looked at again; only the changed ones are judged again
+        return watcher._held["collection"]
+
+    watcher = Watcher(qms.path)
+    settle(watcher)
+    for name, edit, _ in steps():
+        edit(qms)
+        held = settle(watcher)
+        assert held == settle(Watcher(qms.path)), name
+        cold = check(qms, staged=False)
+        assert held == {f for f in cold.findings if f.code in WATCHED}, name

@@ -362,10 +362,12 @@ class Composer:
             index = delta.whole(self, loaded, ctx, documents)
             outcome = delta.outcome_of(index)
             self.store().save(prune=True)
+            delta.write_index(self, index)
         else:
-            index, outcome = found
+            index, outcome, worth = found
+            if worth:
+                delta.write_index(self, index)
         self._sensitive = index.sensitive
-        delta.write_index(self, index)
         selected = set(index.keys)
         findings = list(outcome.documents)
         findings.extend(f for f in outcome.collection if _finding_file(f) in selected or f.path is None)

@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
 from docctl.core.model import Finding
+from docctl.documents.sources import Loaded
 from docctl.references.graph import ReferenceIndex
 from docctl.references.model import LINK, Reference, References, Summarised, Summary
 from docctl.rules import identity, lifecycle
@@ -117,6 +118,16 @@ class Collection:
         return min((self.summaries[p] for p in paths), key=lambda d: (d.id is None, d.id or "", d.path))
 
     # updating -----------------------------------------------------------------------------------
+    def apply(self, changed: Mapping[str, Loaded | None], references: References) -> set[str]:
+        """:meth:`update` with the files read again (None: no controlled file there any more)."""
+        summaries = {
+            path: Summary.of(item.document, references.extract(item.document))
+            if item is not None and item.document is not None
+            else None
+            for path, item in changed.items()
+        }
+        return self.update(summaries, references)
+
     def update(self, changes: Mapping[str, Summary | None], references: References) -> set[str]:
         """Apply the new summaries (None: the document is gone); the paths whose findings can change."""
         ids: set[str] = set()
@@ -198,9 +209,7 @@ class Collection:
         if history is not None:
             keep(
                 _DC407,
-                reference_rules.suspect_references(
-                    subjects, ctx, history.newest_effective, history.reviewed_on, index
-                ),
+                reference_rules.suspect_references(subjects, ctx, history.newest_effective, history.reviewed_on, index),
             )
         for path in wanted:
             self.found[path] = tuple(found[path])

@@ -15,6 +15,7 @@ approval dated today or later (its findings depend on the time of day).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,10 +70,8 @@ def write_index(composer: Composer, index: RepositoryIndex) -> None:
     where = index_path(composer)
     if where is None or index.sensitive:
         return
-    try:
+    with contextlib.suppress(OSError):  # a read-only repository: no index is kept
         cachefile.write(where, index)
-    except OSError:
-        pass  # a read-only repository: no index is kept
 
 
 def summary_of(composer: Composer, item: Loaded) -> Summary | None:
@@ -127,7 +126,9 @@ def outcome_of(index: RepositoryIndex) -> Outcome:
     )
 
 
-def whole(composer: Composer, loaded: list[Loaded], ctx: RuleContext, documents: Mapping[str, tuple[Finding, ...]]) -> RepositoryIndex:
+def whole(
+    composer: Composer, loaded: list[Loaded], ctx: RuleContext, documents: Mapping[str, tuple[Finding, ...]]
+) -> RepositoryIndex:
     """The index of a whole check: ``loaded`` is every controlled file, ``documents`` their per-document findings."""
     from docctl.composer.histories import history_findings
 
@@ -151,8 +152,14 @@ def whole(composer: Composer, loaded: list[Loaded], ctx: RuleContext, documents:
     return index
 
 
-def by_difference(composer: Composer, ctx: RuleContext) -> tuple[RepositoryIndex, Outcome] | None:
-    """The index brought up to date with the tree, and the check's outcome; None when only a whole check will do."""
+#: A check by difference rewrites the index once this many paths differ from it (fewer are cheaper
+#: to find again than the index is to write).
+REWRITE_AFTER = 8
+
+
+def by_difference(composer: Composer, ctx: RuleContext) -> tuple[RepositoryIndex, Outcome, bool] | None:
+    """The index brought up to date with the tree, the check's outcome, and whether the index is
+    worth writing; None when only a whole check will do."""
     index = read_index(composer, ctx)
     if index is None:
         return None
@@ -161,6 +168,19 @@ def by_difference(composer: Composer, ctx: RuleContext) -> tuple[RepositoryIndex
     changed |= {p for p in index.keys if p not in keys}
     if len(changed) > max(64, len(keys) // 4):
         return None
+    store = composer.store()
+    store.detach()
+    outcome = _update(composer, ctx, index, keys, changed)
+    if outcome is None:
+        store.attach()
+        return None
+    store.save(prune=False)  # the stamps of the files read; no shard was read, none is written
+    return index, outcome, len(changed) >= REWRITE_AFTER
+
+
+def _update(
+    composer: Composer, ctx: RuleContext, index: RepositoryIndex, keys: Mapping[str, str | None], changed: set[str]
+) -> Outcome | None:
     store = composer.store()
     loaded = {p: composer.load(p) for p in sorted(changed) if p in keys}
     collection = index.collection
@@ -175,14 +195,12 @@ def by_difference(composer: Composer, ctx: RuleContext) -> tuple[RepositoryIndex
         index.documents.pop(path, None)
     if is_sensitive(changes.values(), ctx):
         return None
-    references = composer.references()
-    affected = collection.update({p: s for p, s in changes.items()}, references)
+    affected = collection.update(changes, composer.references())
     collection.judge(affected, ctx, history_of(composer, ctx))
     new_ids = {s.id for s in changes.values() if s is not None and s.id}
     if not _histories(composer, index, ctx, old_ids | new_ids, loaded):
         return None
-    store.save(prune=False)  # the other entries were not asked for, not unused
-    return index, outcome_of(index)
+    return outcome_of(index)
 
 
 def _histories(

@@ -62,18 +62,35 @@ class ParsedStore:
 
     def __init__(self, folder: Path | None, key: str) -> None:
         self.folder = folder / f"parsed-{key}" if folder is not None else None
-        self._shards: dict[int, dict[str, Any]] = {}  # number -> key -> (Loaded, memo, findings, derived), fewer at first
+        self._shards: dict[
+            int, dict[str, Any]
+        ] = {}  # number -> key -> (Loaded, memo, findings, derived), fewer at first
         self._dirty: set[int] = set()
         self._stamps: dict[str, tuple[Stamp, Stamp | None, str, float]] | None = None
         self._stamps_dirty = False
         self._used: set[str] = set()
+        self._detached = False
+
+    def detach(self) -> None:
+        """From now on keep new entries in memory only, and read no shard: a check by difference
+        parses only the few files that changed, whose new contents no shard holds yet (reading one
+        would mean reading the parsed bodies of a sixteenth of the repository)."""
+        self._detached = True
+
+    def attach(self) -> None:
+        """Back to reading and writing the shards (a whole check after all)."""
+        if self._detached:
+            self._detached, self._shards, self._dirty = False, {}, set()
 
     # entries ----------------------------------------------------------------------------------
     def _entries(self, key: str) -> dict[str, Any]:
         """The shard that holds ``key``, read when first asked for (a hook reads one or two of them)."""
         number = _shard_number(key)
         shard = self._shards.get(number)
-        if shard is None:
+        if shard is None and self._detached:
+            shard = self._shards[number] = {}
+            self._dirty.discard(number)
+        elif shard is None:
             data = cachefile.read(self.folder / f"shard-{number:02}.pickle") if self.folder else None
             valid = isinstance(data, tuple) and len(data) == 2 and data[0] == STORE_VERSION
             shard = data[1] if valid and data is not None else {}
@@ -155,6 +172,8 @@ class ParsedStore:
         if self.folder is None:
             return
         for number in sorted(self._dirty):
+            if self._detached and self.folder is not None and (self.folder / f"shard-{number:02}.pickle").exists():
+                continue  # a shard not read: writing the few new entries would drop the others
             shard = self._shards[number]
             kept = {k: v for k, v in shard.items() if k in self._used} if prune else shard
             _write(self.folder / f"shard-{number:02}.pickle", (STORE_VERSION, kept))

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from docctl.core.errors import UnknownDocumentError, UsageError
-from docctl.core.model import Document
 from docctl.references.model import (
     LINK,
     MENTION,

@@ -11,7 +11,7 @@ effective revision (it is not in the registry until then).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from docctl.core import revisions
 from docctl.core.model import Document, Finding, Meaning, Status
@@ -52,7 +52,9 @@ def unknown_clause(document: Document, ctx: RuleContext) -> Iterator[Finding]:
         yield finding("DC401", message, path=ref.path, line=ref.line, document=document.id)
 
 
-def index_of(documents: Sequence[Summarised], ctx: RuleContext, index: ReferenceIndex[Summarised] | None = None) -> ReferenceIndex[Summarised]:
+def index_of(
+    documents: Sequence[Summarised], ctx: RuleContext, index: ReferenceIndex[Summarised] | None = None
+) -> ReferenceIndex[Summarised]:
     """The reference index the collection rules share (one build for all of them)."""
     return index if index is not None else ReferenceIndex(documents, references_of(ctx))
 
