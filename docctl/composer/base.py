@@ -36,6 +36,9 @@ if TYPE_CHECKING:
 
 _UNSET = object()
 
+#: :meth:`Composer.verdict`: not a readable format (or never controlled), readable but left out, controlled.
+UNREADABLE, OUTSIDE, CONTROLLED = 0, 1, 2
+
 
 class Composer:
     """Reads a docctl repository through the caches and runs the rules on it: configuration, files,
@@ -61,6 +64,7 @@ class Composer:
         self._extractor: Extractor | None = None
         self._extracted: dict[str, tuple[str, Extracted]] = {}  # path -> (parse-cache key, its references)
         self._store_stamps: tuple[object, ...] | None = None  # the catalogues of the parse store's entries
+        self.verdicts: dict[str, int] = {}  # path -> verdict of the configuration
         self._sensitive: bool | None = None  # set by a whole check: an approval dated today or later
 
     def __repr__(self) -> str:
@@ -75,8 +79,20 @@ class Composer:
 
     def controlled_paths(self) -> list[str]:
         """Relative POSIX paths of every controlled file in the working tree, sorted."""
-        cfg = self.config
-        return [p for p in self.tree_paths() if file_format(p) and paths.is_controlled(p, cfg.controlled, cfg.exclude)]
+        return [p for p in self.tree_paths() if self.verdict(p) == CONTROLLED]
+
+    def verdict(self, path: str) -> int:
+        """What the configuration makes of a file: :data:`CONTROLLED`, :data:`OUTSIDE` (a Markdown or
+        Word file it does not control) or :data:`UNREADABLE`; remembered (the repository index keeps them)."""
+        found = self.verdicts.get(path)
+        if found is None:
+            cfg = self.config
+            if not file_format(path) or paths.never_controlled(path):
+                found = UNREADABLE
+            else:
+                found = CONTROLLED if paths.is_controlled(path, cfg.controlled, cfg.exclude) else OUTSIDE
+            self.verdicts[path] = found
+        return found
 
     def tree_paths(self) -> list[str]:
         """Every file of the tree checked (here the working tree, hidden folders aside), sorted."""
@@ -354,19 +370,9 @@ class Composer:
             return self._check_files(files, ctx)
         from docctl.composer import delta
 
-        found = delta.by_difference(self, ctx)
-        if found is None:
-            loaded = self.loaded()
-            store = self.store()
-            documents = {item.path: self._document_findings(item, ctx, store) for item in loaded}
-            index = delta.whole(self, loaded, ctx, documents)
-            outcome = delta.outcome_of(index)
-            self.store().save(prune=True)
+        index, outcome, worth = delta.by_difference(self, ctx) or delta.whole_check(self, ctx)
+        if worth:
             delta.write_index(self, index)
-        else:
-            index, outcome, worth = found
-            if worth:
-                delta.write_index(self, index)
         self._sensitive = index.sensitive
         selected = set(index.keys)
         findings = list(outcome.documents)

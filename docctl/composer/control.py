@@ -33,6 +33,8 @@ from docctl.rules.control import (
     unmatched_globs,
 )
 
+UNREADABLE, OUTSIDE = 0, 1  # docctl.composer.base: Composer.verdict
+
 if TYPE_CHECKING:
     from docctl.composer.base import Composer
 
@@ -48,8 +50,8 @@ def control_findings(
     documents = composer.documents() if documents is None else documents
     tree = composer.tree_paths()
     present = set(tree)
-    readable = [p for p in tree if file_format(p) and not paths.never_controlled(p)]
-    outside_paths = [p for p in readable if not paths.is_controlled(p, config.controlled, config.exclude)]
+    readable = [p for p in tree if composer.verdict(p) != UNREADABLE]
+    outside_paths = [p for p in readable if composer.verdict(p) == OUTSIDE]
     orphan_paths = [p for p in tree if _is_orphan(p, present, composer)]
     composer.prefetch(outside_paths + orphan_paths)
     outside = [Outside(document=d) for d in (composer.load(p).document for p in outside_paths) if d is not None]

@@ -43,6 +43,7 @@ class RepositoryIndex:
     documents: dict[str, tuple[Finding, ...]] = field(default_factory=dict)  # path -> per-document findings
     collection: Collection = field(default_factory=Collection)
     histories: dict[str, tuple[Finding, ...]] = field(default_factory=dict)  # document id -> history findings
+    verdicts: dict[str, int] = field(default_factory=dict)  # path -> Composer.verdict (of every file of the tree)
     sensitive: bool = False  # an approval dated today or later: findings depend on the time of day
 
 
@@ -132,7 +133,7 @@ def whole(
     """The index of a whole check: ``loaded`` is every controlled file, ``documents`` their per-document findings."""
     from docctl.composer.histories import history_findings
 
-    index = RepositoryIndex(validity=validity(composer, ctx))
+    index = RepositoryIndex(validity=validity(composer, ctx), verdicts=composer.verdicts)
     summaries: dict[str, Summary | None] = {}
     for item in loaded:
         index.keys[item.path] = composer._keys.get(item.path)
@@ -152,6 +153,19 @@ def whole(
     return index
 
 
+def whole_check(composer: Composer, ctx: RuleContext) -> tuple[RepositoryIndex, Outcome, bool]:
+    """Every controlled file read and judged; the new index (always worth writing)."""
+    from docctl.core.progress import counted
+
+    loaded = composer.loaded()
+    store = composer.store()
+    checked = counted("rules: documents checked", loaded)
+    documents = {item.path: composer._document_findings(item, ctx, store) for item in checked}
+    index = whole(composer, loaded, ctx, documents)
+    store.save(prune=True)
+    return index, outcome_of(index), True
+
+
 #: A check by difference rewrites the index once this many paths differ from it (fewer are cheaper
 #: to find again than the index is to write).
 REWRITE_AFTER = 8
@@ -163,6 +177,8 @@ def by_difference(composer: Composer, ctx: RuleContext) -> tuple[RepositoryIndex
     index = read_index(composer, ctx)
     if index is None:
         return None
+    composer.verdicts.update(index.verdicts)
+    index.verdicts = composer.verdicts
     keys = composer.content_keys()
     changed = {p for p, key in keys.items() if key is None or index.keys.get(p, "") != key}
     changed |= {p for p in index.keys if p not in keys}

@@ -7,15 +7,14 @@ import hashlib
 from collections.abc import Sequence
 
 from docctl.adapters import git as gitmod
-from docctl.adapters import paths
 from docctl.adapters.clock import Clock
 from docctl.adapters.git import Git, index_files, read_blobs
-from docctl.composer.base import Composer
+from docctl.composer.base import CONTROLLED, Composer
 from docctl.composer.store import entry_key, stamp_of
 from docctl.config.load import parse_config
 from docctl.config.model import CONFIG_NAME, Config
 from docctl.core.errors import UsageError
-from docctl.documents.sources import SIDECAR_SUFFIX, Loaded, file_format, load
+from docctl.documents.sources import SIDECAR_SUFFIX, Loaded, load
 from docctl.rules.context import RuleContext
 
 
@@ -105,10 +104,7 @@ class CommitView(Composer):
 
     def controlled_paths(self) -> list[str]:
         if self._paths is None:  # a commit's tree does not change: work it out once
-            cfg = self.config
-            self._paths = sorted(
-                p for p in self._files if file_format(p) and paths.is_controlled(p, cfg.controlled, cfg.exclude)
-            )
+            self._paths = sorted(p for p in self._files if self.verdict(p) == CONTROLLED)
         return list(self._paths)
 
     def tree_paths(self) -> list[str]:
