@@ -31,7 +31,7 @@ from docctl.rules.context import RuleContext
 if TYPE_CHECKING:
     from docctl.composer.base import Composer
 
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 
 
 @dataclass
