@@ -42,6 +42,7 @@ from watchdog.observers.polling import PollingObserver
 
 from docctl.adapters import paths
 from docctl.composer.base import Composer
+from docctl.composer.collection import Collection
 from docctl.config.load import find_root, load_config
 from docctl.config.model import CONFIG_NAME
 from docctl.core.errors import DocctlError, GitError
@@ -50,7 +51,7 @@ from docctl.documents.sources import SIDECAR_SUFFIX, Loaded, file_format
 from docctl.history.load import working_event
 from docctl.rules.context import RuleContext
 from docctl.rules.history import check_history
-from docctl.rules.registry import check_collection, check_document
+from docctl.rules.registry import check_document
 
 EventKind = Literal["raised", "cleared"]
 EventCallback = Callable[["WatchEvent"], object]
@@ -182,6 +183,7 @@ class Watcher:
         self._loaded: dict[str, Loaded] = {}
         self._by_path: dict[str, frozenset[Finding]] = {}
         self._deleted: dict[str, Finding] = {}
+        self._collection, self._collection_key = Collection(), ("", dt.date.min)  # by difference; its inputs
         # what is held now: findings of the documents (and DC306), findings of repository-wide rules
         empty: frozenset[Finding] = frozenset()
         self._held: dict[str, frozenset[Finding]] = {"documents": empty, "collection": empty}
@@ -435,15 +437,13 @@ class Watcher:
         return True
 
     def _update(self, affected: set[str], ctx: RuleContext, now: dt.datetime, *, report: bool) -> None:
-        """Re-read the ``affected`` paths, re-run the rules, and report what changed.
-
-        The findings of the documents themselves are reported first; the repository-wide rules
-        (duplicate ids, references, mandatory gaps) take longer on a big repository and follow.
-        """
+        """Re-read the ``affected`` paths, re-run the rules, report what changed: the documents' findings first."""
         vanished: dict[str, Document] = {}
+        changed: dict[str, Loaded | None] = {}
         for path in affected:
             before = self._loaded.get(path)
             after = self._read(path)
+            changed.update({path: after} if after is not before else {})
             if after is None:
                 self._loaded.pop(path, None)
                 self._by_path.pop(path, None)
@@ -452,19 +452,25 @@ class Watcher:
                     vanished[path] = document
                 continue
             self._loaded[path] = after
-            found = list(after.findings)
-            if after.document is not None:
-                found.extend(check_document(after.document, ctx))
+            found = [*after.findings, *(check_document(after.document, ctx) if after.document else ())]
             self._by_path[path] = frozenset(self.repo.apply_policy(found))
         documents = [item.document for item in self._loaded.values() if item.document is not None]
         self._track_deletions(vanished, documents, ctx)
-        deleted = self.repo.apply_policy(self._deleted.values())
-        held = frozenset().union(*self._by_path.values(), deleted)
+        held = frozenset().union(*self._by_path.values(), self.repo.apply_policy(self._deleted.values()))
         self._report("documents", held, now, report=report)
-        collection = frozenset(
-            self.repo.apply_policy([*check_collection(documents, ctx), *self.repo.control_findings(ctx, documents)])
-        )
-        self._report("collection", collection, now, report=report)
+        self._report("collection", self._collection_findings(changed, documents, ctx), now, report=report)
+
+    def _collection_findings(
+        self, changed: dict[str, Loaded | None], docs: list[Document], ctx: RuleContext
+    ) -> frozenset[Finding]:
+        """Repository-wide findings, judged again for the documents the change affects only (all after
+        a change of the configuration, catalogues or day; see :mod:`docctl.composer.collection`)."""
+        key = (self.repo.store_key(), ctx.today)
+        if key != self._collection_key:
+            self._collection, self._collection_key, changed = Collection(), key, dict(self._loaded)
+        self._collection.judge(self._collection.apply(changed, self.repo.references()), ctx, None)
+        found = [*self._collection.findings(suspect=False), *self.repo.control_findings(ctx, docs)]
+        return frozenset(self.repo.apply_policy(found))
 
     def _read(self, path: str) -> Loaded | None:
         """The document at ``path`` now, or None when there is no controlled file there."""

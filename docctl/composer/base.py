@@ -21,7 +21,7 @@ from docctl.core.model import Document, Finding, Report
 from docctl.core.problems import Fault
 from docctl.core.progress import counted, phase
 from docctl.documents.sources import SIDECAR_SUFFIX, Loaded, failed, file_format, judged, load
-from docctl.references.model import Extracted, References
+from docctl.references.model import Extracted, References, Summarised
 from docctl.rules.context import RuleContext
 from docctl.rules.interruptions import interrupted_step
 from docctl.rules.registry import check_collection, check_document
@@ -35,6 +35,9 @@ if TYPE_CHECKING:
     from docctl.standards import Catalogues
 
 _UNSET = object()
+
+#: :meth:`Composer.verdict`: not a readable format (or never controlled), readable but left out, controlled.
+UNREADABLE, OUTSIDE, CONTROLLED = 0, 1, 2
 
 
 class Composer:
@@ -61,6 +64,8 @@ class Composer:
         self._extractor: Extractor | None = None
         self._extracted: dict[str, tuple[str, Extracted]] = {}  # path -> (parse-cache key, its references)
         self._store_stamps: tuple[object, ...] | None = None  # the catalogues of the parse store's entries
+        self.verdicts: dict[str, int] = {}  # path -> verdict of the configuration
+        self._sensitive: bool | None = None  # set by a whole check: an approval dated today or later
 
     def __repr__(self) -> str:
         return f"Repository({str(self.root)!r})"
@@ -74,8 +79,20 @@ class Composer:
 
     def controlled_paths(self) -> list[str]:
         """Relative POSIX paths of every controlled file in the working tree, sorted."""
-        cfg = self.config
-        return [p for p in self.tree_paths() if file_format(p) and paths.is_controlled(p, cfg.controlled, cfg.exclude)]
+        return [p for p in self.tree_paths() if self.verdict(p) == CONTROLLED]
+
+    def verdict(self, path: str) -> int:
+        """What the configuration makes of a file: :data:`CONTROLLED`, :data:`OUTSIDE` (a Markdown or
+        Word file it does not control) or :data:`UNREADABLE`; remembered (the repository index keeps them)."""
+        found = self.verdicts.get(path)
+        if found is None:
+            cfg = self.config
+            if not file_format(path) or paths.never_controlled(path):
+                found = UNREADABLE
+            else:
+                found = CONTROLLED if paths.is_controlled(path, cfg.controlled, cfg.exclude) else OUTSIDE
+            self.verdicts[path] = found
+        return found
 
     def tree_paths(self) -> list[str]:
         """Every file of the tree checked (here the working tree, hidden folders aside), sorted."""
@@ -315,6 +332,8 @@ class Composer:
 
     def _time_sensitive(self, ctx: RuleContext) -> bool:
         """Findings that can change within the day: an approval dated today or later (DC207)."""
+        if self._sensitive is not None:
+            return self._sensitive
         return any(
             a.date is not None and a.date.date() >= ctx.today
             for item in self.loaded()
@@ -340,7 +359,7 @@ class Composer:
             ]
         return []
 
-    def control_findings(self, ctx: RuleContext, documents: Sequence[Document] | None = None) -> list[Finding]:
+    def control_findings(self, ctx: RuleContext, documents: Sequence[Summarised] | None = None) -> list[Finding]:
         """DC108, DC109 and DC310 for the whole tree; see :mod:`docctl.composer.control`."""
         from docctl.composer.control import control_findings
 
@@ -352,6 +371,32 @@ class Composer:
 
     def _check(self, files: Sequence[str | os.PathLike[str]] | None, ctx: RuleContext) -> Report:
         self.history_index()  # before reading: a cold history pass hands the parse store what it parsed
+        if files is not None or not self.current or self.git() is None:
+            return self._check_files(files, ctx)
+        from docctl.composer import delta
+
+        index, outcome, worth = delta.by_difference(self, ctx) or delta.whole_check(self, ctx)
+        if worth:
+            delta.write_index(self, index)
+        self._sensitive = index.sensitive
+        selected = set(index.keys)
+        findings = list(outcome.documents)
+        findings.extend(f for f in outcome.collection if _finding_file(f) in selected or f.path is None)
+        findings.extend(f for f in outcome.histories if _finding_file(f) in selected or f.code == "DC306")
+        findings.extend(f for f in outcome.suspect if _finding_file(f) in selected)
+        findings.extend(self.control_findings(ctx, outcome.summaries))
+        findings.extend(interrupted_step(self.interrupted_step()))
+        findings.extend(self._record_findings(ctx))
+        findings = self.apply_policy(findings)
+        return Report(
+            findings=tuple(sorted(findings, key=Finding.sort_key)),
+            checked=outcome.checked,
+            root=str(self.root),
+            commit=self.history_tip(),
+        )
+
+    def _check_files(self, files: Sequence[str | os.PathLike[str]] | None, ctx: RuleContext) -> Report:
+        """A check of some files, of a view of the past, or outside git: everything read and judged."""
         loaded = self.loaded()
         selected = self._select(loaded, files)
         findings: list[Finding] = []
@@ -387,6 +432,18 @@ class Composer:
             root=str(self.root),
             commit=history.tip if history is not None else None,
         )
+
+    def content_keys(self) -> dict[str, str | None]:
+        """Every controlled path's parse-cache key as far as known without reading the file (stat
+        stamps recorded earlier); None: to be read."""
+        store = self.store()
+        keys: dict[str, str | None] = {}
+        for path in self.controlled_paths():
+            full = self.root / path
+            stamp = stamp_of(full)
+            side = stamp_of(full.with_name(full.name + SIDECAR_SUFFIX)) if file_format(path) == "docx" else None
+            keys[path] = store.key_for(path, stamp, side) if stamp is not None else None
+        return keys
 
     def _record_findings(self, ctx: RuleContext) -> list[Finding]:
         """DC501 and DC502 over the audit records (see :mod:`docctl.composer.records`)."""

@@ -22,6 +22,7 @@ from docctl.config.model import CONFIG_NAME, Config
 from docctl.core.errors import DocctlError, GitError
 from docctl.core.model import Document, Finding
 from docctl.documents.sources import SIDECAR_SUFFIX, file_format, load
+from docctl.references.model import Summarised
 from docctl.rules.context import RuleContext
 from docctl.rules.control import (
     IN_FORCE,
@@ -34,12 +35,14 @@ from docctl.rules.control import (
     unmatched_globs,
 )
 
+UNREADABLE, OUTSIDE = 0, 1  # docctl.composer.base: Composer.verdict
+
 if TYPE_CHECKING:
     from docctl.composer.base import Composer
 
 
 def control_findings(
-    composer: Composer, ctx: RuleContext, documents: Sequence[Document] | None = None
+    composer: Composer, ctx: RuleContext, documents: Sequence[Summarised] | None = None
 ) -> list[Finding]:
     """DC108, DC109 and DC310 (the documents the configuration no longer covers) for the whole tree.
 
@@ -49,8 +52,8 @@ def control_findings(
     documents = composer.documents() if documents is None else documents
     tree = composer.tree_paths()
     present = set(tree)
-    readable = [p for p in tree if file_format(p) and not paths.never_controlled(p)]
-    outside_paths = [p for p in readable if not paths.is_controlled(p, config.controlled, config.exclude)]
+    readable = [p for p in tree if composer.verdict(p) != UNREADABLE]
+    outside_paths = [p for p in readable if composer.verdict(p) == OUTSIDE]
     orphan_paths = [p for p in tree if _is_orphan(p, present, composer)]
     composer.prefetch(outside_paths + orphan_paths)
     outside = [Outside(document=d) for d in (composer.load(p).document for p in outside_paths) if d is not None]
@@ -65,15 +68,16 @@ def control_findings(
     return findings
 
 
-def _untyped(composer: Composer, documents: Sequence[Document]) -> list[Untyped]:
+def _untyped(composer: Composer, documents: Sequence[Summarised]) -> list[Untyped]:
     """Approved and effective documents whose ``type`` was written but is not a configured type
     (the reader leaves ``Document.type`` empty then: the value is read again from the metadata)."""
     result = []
     for document in documents:
         if document.type is None and document.line_of("type") and document.status in ("approved", "effective"):
             written = _metadata(composer, document.metadata_path, document.format).get("type")
-            if isinstance(written, str) and written not in composer.config.types:
-                result.append(Untyped(document=document, type=written))
+            whole = document if isinstance(document, Document) else composer.load(document.path).document
+            if isinstance(written, str) and written not in composer.config.types and whole is not None:
+                result.append(Untyped(document=whole, type=written))
     return result
 
 

@@ -6,7 +6,7 @@ in place of the one merge commit that brought them to the first-parent line."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Collection, Hashable
 from typing import TYPE_CHECKING
 
 from docctl.adapters.git import Git, shallow_boundary
@@ -25,12 +25,15 @@ if TYPE_CHECKING:
     from docctl.composer.base import Composer
 
 
-def history_findings(composer: Composer, loaded: list[Loaded], ctx: RuleContext) -> list[Finding]:
+def history_findings(
+    composer: Composer, loaded: list[Loaded], ctx: RuleContext, only: Collection[str] | None = None
+) -> list[Finding]:
     """The rules that need git: history (DC105, DC301-DC304, DC306) and the approvals judged with
     it (DC203 and DC201 by the authors of the content, DC205, DC206, DC207 against the commits).
 
     Memoised per document while HEAD and the document's working copy stay the same, so a check
-    after a one-file change reads the history of that document only.
+    after a one-file change reads the history of that document only. With ``only``, just those
+    document ids (``loaded`` must then hold every document with one of them).
     """
 
     history = composer.history_index()
@@ -52,7 +55,9 @@ def history_findings(composer: Composer, loaded: list[Loaded], ctx: RuleContext)
     keys: dict[str, Hashable] = {}
     attestations: list[tuple[Document, dict[ApprovalKey, Commit], Provenance]] = []
     branches: BranchMemo = {}  # merged branches read for one document, kept for the others
-    for doc_id in counted("rules: document histories checked", sorted(set(history.ids()) | set(working_items))):
+    ids = set(history.ids()) | set(working_items)
+    ids = ids if only is None else ids & set(only)
+    for doc_id in counted("rules: document histories checked", sorted(ids)):
         current = working_items.get(doc_id)
         working = current.document if current is not None else None
         content = composer._keys.get(current.path) if current is not None else None
@@ -86,7 +91,7 @@ def history_findings(composer: Composer, loaded: list[Loaded], ctx: RuleContext)
         if doc_id in working_items and composer._keys.get(working_items[doc_id].path) is None:
             continue
         memo.put(doc_id, key, tuple(results[doc_id]))
-    memo.save()
+    memo.save(partial=only is not None)
     return [item for doc_id in sorted(results) for item in results[doc_id]]
 
 

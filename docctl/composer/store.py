@@ -62,46 +62,63 @@ class ParsedStore:
 
     def __init__(self, folder: Path | None, key: str) -> None:
         self.folder = folder / f"parsed-{key}" if folder is not None else None
-        self._all: dict[str, Any] | None = None  # key -> (Loaded, memo, findings, derived), fewer at first
+        self._shards: dict[
+            int, dict[str, Any]
+        ] = {}  # number -> key -> (Loaded, memo, findings, derived), fewer at first
         self._dirty: set[int] = set()
         self._stamps: dict[str, tuple[Stamp, Stamp | None, str, float]] | None = None
         self._stamps_dirty = False
         self._used: set[str] = set()
+        self._detached = False
+
+    def detach(self) -> None:
+        """From now on keep new entries in memory only, and read no shard: a check by difference
+        parses only the few files that changed, whose new contents no shard holds yet (reading one
+        would mean reading the parsed bodies of a sixteenth of the repository)."""
+        self._detached = True
+
+    def attach(self) -> None:
+        """Back to reading and writing the shards (a whole check after all)."""
+        if self._detached:
+            self._detached, self._shards, self._dirty = False, {}, set()
 
     # entries ----------------------------------------------------------------------------------
-    def _entries(self) -> dict[str, Any]:
-        """Every entry, all shards read at first use (a check needs nearly all of them anyway)."""
-        if self._all is None:
-            merged: dict[str, Any] = {}
-            for number in range(SHARDS):
-                data = cachefile.read(self.folder / f"shard-{number:02}.pickle") if self.folder else None
-                if isinstance(data, tuple) and len(data) == 2 and data[0] == STORE_VERSION:
-                    merged.update(data[1])
-            self._all = merged
-        return self._all
+    def _entries(self, key: str) -> dict[str, Any]:
+        """The shard that holds ``key``, read when first asked for (a hook reads one or two of them)."""
+        number = _shard_number(key)
+        shard = self._shards.get(number)
+        if shard is None and self._detached:
+            shard = self._shards[number] = {}
+            self._dirty.discard(number)
+        elif shard is None:
+            data = cachefile.read(self.folder / f"shard-{number:02}.pickle") if self.folder else None
+            valid = isinstance(data, tuple) and len(data) == 2 and data[0] == STORE_VERSION
+            shard = data[1] if valid and data is not None else {}
+            self._shards[number] = shard
+        return shard
 
     def _touch(self, key: str) -> None:
         self._dirty.add(_shard_number(key))
 
     def get(self, key: str) -> Loaded | None:
-        entry = self._entries().get(key)
+        entry = self._entries(key).get(key)
         if entry is None:
             return None
         self._used.add(key)
         return entry[0]  # type: ignore[no-any-return]
 
     def put(self, key: str, loaded: Loaded) -> None:
-        self._entries()[key] = (loaded,)
+        self._entries(key)[key] = (loaded,)
         self._used.add(key)
         self._touch(key)
 
     def derived(self, key: str) -> Any:
         """A value derived from the document's content alone (its references), or None."""
-        entry = self._entries().get(key)
+        entry = self._entries(key).get(key)
         return entry[3] if entry is not None and len(entry) == 4 else None
 
     def set_derived(self, key: str, value: object) -> None:
-        entries = self._entries()
+        entries = self._entries(key)
         entry = entries.get(key)
         if entry is None:
             return
@@ -111,13 +128,13 @@ class ParsedStore:
 
     def findings(self, key: str, memo: Hashable) -> tuple[Finding, ...] | None:
         """Per-document findings stored for ``memo`` (the day and anything else they depend on)."""
-        entry = self._entries().get(key)
+        entry = self._entries(key).get(key)
         if entry is not None and len(entry) >= 3 and entry[1] == memo and entry[2] is not None:
             return entry[2]  # type: ignore[no-any-return]
         return None
 
     def set_findings(self, key: str, memo: Hashable, findings: tuple[Finding, ...]) -> None:
-        entries = self._entries()
+        entries = self._entries(key)
         entry = entries.get(key)
         if entry is None:
             return
@@ -154,14 +171,12 @@ class ParsedStore:
         (a view of the past does not prune: it must not evict the working tree's entries)."""
         if self.folder is None:
             return
-        if self._dirty and self._all is not None:
-            shards: dict[int, dict[str, Any]] = {number: {} for number in self._dirty}
-            for key, entry in self._all.items():
-                number = _shard_number(key)
-                if number in shards and (not prune or key in self._used):
-                    shards[number][key] = entry
-            for number, shard in sorted(shards.items()):
-                _write(self.folder / f"shard-{number:02}.pickle", (STORE_VERSION, shard))
+        for number in sorted(self._dirty):
+            if self._detached and self.folder is not None and (self.folder / f"shard-{number:02}.pickle").exists():
+                continue  # a shard not read: writing the few new entries would drop the others
+            shard = self._shards[number]
+            kept = {k: v for k, v in shard.items() if k in self._used} if prune else shard
+            _write(self.folder / f"shard-{number:02}.pickle", (STORE_VERSION, kept))
         self._dirty.clear()
         if self._stamps_dirty and self._stamps is not None:
             _write(self.folder / "stamps.pickle", (STORE_VERSION, self._stamps))
@@ -190,7 +205,10 @@ class FindingsMemo:
         self._next[doc_id] = (memo, findings)
         self._changed = True
 
-    def save(self) -> None:
+    def save(self, *, partial: bool = False) -> None:
+        """Write the entries used (with ``partial``, the others are kept too: only some ids were asked)."""
+        if partial:
+            self._next = {**self._table, **self._next}
         if self.path is not None and (self._changed or len(self._next) != len(self._table)):
             _write(self.path, (STORE_VERSION, self._next))
 

@@ -7,15 +7,14 @@ import hashlib
 from collections.abc import Sequence
 
 from docctl.adapters import git as gitmod
-from docctl.adapters import paths
 from docctl.adapters.clock import Clock
 from docctl.adapters.git import Git, index_files, read_blobs
-from docctl.composer.base import Composer
+from docctl.composer.base import CONTROLLED, Composer
 from docctl.composer.store import entry_key, stamp_of
 from docctl.config.load import parse_config
 from docctl.config.model import CONFIG_NAME, Config
 from docctl.core.errors import UsageError
-from docctl.documents.sources import SIDECAR_SUFFIX, Loaded, file_format, load
+from docctl.documents.sources import SIDECAR_SUFFIX, Loaded, load
 from docctl.rules.context import RuleContext
 
 
@@ -94,6 +93,7 @@ class CommitView(Composer):
         self._files = files
         self._contents: dict[str, bytes] | None = None
         self._paths: list[str] | None = None
+        self._few = False  # a check by difference: read the blobs of the files asked for, one by one
 
     def __repr__(self) -> str:
         return f"Repository({str(self.root)!r}, at={self.commit[:12]!r})"
@@ -104,10 +104,7 @@ class CommitView(Composer):
 
     def controlled_paths(self) -> list[str]:
         if self._paths is None:  # a commit's tree does not change: work it out once
-            cfg = self.config
-            self._paths = sorted(
-                p for p in self._files if file_format(p) and paths.is_controlled(p, cfg.controlled, cfg.exclude)
-            )
+            self._paths = sorted(p for p in self._files if self.verdict(p) == CONTROLLED)
         return list(self._paths)
 
     def tree_paths(self) -> list[str]:
@@ -143,6 +140,16 @@ class CommitView(Composer):
             self._contents = read_blobs(self._git, blobs)  # type: ignore[arg-type]
         return self._contents
 
+    def content_keys(self) -> dict[str, str | None]:
+        """Every controlled path's parse-cache key, from the blob ids the tree lists."""
+        self._few = True
+        return {p: self._key(p) for p in self.controlled_paths()}
+
+    def loaded(self) -> list[Loaded]:
+        if self._few:  # a whole check after all: read the blobs in one go
+            self._few, self._contents = False, None
+        return super().loaded()
+
     def load(self, path: str) -> Loaded:
         cached = self._cache.get(path)
         if cached is not None:
@@ -151,6 +158,9 @@ class CommitView(Composer):
         key = self._key(path)
         loaded = store.get(key)
         if loaded is None:
+            if self._few and self._contents is None:
+                self._contents = {}
+            self.prefetch([path])
             contents = self._blob_contents()
             data = contents.get(self._files.get(path, ""), b"")
             sidecar_blob = self._files.get(path + SIDECAR_SUFFIX)
@@ -193,6 +203,10 @@ class StagedView(CommitView):
             parts.append(f"{link}\x00{stamp}")
             newest = max(newest, (stamp[1] if stamp else 0) / 1e9)
         return hashlib.sha256("\x01".join(parts).encode("utf-8", "surrogateescape")).hexdigest(), newest
+
+    def content_keys(self) -> dict[str, str | None]:
+        keys = super().content_keys()
+        return {p: None if p in self._links else key for p, key in keys.items()}
 
     def load(self, path: str) -> Loaded:
         if path in self._links:

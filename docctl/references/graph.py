@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from docctl.core.errors import UnknownDocumentError, UsageError
-from docctl.core.model import Document
 from docctl.references.model import (
     LINK,
     MENTION,
@@ -20,48 +20,80 @@ from docctl.references.model import (
     Extracted,
     Reference,
     References,
+    Summarised,
+    Summary,
 )
-from docctl.standards import CLAUSE_NUMBER, number_key
+from docctl.standards import CLAUSE_NUMBER, Catalogues, number_key
 
 _KIND_ORDER = {REFERENCES: 0, SUPERSEDES: 1, LINK: 2, MENTION: 3}
 
+D = TypeVar("D", bound=Summarised)
 
-class ReferenceIndex:
-    """Every document's references, resolved against the collection (by id, or by path for links)."""
 
-    def __init__(self, documents: Sequence[Document], references: References) -> None:
+class ReferenceIndex(Generic[D]):
+    """Every document's references, resolved against the collection (by id, or by path for links).
+
+    The documents may be whole :class:`Document` values or their :class:`Summary` (whose references
+    travel with it). The repository index passes only the documents to judge as ``documents``,
+    with lookups over the whole collection (``by_id``: the first holder of each id in (id, path)
+    order; ``successors``: the first document in that order whose ``supersedes`` names an id).
+    """
+
+    def __init__(
+        self,
+        documents: Sequence[D],
+        references: References,
+        *,
+        by_id: Mapping[str, D] | None = None,
+        by_path: Mapping[str, D] | None = None,
+        successors: Mapping[str, D] | None = None,
+    ) -> None:
         self.documents = sorted(documents, key=lambda d: (d.id is None, d.id or "", d.path))
         self.references = references
-        self.catalogues = references.catalogues
-        self.by_id: dict[str, Document] = {}
-        self.by_path: dict[str, Document] = {}
-        for document in self.documents:
-            if document.id and document.id not in self.by_id:
-                self.by_id[document.id] = document
-            self.by_path[document.path] = document
-        self._incoming: dict[str, list[tuple[Document, Reference]]] | None = None
-        self._outgoing: dict[str, list[tuple[Reference, Document | None]]] = {}
+        self._successors = successors
+        if by_id is None or by_path is None:
+            ids: dict[str, D] = {}
+            paths: dict[str, D] = {}
+            for document in self.documents:
+                if document.id and document.id not in ids:
+                    ids[document.id] = document
+                paths[document.path] = document
+            by_id, by_path = ids, paths
+        self.by_id: Mapping[str, D] = by_id
+        self.by_path: Mapping[str, D] = by_path
+        self._incoming: dict[str, list[tuple[D, Reference]]] | None = None
+        self._outgoing: dict[str, list[tuple[Reference, D | None]]] = {}
 
-    def extracted(self, document: Document) -> Extracted:
-        return self.references.extract(document)
+    @property
+    def catalogues(self) -> Catalogues:
+        return self.references.catalogues
 
-    def resolve(self, reference: Reference) -> Document | None:
+    def extracted(self, document: Summarised) -> Extracted:
+        return self.references.extract(document)  # type: ignore[arg-type]
+
+    def references_of(self, document: Summarised) -> tuple[Reference, ...]:
+        """The references of a document (a summary holds its own)."""
+        if isinstance(document, Summary):
+            return document.outgoing
+        return self.references.extract(document).references
+
+    def resolve(self, reference: Reference) -> D | None:
         if reference.kind == LINK:
             return self.by_path.get(reference.target)
         return self.by_id.get(reference.target)
 
-    def outgoing(self, document: Document) -> list[tuple[Reference, Document | None]]:
+    def outgoing(self, document: D) -> list[tuple[Reference, D | None]]:
         """The references of ``document``, each with the document it leads to (None: nothing)."""
         found = self._outgoing.get(document.path)
         if found is None:
-            found = [(ref, self.resolve(ref)) for ref in self.extracted(document).references]
+            found = [(ref, self.resolve(ref)) for ref in self.references_of(document)]
             self._outgoing[document.path] = found
         return found
 
-    def incoming(self, document: Document) -> list[tuple[Document, Reference]]:
+    def incoming(self, document: D) -> list[tuple[D, Reference]]:
         """References to ``document`` from other documents, sorted by source id and line."""
         if self._incoming is None:
-            table: dict[str, list[tuple[Document, Reference]]] = {}
+            table: dict[str, list[tuple[D, Reference]]] = {}
             for source in self.documents:
                 for ref, target in self.outgoing(source):
                     if target is not None and target is not source:
@@ -69,14 +101,16 @@ class ReferenceIndex:
             self._incoming = table
         return self._incoming.get(document.path, [])
 
-    def document(self, doc_id: str) -> Document:
+    def document(self, doc_id: str) -> D:
         found = self.by_id.get(doc_id)
         if found is None:
             raise UnknownDocumentError(f"no document with id '{doc_id}'")
         return found
 
-    def successor(self, doc_id: str) -> Document | None:
+    def successor(self, doc_id: str) -> D | None:
         """The document whose ``supersedes`` names ``doc_id``."""
+        if self._successors is not None:
+            return self._successors.get(doc_id)
         return next((d for d in self.documents if d.supersedes == doc_id), None)
 
 
@@ -93,7 +127,7 @@ class DocumentSummary:
     path: str
 
     @classmethod
-    def of(cls, document: Document) -> DocumentSummary:
+    def of(cls, document: Summarised) -> DocumentSummary:
         return cls(
             id=document.id,
             title=document.title,
@@ -192,13 +226,13 @@ class XRef:
         }
 
 
-def xref(documents: Sequence[Document], references: References, doc_id: str) -> XRef:
+def xref(documents: Sequence[Summarised], references: References, doc_id: str) -> XRef:
     """References out of and into ``doc_id``, with their lines, and the clauses it uses."""
     index = ReferenceIndex(documents, references)
     return xref_of(index, index.document(doc_id))
 
 
-def xref_of(index: ReferenceIndex, document: Document, *, content: Document | None = None) -> XRef:
+def xref_of(index: ReferenceIndex[D], document: D, *, content: Summarised | None = None) -> XRef:
     """:func:`xref` of one document of an index made once (the portal asks it of every document).
     ``content``: another revision of the document, whose references out (and clauses) to report."""
     own = content or document
@@ -207,7 +241,7 @@ def xref_of(index: ReferenceIndex, document: Document, *, content: Document | No
         if content is None
         else [(r, index.resolve(r)) for r in index.extracted(own).references]
     )
-    grouped: dict[str, tuple[Document | None, list[Reference]]] = {}
+    grouped: dict[str, tuple[Summarised | None, list[Reference]]] = {}
     for ref, target in pairs:
         key = target.id or target.path if target is not None else ref.target
         grouped.setdefault(key, (target, []))[1].append(ref)
@@ -215,7 +249,7 @@ def xref_of(index: ReferenceIndex, document: Document, *, content: Document | No
         XrefEntry(target=key, document=DocumentSummary.of(target) if target else None, via=tuple(refs))
         for key, (target, refs) in sorted(grouped.items())
     )
-    sources: dict[str, tuple[Document, list[Reference]]] = {}
+    sources: dict[str, tuple[Summarised, list[Reference]]] = {}
     for source, ref in index.incoming(document):
         sources.setdefault(source.path, (source, []))[1].append(ref)
     incoming = tuple(
@@ -230,7 +264,7 @@ def xref_of(index: ReferenceIndex, document: Document, *, content: Document | No
     )
 
 
-def clause_uses(document: Document, index: ReferenceIndex) -> tuple[ClauseUse, ...]:
+def clause_uses(document: Summarised, index: ReferenceIndex[D]) -> tuple[ClauseUse, ...]:
     """Every clause the document claims or mentions, in catalogue order, weak claims marked."""
     claimed: dict[tuple[str, str], list[int | None]] = {}
     mentioned: dict[tuple[str, str], list[int | None]] = {}
@@ -319,8 +353,8 @@ class Impact:
         }
 
 
-def impact(documents: Sequence[Document], references: References, doc_id: str, *, depth: int | None = None) -> Impact:
-    """Documents to review when ``doc_id`` changes: those that refer to it, then those that refer to
+def impact(documents: Sequence[Summarised], references: References, doc_id: str, *, depth: int | None = None) -> Impact:
+    """Summariseds to review when ``doc_id`` changes: those that refer to it, then those that refer to
     them, and so on (up to ``depth`` steps), each with the shortest reason chain.
 
     Every kind of reference counts except ``supersedes`` and mentions under a revision-history
@@ -330,13 +364,13 @@ def impact(documents: Sequence[Document], references: References, doc_id: str, *
         raise UsageError("depth must be at least 1")
     index = ReferenceIndex(documents, references)
     start = index.document(doc_id)
-    chains: dict[str, tuple[Document, tuple[Step, ...]]] = {}
-    queue: deque[tuple[Document, tuple[Step, ...]]] = deque([(start, ())])
+    chains: dict[str, tuple[Summarised, tuple[Step, ...]]] = {}
+    queue: deque[tuple[Summarised, tuple[Step, ...]]] = deque([(start, ())])
     while queue:
         target, chain = queue.popleft()
         if depth is not None and len(chain) >= depth:
             continue
-        best: dict[str, tuple[Document, Reference]] = {}
+        best: dict[str, tuple[Summarised, Reference]] = {}
         for source, ref in index.incoming(target):
             if ref.kind == SUPERSEDES or ref.historical or source.status in RETIRED or source is start:
                 continue

@@ -16,10 +16,11 @@ context; the composer fills it, extracting each document's references once per c
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
-from docctl.core.model import Document, Status
+from docctl.core.model import Document, Meaning, Status
 from docctl.standards import CLAUSE_NUMBER, Catalogues
 
 REFERENCES, SUPERSEDES, LINK, MENTION = "references", "supersedes", "link", "mention"
@@ -95,6 +96,68 @@ class Extracted:
 
     references: tuple[Reference, ...]
     clauses: tuple[ClauseReference, ...]
+
+
+#: The metadata keys whose lines the repository-wide rules report (kept in a :class:`Summary`).
+SUMMARY_LINES = ("id", "type", "status", "supersedes")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Summary:
+    """What the repository-wide rules (DC103, DC309, DC402-DC407, DC108-DC109, DC310) read of one
+    document: its metadata without the body, its newest approval and its extracted references.
+
+    A few hundred bytes instead of a :class:`Document` with its body; kept per content in the
+    repository index. The rules accept either (both have the fields they read); a summary's
+    references travel with it (``outgoing``) instead of coming from :class:`References`.
+    """
+
+    path: str
+    format: str
+    id: str | None
+    title: str | None
+    type: str | None
+    revision: str | None
+    status: Status | None
+    effective: dt.date | None = None
+    supersedes: str | None = None
+    clauses: tuple[str, ...] = ()
+    approved_on: dt.date | None = None  # the newest 'approved' signature's day (DC407)
+    signed_last: dt.datetime | None = None  # the newest signature of any meaning (time-sensitive findings)
+    lines: Mapping[str, int] = field(default_factory=dict)  # SUMMARY_LINES only
+    outgoing: tuple[Reference, ...] = ()
+
+    @classmethod
+    def of(cls, document: Document, extracted: Extracted) -> Summary:
+        approved = [a.date for a in document.approvals if a.meaning is Meaning.APPROVED and a.date is not None]
+        dates = [a.date for a in document.approvals if a.date is not None]
+        return cls(
+            path=document.path,
+            format=document.format,
+            id=document.id,
+            title=document.title,
+            type=document.type,
+            revision=document.revision,
+            status=document.status,
+            effective=document.effective,
+            supersedes=document.supersedes,
+            clauses=document.clauses,
+            approved_on=max(approved).date() if approved else None,
+            signed_last=max(dates) if dates else None,
+            lines={k: v for k in SUMMARY_LINES if (v := document.line_of(k)) is not None},
+            outgoing=extracted.references,
+        )
+
+    def line_of(self, key: str) -> int | None:
+        return self.lines.get(key)
+
+    @property
+    def metadata_path(self) -> str:
+        return self.path + ".yml" if self.format == "docx" else self.path
+
+
+#: What the repository-wide rules take: whole documents, or their summaries.
+Summarised = Document | Summary
 
 
 @dataclass(frozen=True, slots=True)

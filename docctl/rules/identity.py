@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
 from docctl.core.model import Document, Finding
+from docctl.references.model import Summarised
 from docctl.rules.codes import finding
 from docctl.rules.context import RuleContext
 
@@ -14,9 +15,9 @@ _SEPARATORS = re.compile(r"^[\s:–—\-|.]+|[\s:–—\-|.]+$")
 _CORE_FIELDS = (("identifier", "id"), ("version", "revision"), ("title", "title"), ("content_status", "status"))
 
 
-def duplicate_ids(documents: Iterable[Document]) -> Iterator[Finding]:
+def duplicate_ids(documents: Iterable[Summarised]) -> Iterator[Finding]:
     """DC103: every document whose id another document also uses."""
-    by_id: dict[str, list[Document]] = defaultdict(list)
+    by_id: dict[str, list[Summarised]] = defaultdict(list)
     for document in documents:
         if document.id:
             by_id[document.id].append(document)

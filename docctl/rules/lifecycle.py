@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 
 from docctl.core.model import Document, Finding, Status
+from docctl.references.model import Summarised
 from docctl.rules.codes import finding
 from docctl.rules.context import RuleContext
 
@@ -68,7 +69,7 @@ def periodic_review(document: Document, ctx: RuleContext) -> Iterator[Finding]:
         )
 
 
-def multiple_effective(documents: Iterable[Document], ctx: RuleContext) -> Iterator[Finding]:
+def multiple_effective(documents: Iterable[Summarised], ctx: RuleContext) -> Iterator[Finding]:
     """DC309: a superseded document is still effective beside its successor.
 
     The successor counts from its effective date: a release scheduled for a later day does not

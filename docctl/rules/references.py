@@ -16,7 +16,17 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from docctl.core import revisions
 from docctl.core.model import Document, Finding, Meaning, Status
 from docctl.references.graph import ReferenceIndex
-from docctl.references.model import LINK, MENTION, REFERENCES, SUPERSEDES, Reference, References, parse_clause
+from docctl.references.model import (
+    LINK,
+    MENTION,
+    REFERENCES,
+    SUPERSEDES,
+    Reference,
+    References,
+    Summarised,
+    Summary,
+    parse_clause,
+)
 from docctl.rules.codes import finding
 from docctl.rules.context import RuleContext
 from docctl.standards import Catalogue, MandatoryItem, ancestors_of, load_catalogues
@@ -42,14 +52,22 @@ def unknown_clause(document: Document, ctx: RuleContext) -> Iterator[Finding]:
         yield finding("DC401", message, path=ref.path, line=ref.line, document=document.id)
 
 
+def index_of(
+    documents: Sequence[Summarised], ctx: RuleContext, index: ReferenceIndex[Summarised] | None = None
+) -> ReferenceIndex[Summarised]:
+    """The reference index the collection rules share (one build for all of them)."""
+    return index if index is not None else ReferenceIndex(documents, references_of(ctx))
+
+
 def _referring(
-    documents: Sequence[Document],
+    documents: Sequence[Summarised],
     ctx: RuleContext,
-    wanted: Callable[[Document | None], bool],
+    wanted: Callable[[Summarised | None], bool],
     statuses: frozenset[Status] | None = None,
-) -> Iterator[tuple[ReferenceIndex, Document, list[tuple[Reference, Document | None]]]]:
+    index: ReferenceIndex[Summarised] | None = None,
+) -> Iterator[tuple[ReferenceIndex[Summarised], Summarised, list[tuple[Reference, Summarised | None]]]]:
     """Documents (in ``statuses``) that refer to a target ``wanted`` accepts, with their resolved references."""
-    index = ReferenceIndex(documents, references_of(ctx))
+    index = index_of(documents, ctx, index)
     for document in index.documents:
         if statuses is not None and document.status not in statuses:
             continue
@@ -58,12 +76,14 @@ def _referring(
             yield index, document, outgoing
 
 
-def broken_references(documents: Sequence[Document], ctx: RuleContext) -> Iterator[Finding]:
+def broken_references(
+    documents: Sequence[Summarised], ctx: RuleContext, index: ReferenceIndex[Summarised] | None = None
+) -> Iterator[Finding]:
     """DC402: ``references``, links and mentions of ids or files that do not exist.
 
     Repeated mentions of the same missing id are one finding, on the first line.
     """
-    for _, document, outgoing in _referring(documents, ctx, lambda target: target is None):
+    for _, document, outgoing in _referring(documents, ctx, lambda target: target is None, None, index):
         mentioned: dict[str, list[Reference]] = {}
         for ref, target in outgoing:
             if target is not None or ref.kind == SUPERSEDES:
@@ -88,15 +108,17 @@ def broken_references(documents: Sequence[Document], ctx: RuleContext) -> Iterat
             )
 
 
-def _counted(ref: Reference, document: Document) -> bool:
+def _counted(ref: Reference, document: Summarised) -> bool:
     """References that say "use this document": not supersedes, not revision history, not the replaced one."""
     return ref.kind != SUPERSEDES and not ref.historical and ref.target != document.supersedes
 
 
-def obsolete_references(documents: Sequence[Document], ctx: RuleContext) -> Iterator[Finding]:
+def obsolete_references(
+    documents: Sequence[Summarised], ctx: RuleContext, index: ReferenceIndex[Summarised] | None = None
+) -> Iterator[Finding]:
     """DC403: an approved or effective document refers to a superseded or obsolete one."""
     retired = _status_in(RETIRED_STATES)
-    for index, document, outgoing in _referring(documents, ctx, retired, RELEASED_STATES):
+    for found, document, outgoing in _referring(documents, ctx, retired, RELEASED_STATES, index):
         seen: set[tuple[str, int | None]] = set()
         for ref, target in outgoing:
             if target is None or target.status not in RETIRED_STATES or not _counted(ref, document):
@@ -104,7 +126,7 @@ def obsolete_references(documents: Sequence[Document], ctx: RuleContext) -> Iter
             if (target.path, ref.line) in seen:
                 continue
             seen.add((target.path, ref.line))
-            successor = index.successor(target.id) if target.id else None
+            successor = found.successor(target.id) if target.id else None
             instead = f"; use {successor.id} instead" if successor is not None and successor.id else ""
             yield finding(
                 "DC403",
@@ -115,11 +137,11 @@ def obsolete_references(documents: Sequence[Document], ctx: RuleContext) -> Iter
             )
 
 
-def _status_in(statuses: frozenset[Status]) -> Callable[[Document | None], bool]:
+def _status_in(statuses: frozenset[Status]) -> Callable[[Summarised | None], bool]:
     return lambda target: target is not None and target.status in statuses
 
 
-def was_released(document: Document, scheme: revisions.Scheme) -> bool:
+def was_released(document: Summarised, scheme: revisions.Scheme) -> bool:
     """Whether a document has ever been effective, as far as the working copy shows.
 
     Effective, superseded and obsolete ones were; a draft past the first revision had an earlier
@@ -132,14 +154,16 @@ def was_released(document: Document, scheme: revisions.Scheme) -> bool:
     return scheme.key(document.revision) > scheme.key(scheme.first)
 
 
-def unreleased_references(documents: Sequence[Document], ctx: RuleContext) -> Iterator[Finding]:
+def unreleased_references(
+    documents: Sequence[Summarised], ctx: RuleContext, index: ReferenceIndex[Summarised] | None = None
+) -> Iterator[Finding]:
     """DC404: an effective document refers to one that has never been released."""
     scheme = ctx.config.scheme
 
-    def unreleased(target: Document | None) -> bool:
+    def unreleased(target: Summarised | None) -> bool:
         return target is not None and target.status in PENDING_STATES and not was_released(target, scheme)
 
-    for _, document, outgoing in _referring(documents, ctx, unreleased, frozenset({Status.EFFECTIVE})):
+    for _, document, outgoing in _referring(documents, ctx, unreleased, frozenset({Status.EFFECTIVE}), index):
         seen: set[tuple[str, int | None]] = set()
         for ref, target in outgoing:
             if target is None or target.status not in PENDING_STATES or not _counted(ref, document):
@@ -157,9 +181,11 @@ def unreleased_references(documents: Sequence[Document], ctx: RuleContext) -> It
             )
 
 
-def supersedes_inconsistent(documents: Sequence[Document], ctx: RuleContext) -> Iterator[Finding]:
+def supersedes_inconsistent(
+    documents: Sequence[Summarised], ctx: RuleContext, index: ReferenceIndex[Summarised] | None = None
+) -> Iterator[Finding]:
     """DC405: ``supersedes`` names no document, forms a cycle, or the replaced one is not marked."""
-    index = ReferenceIndex(documents, references_of(ctx))
+    index = index_of(documents, ctx, index)
     for document in index.documents:
         if not document.supersedes:
             continue
@@ -174,7 +200,7 @@ def supersedes_inconsistent(documents: Sequence[Document], ctx: RuleContext) -> 
             )
 
 
-def _supersedes_problem(document: Document, index: ReferenceIndex, today: dt.date) -> str | None:
+def _supersedes_problem(document: Summarised, index: ReferenceIndex[Summarised], today: dt.date) -> str | None:
     old = index.by_id.get(document.supersedes or "")
     if old is None:
         return f"supersedes {document.supersedes}, which does not exist"
@@ -189,9 +215,9 @@ def _supersedes_problem(document: Document, index: ReferenceIndex, today: dt.dat
     return None
 
 
-def _cycle(document: Document, index: ReferenceIndex) -> list[str]:
+def _cycle(document: Summarised, index: ReferenceIndex[Summarised]) -> list[str]:
     chain = [document.id or document.path]
-    current: Document | None = document
+    current: Summarised | None = document
     while current is not None and current.supersedes:
         chain.append(current.supersedes)
         if current.supersedes == document.id:
@@ -202,34 +228,55 @@ def _cycle(document: Document, index: ReferenceIndex) -> list[str]:
     return []
 
 
-def mandatory_gap(documents: Sequence[Document], ctx: RuleContext) -> Iterator[Finding]:
+def mandatory_gap(
+    documents: Sequence[Summarised], ctx: RuleContext, index: ReferenceIndex[Summarised] | None = None
+) -> Iterator[Finding]:
     """DC406: a mandatory documented-information item of a configured standard that no effective
     document claims (in ``clauses``, the item's clause or a parent of it). One finding per item."""
-    for catalogue, item in _mandatory_gaps(documents, references_of(ctx)):
+    del index
+    references = references_of(ctx)
+    claims: dict[tuple[str, str], int] = {}
+    for document in documents:
+        for claim in claimed_clauses(document, references):
+            claims[claim] = claims.get(claim, 0) + 1
+    yield from gap_findings(claims, references)
+
+
+def claimed_clauses(document: Summarised, references: References) -> tuple[tuple[str, str], ...]:
+    """(standard, clause) of every valid claim of an effective document (none for other statuses):
+    what DC406 counts. The repository index adds and subtracts these per changed document."""
+    if document.status is not Status.EFFECTIVE:
+        return ()
+    catalogues = references.catalogues
+    found = []
+    for value in document.clauses:  # claims only: no need to read the body
+        ref = parse_clause(value, catalogues)
+        if ref.problem is None:
+            found.append((ref.standard, ref.number))
+    return tuple(found)
+
+
+def gap_findings(claims: dict[tuple[str, str], int], references: References) -> Iterator[Finding]:
+    """DC406 from the number of effective documents claiming each (standard, clause)."""
+    for catalogue, item in _mandatory_gaps(claims, references):
         yield finding(
             "DC406",
             f"{catalogue.name} {item.clause} {item.kind.label} ({item.what}): no effective document claims clause {item.clause}",
         )
 
 
-def _mandatory_gaps(documents: Sequence[Document], references: References) -> Iterator[tuple[Catalogue, MandatoryItem]]:
+def _mandatory_gaps(
+    claims: dict[tuple[str, str], int], references: References
+) -> Iterator[tuple[Catalogue, MandatoryItem]]:
     """Mandatory items of the configured standards that no effective document claims (or claims a parent of).
 
     A standard is only checked once the repository maps documents to it: while no effective
     document claims any of its clauses, coverage is not being tracked and nothing is reported.
     """
-    catalogues = references.catalogues
-    for catalogue in catalogues.configured:
+    for catalogue in references.catalogues.configured:
         if not catalogue.mandatory:
             continue
-        claimed: set[str] = set()
-        for document in documents:
-            if document.status is not Status.EFFECTIVE:
-                continue
-            for value in document.clauses:  # claims only: no need to read the body
-                ref = parse_clause(value, catalogues)
-                if ref.standard == catalogue.id and ref.problem is None:
-                    claimed.add(ref.number)
+        claimed = {number for (standard, number), count in claims.items() if count > 0 and standard == catalogue.id}
         if not claimed:
             continue
         for item in catalogue.mandatory:
@@ -240,8 +287,10 @@ def _mandatory_gaps(documents: Sequence[Document], references: References) -> It
 # --- DC407: suspect references (needs revision history) -------------------------------------------------
 
 
-def approval_date(document: Document) -> dt.date | None:
+def approval_date(document: Summarised) -> dt.date | None:
     """The day the current revision was approved: the latest 'approved' signature."""
+    if isinstance(document, Summary):
+        return document.approved_on
     dates = [a.date for a in document.approvals if a.meaning is Meaning.APPROVED and a.date is not None]
     return max(dates).date() if dates else None
 
@@ -259,16 +308,17 @@ NewestEffective = Callable[[str], "tuple[str, dt.date] | None"]
 
 
 def suspect_references(
-    documents: Sequence[Document],
+    documents: Sequence[Summarised],
     ctx: RuleContext,
     newest_effective: NewestEffective,
     reviewed_on: Callable[[str], dt.date | None] = lambda doc_id: None,
+    index: ReferenceIndex[Summarised] | None = None,
 ) -> Iterator[Finding]:
     """DC407: for approved and effective documents, each referenced document whose newest effective
     revision (from history, through ``newest_effective``) took effect after this one was approved
     or last reviewed (a periodic review, ``docctl review``, looks at the references again).
     """
-    for _, document, outgoing in _referring(documents, ctx, lambda target: target is not None, RELEASED_STATES):
+    for _, document, outgoing in _referring(documents, ctx, lambda target: target is not None, RELEASED_STATES, index):
         approved_on = approval_date(document)
         reviewed = reviewed_on(document.id) if document.id else None
         if reviewed is not None and (approved_on is None or reviewed > approved_on):
@@ -292,7 +342,11 @@ def suspect_references(
             )
 
 
-COLLECTION_RULES: tuple[Callable[[Sequence[Document], RuleContext], Iterable[Finding]], ...] = (
+CollectionRule = Callable[[Sequence[Summarised], RuleContext, ReferenceIndex[Summarised] | None], Iterable[Finding]]
+
+#: The repository-wide reference rules, in the order check reports them; each may be given the
+#: index to share (built once) and then judges only ``index.documents``.
+COLLECTION_RULES: tuple[CollectionRule, ...] = (
     broken_references,
     obsolete_references,
     unreleased_references,

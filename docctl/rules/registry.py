@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from docctl.core.model import Document, Finding
+from docctl.references.model import Summarised
 from docctl.rules import approvals, identity, lifecycle
 from docctl.rules import references as reference_rules
 from docctl.rules.context import RuleContext
@@ -35,9 +36,10 @@ def check_document(document: Document, ctx: RuleContext) -> Iterator[Finding]:
         yield from rule(document, ctx)
 
 
-def check_collection(documents: list[Document], ctx: RuleContext) -> Iterator[Finding]:
-    """Rules that need every document at once."""
+def check_collection(documents: Sequence[Summarised], ctx: RuleContext) -> Iterator[Finding]:
+    """Rules that need every document at once (documents or their summaries); one reference index for all."""
     yield from identity.duplicate_ids(documents)
     yield from lifecycle.multiple_effective(documents, ctx)
+    index = reference_rules.index_of(documents, ctx)
     for rule in reference_rules.COLLECTION_RULES:
-        yield from rule(documents, ctx)
+        yield from rule(documents, ctx, index)

@@ -95,7 +95,7 @@ class Portal:
     source: Composer  # the repository as the portal shows it: HEAD now, the as-of commit, or the working copy
     entries: tuple[Entry, ...]  # in force and archived, sorted by id
     as_of: dt.date | None
-    index: ReferenceIndex  # the references of the source's documents
+    index: ReferenceIndex[Document]  # the references of the source's documents
 
     hrefs: Mapping[str, str]  # document id -> its page, relative to the portal's root
 
