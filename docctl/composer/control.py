@@ -141,29 +141,45 @@ def _gone(composer: Composer, present: set[str], known: set[str | None]) -> list
     if git is None or head is None:
         return []
     before = _config_at(git, head, composer.root)
-    config = composer.config
-    if before is None or (before.controlled, before.exclude) == (config.controlled, config.exclude):
-        return []
+    if before is None or _same_control(before, composer.config):
+        return []  # no git call for the usual case: HEAD's configuration is the current one
     files = ls_tree(git, head)
-    gone = [
+    gone = [p for p in _left_control(files, before, composer.config) if p not in present]
+    return [
+        Outside(document=document, deleted=True)
+        for document in _documents_at(git, files, gone, before)
+        if document.id not in known
+    ]
+
+
+def _same_control(one: Config, other: Config) -> bool:
+    return (one.controlled, one.exclude) == (other.controlled, other.exclude)
+
+
+def _left_control(files: dict[str, str], before: Config, after: Config) -> list[str]:
+    """The readable paths of ``files`` that ``before`` controls and ``after`` does not."""
+    return [
         p
         for p in files
-        if p not in present
-        and file_format(p)
+        if file_format(p)
         and paths.is_controlled(p, before.controlled, before.exclude)
-        and not paths.is_controlled(p, config.controlled, config.exclude)
+        and not paths.is_controlled(p, after.controlled, after.exclude)
     ]
-    if not gone:
+
+
+def _documents_at(git: Git, files: dict[str, str], wanted: list[str], config: Config) -> list[Document]:
+    """The documents (with an id) at ``wanted`` paths of a tree listing, read as ``config`` reads them."""
+    if not wanted:
         return []
-    blobs = read_blobs(git, [b for p in gone for b in (files[p], files.get(p + SIDECAR_SUFFIX)) if b is not None])
+    blobs = read_blobs(git, [b for p in wanted for b in (files[p], files.get(p + SIDECAR_SUFFIX)) if b is not None])
     result = []
-    for path in gone:
+    for path in wanted:
         sidecar = files.get(path + SIDECAR_SUFFIX)
         document = load(
-            path, blobs.get(files[path], b""), before, sidecar=blobs.get(sidecar) if sidecar else None
+            path, blobs.get(files[path], b""), config, sidecar=blobs.get(sidecar) if sidecar else None
         ).document
-        if document is not None and document.id and document.id not in known:
-            result.append(Outside(document=document, deleted=True))
+        if document is not None and document.id:
+            result.append(document)
     return result
 
 
@@ -227,26 +243,11 @@ def _taken_out(composer: Composer, git: Git, commit: str, parent: str | None) ->
     """The in-force documents ``parent``'s configuration controlled and ``commit``'s does not."""
     before = _config_at(git, parent, composer.root) if parent else None
     after = _config_at(git, commit, composer.root)
-    if before is None or after is None or (before.controlled, before.exclude) == (after.controlled, after.exclude):
+    if parent is None or before is None or after is None or _same_control(before, after):
         return []
-    files = ls_tree(git, parent) if parent else {}
-    out = [
-        p
-        for p in files
-        if file_format(p)
-        and paths.is_controlled(p, before.controlled, before.exclude)
-        and not paths.is_controlled(p, after.controlled, after.exclude)
-    ]
-    blobs = read_blobs(git, [b for p in out for b in (files[p], files.get(p + SIDECAR_SUFFIX)) if b is not None])
-    result = []
-    for path in out:
-        sidecar = files.get(path + SIDECAR_SUFFIX)
-        document = load(
-            path, blobs.get(files[path], b""), before, sidecar=blobs.get(sidecar) if sidecar else None
-        ).document
-        if document is not None and document.id and document.status in IN_FORCE:
-            result.append(document)
-    return result
+    files = ls_tree(git, parent)
+    out = _left_control(files, before, after)
+    return [document for document in _documents_at(git, files, out, before) if document.status in IN_FORCE]
 
 
 @functools.lru_cache(maxsize=8)
