@@ -32,15 +32,14 @@ class TerminalProgress:
         self._phases: list[list[Any]] = []  # [label, total, done], innermost last
         self._lock = threading.Lock()  # held while the line is drawn or cleared
         self._stop = threading.Event()
-        self._wake = threading.Event()  # a phase began with nothing shown: draw now, not at the next tick
+        self._wake = threading.Event()  # a phase began: draw now, not at the next tick
         self._bar: Any = None  # the tqdm bar while the line is shown
         self._thread: threading.Thread | None = None
 
     # the observer (called by the library, from the working thread) --------------------------
     def begin(self, label: str, total: int | None) -> None:
         self._phases.append([label, total, 0])
-        if self._bar is None:
-            self._wake.set()
+        self._wake.set()  # a new phase is drawn at once, not at the next tick
 
     def advance(self, count: int = 1) -> None:
         phases = self._phases
